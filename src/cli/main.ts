@@ -1,0 +1,47 @@
+import { Command, CommanderError } from 'commander';
+import { isPushContractsError } from '../errors';
+import { EXIT, processIO, type CliIO } from './io';
+import * as contractsCommand from './commands/contracts';
+
+/** What every command gets: injected I/O and a way to set the exit code it computed. */
+export interface CommandContext {
+  readonly io: CliIO;
+  setExit(code: number): void;
+}
+
+/** Each command registers itself; listed once here. */
+const commands: ReadonlyArray<{ register(program: Command, ctx: CommandContext): void }> = [
+  contractsCommand,
+];
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require('../../package.json') as { version: string };
+
+/** Runs the CLI and returns its exit code; never calls process.exit, so tests run it in-process. */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let exit: number = EXIT.OK;
+  const ctx: CommandContext = { io, setExit: (code) => { exit = code; } };
+  const program = new Command()
+    .name('push-contracts')
+    .description('Executable contracts for the JPush v3 / MTPush v4 HTTP status-code policy')
+    .version(version, '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run push-contracts --help for usage)');
+  for (const c of commands) c.register(program, ctx);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through exitOverride with exit code 0.
+      return err.exitCode === 0 ? EXIT.OK : EXIT.ERROR;
+    }
+    if (isPushContractsError(err)) {
+      io.stderr(`push-contracts: ${err.code}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr(`push-contracts: ${(err as Error).message ?? String(err)}\n`);
+    return EXIT.ERROR;
+  }
+  return exit;
+}

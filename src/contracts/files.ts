@@ -1,0 +1,63 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { getLocation, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { PushContractsError } from '../errors';
+
+/** Where contracts/ lives: next to src/ in a checkout, next to dist/ in an installed package. */
+export const defaultContractsDir = path.resolve(__dirname, '..', '..', 'contracts');
+
+export function toPointer(segments: readonly (string | number)[]): string {
+  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+/**
+ * Reads one JSON file of contracts/. A missing file or a syntax error fails with one line that names
+ * the file and the JSON pointer of the place where parsing stopped.
+ */
+export function readContractsJson(dir: string, relative: string): unknown {
+  const file = path.join(dir, relative);
+  const shown = path.join(path.basename(dir), relative);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : (err as Error).message;
+    throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `${shown}: ${reason}`, { file: shown, pointer: '' });
+  }
+  const errors: ParseError[] = [];
+  const value: unknown = parse(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const pointer = toPointer(getLocation(text, first.offset).path);
+    const { line, column } = lineAndColumn(text, first.offset);
+    throw new PushContractsError(
+      'PC_ERR_CONTRACTS_INVALID',
+      `${shown} at ${pointer || '/'} (line ${line}, column ${column}): invalid JSON, ${printParseErrorCode(first.error)}`,
+      { file: shown, pointer },
+    );
+  }
+  return value;
+}
+
+/** Every *.json file under dir/sub, as paths relative to dir, sorted for a stable order. */
+export function listJsonFiles(dir: string, sub: string): string[] {
+  const root = path.join(dir, sub);
+  const out: string[] = [];
+  const walk = (current: string): void => {
+    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.json')) out.push(path.relative(dir, full).split(path.sep).join('/'));
+    }
+  };
+  if (!fs.existsSync(root)) {
+    throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `${path.join(path.basename(dir), sub)}: directory is missing`, { file: sub, pointer: '' });
+  }
+  walk(root);
+  return out.sort();
+}

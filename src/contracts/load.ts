@@ -1,0 +1,437 @@
+import * as path from 'node:path';
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { PushContractsError } from '../errors';
+import { defaultContractsDir, listJsonFiles, readContractsJson } from './files';
+import type {
+  ApiCatalogue, ApiId, BusinessCode, Cause, CodeTable, Endpoint, Family, HttpMethod, PolicyRuleText,
+  ProviderState, RetiredEndpoint, RouteMatch, StatusCode, StatusEntry, ValidationIssue, ValidationResult,
+} from './types';
+
+/** Base URI of every schema $id; a schema's $id is this plus its path under contracts/schemas/. */
+export const SCHEMA_BASE = 'https://push-contracts.dev/schemas/';
+export const RATE_LIMIT_HEADERS_SCHEMA = `${SCHEMA_BASE}common/rate-limit-headers.json`;
+
+const API_FILES: Readonly<Record<ApiId, string>> = { 'jpush-v3': 'jpush-v3.json', 'mtpush-v4': 'mtpush-v4.json' };
+
+/** The data files and the meta-schema each must satisfy. */
+const DATA_FILES = {
+  statuses: ['statuses.json', 'statuses.schema.json'],
+  causes: ['causes.json', 'causes.schema.json'],
+  providerStates: ['provider-states.json', 'provider-states.schema.json'],
+} as const;
+
+function newAjv(): Ajv2020 {
+  // allowUnionTypes: msg_id is documented as a string and read as a long by the Java SDK.
+  // strictRequired off: if/then and anyOf branches name properties declared by the parent schema.
+  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true });
+  addFormats(ajv);
+  return ajv;
+}
+
+export function toIssues(errors: readonly ErrorObject[] | null | undefined): ValidationIssue[] {
+  return (errors ?? []).map((e) => ({
+    pointer: e.instancePath,
+    keyword: e.keyword,
+    params: { ...e.params },
+    message: e.message ?? e.keyword,
+  }));
+}
+
+/** One line naming the first problem: used for contracts/ files, never for user data. */
+function firstProblem(shown: string, errors: readonly ValidationIssue[]): string {
+  const e = errors[0];
+  const extra = e.keyword === 'additionalProperties' ? ` '${String(e.params.additionalProperty)}'` : '';
+  return `${shown} at ${e.pointer || '/'}: ${e.message}${extra}`;
+}
+
+/** Fills a path template: /v3/schedules/{schedule_id} with {schedule_id: 'x'} gives /v3/schedules/x. */
+export function fillPath(template: string, params: Readonly<Record<string, string>>): string {
+  return template.replace(/\{([a-z_]+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? `{${name}}`));
+}
+
+export function paramNamesOf(template: string): string[] {
+  return [...template.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]);
+}
+
+interface CompiledRoute {
+  readonly api: ApiId;
+  readonly template: string;
+  readonly regex: RegExp;
+  readonly paramNames: readonly string[];
+  /** Number of static segments; the most static template wins, as in find-my-way. */
+  readonly specificity: number;
+  readonly byMethod: Map<HttpMethod, Endpoint>;
+  readonly family: string;
+}
+
+function routeRegex(template: string): RegExp {
+  const body = template
+    .split('/')
+    .map((seg) => (/^\{[a-z_]+\}$/.test(seg) ? '([^/]+)' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${body}$`);
+}
+
+function normalisePath(rawPath: string): string {
+  const noQuery = rawPath.split('?')[0].split('#')[0];
+  return noQuery.length > 1 && noQuery.endsWith('/') ? noQuery.slice(0, -1) : noQuery;
+}
+
+/**
+ * The policy and API facts of contracts/, loaded and checked once: every schema compiled in one ajv
+ * instance, every catalogue validated against its meta-schema. Accessors only read.
+ */
+export class Contracts {
+  readonly dir: string;
+  readonly rules: readonly PolicyRuleText[];
+  readonly statuses: readonly StatusEntry[];
+  readonly causes: readonly Cause[];
+  readonly providerStates: readonly ProviderState[];
+  readonly apis: Readonly<Record<ApiId, ApiCatalogue>>;
+  /** Schema files by $id, as loaded (the raw JSON objects, never mutated). */
+  readonly schemas: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  /** contracts/-relative file of each schema $id (synthesized schemas map to their catalogue file). */
+  readonly schemaFiles: ReadonlyMap<string, string>;
+  private readonly ajv: Ajv2020;
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly routes: CompiledRoute[] = [];
+
+  constructor(dir: string = defaultContractsDir) {
+    this.dir = dir;
+    const meta = newAjv();
+    for (const file of listJsonFiles(dir, 'meta')) {
+      const schema = readContractsJson(dir, file) as Record<string, unknown>;
+      try {
+        meta.addSchema(schema, path.basename(file));
+        meta.getSchema(path.basename(file));
+      } catch (err) {
+        throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file}: ${(err as Error).message}`, { file });
+      }
+    }
+    const readChecked = (file: string, metaName: string): Record<string, unknown> => {
+      const data = readContractsJson(dir, file);
+      const validate = meta.getSchema(metaName);
+      if (!validate) throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/meta/${metaName}: file is missing`, { file: `meta/${metaName}` });
+      if (!validate(data)) {
+        const issues = toIssues(validate.errors);
+        throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', firstProblem(`contracts/${file}`, issues), { file, pointer: issues[0].pointer });
+      }
+      return data as Record<string, unknown>;
+    };
+
+    const statusFile = readChecked(...DATA_FILES.statuses);
+    this.rules = statusFile.rules as PolicyRuleText[];
+    this.statuses = statusFile.statuses as StatusEntry[];
+    this.causes = (readChecked(...DATA_FILES.causes).causes as Cause[]);
+
+    this.ajv = newAjv();
+    const schemas = new Map<string, Record<string, unknown>>();
+    const schemaFiles = new Map<string, string>();
+    for (const file of listJsonFiles(dir, 'schemas')) {
+      const schema = readContractsJson(dir, file) as Record<string, unknown>;
+      const expected = SCHEMA_BASE + file.slice('schemas/'.length);
+      if (schema === null || typeof schema !== 'object' || schema.$id !== expected) {
+        throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file} at /$id: must be "${expected}"`, { file, pointer: '/$id' });
+      }
+      schemas.set(expected, schema);
+      schemaFiles.set(expected, file);
+    }
+
+    const synthesize = (id: string, file: string, props: Record<string, unknown>): string => {
+      const fullId = `${SCHEMA_BASE}${id}`;
+      const schema = { $id: fullId, type: 'object', additionalProperties: false, required: Object.keys(props), properties: props };
+      schemas.set(fullId, schema);
+      schemaFiles.set(fullId, file);
+      return fullId;
+    };
+
+    const stateFile = readChecked(...DATA_FILES.providerStates);
+    this.providerStates = (stateFile.states as Array<Record<string, unknown>>).map((s) => {
+      const params = s.params as Record<string, unknown> | undefined;
+      const slug = String(s.name).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+      return {
+        name: s.name as string,
+        kind: s.kind as ProviderState['kind'],
+        cause: s.cause as string | undefined,
+        description: s.description as string,
+        params: params ? synthesize(`synthesized/states/${slug}.json`, 'provider-states.json', params) : undefined,
+        paramNames: params ? Object.keys(params) : [],
+      };
+    });
+
+    const apis = {} as Record<ApiId, ApiCatalogue>;
+    for (const api of Object.keys(API_FILES) as ApiId[]) {
+      const codesFile = `business-codes/${API_FILES[api]}`;
+      const endpointsFile = `endpoints/${API_FILES[api]}`;
+      const codes = readChecked(codesFile, 'business-codes.schema.json');
+      const cat = readChecked(endpointsFile, 'endpoints.schema.json');
+      for (const [file, data] of [[codesFile, codes], [endpointsFile, cat]] as const) {
+        if (data.api !== api) {
+          throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file} at /api: must be "${api}"`, { file, pointer: '/api' });
+        }
+      }
+      const codeTables: CodeTable[] = (codes.tables as Array<Record<string, unknown>>).map((t) => ({
+        api,
+        id: t.id as string,
+        title: t.title as string,
+        source: t.source as string,
+        shared: t.shared as boolean,
+        conflicts: t.conflicts as string | undefined,
+        codes: (t.codes as Array<Record<string, unknown>>).map((c) => ({
+          ...(c as unknown as Omit<BusinessCode, 'api' | 'table' | 'causes'>),
+          causes: (c.causes as string[] | undefined) ?? [],
+          api,
+          table: t.id as string,
+        })),
+      }));
+      const families: Record<string, Family> = {};
+      for (const [id, f] of Object.entries(cat.families as Record<string, Omit<Family, 'api' | 'id'>>)) {
+        families[id] = { ...f, api, id };
+      }
+      const full = (ref: string): string => SCHEMA_BASE + ref;
+      const endpoints: Endpoint[] = (cat.endpoints as Array<Record<string, any>>).map((e) => {
+        const paramNames = paramNamesOf(e.path);
+        const params = e.request.params as Record<string, unknown> | undefined;
+        return {
+          api,
+          id: e.id,
+          method: e.method,
+          path: e.path,
+          family: e.family,
+          summary: e.summary,
+          sends: e.sends ?? false,
+          vipOnly: e.vipOnly ?? false,
+          request: {
+            params: params ? synthesize(`synthesized/params/${api}/${e.id}.json`, endpointsFile, params) : undefined,
+            paramNames,
+            query: e.request.query ? full(e.request.query) : undefined,
+            body: e.request.body ? full(e.request.body) : undefined,
+          },
+          success: e.success === 'empty' ? 'empty' : full(e.success),
+          successNote: e.successNote,
+          payloadLimits: e.payloadLimits ?? [],
+          statuses: e.statuses,
+          elicit: {
+            success: e.elicit.success,
+            badRequests: e.elicit.badRequests ?? [],
+            notFound: e.elicit.notFound,
+          },
+        };
+      });
+      const retired: RetiredEndpoint[] = (cat.retired as Array<Omit<RetiredEndpoint, 'api'>>).map((r) => ({ ...r, api }));
+      apis[api] = {
+        id: api,
+        title: cat.title as string,
+        source: cat.source as string,
+        pathPrefix: cat.pathPrefix as string,
+        errorEnvelope: full(cat.errorEnvelope as string),
+        rateLimitHeaders: cat.rateLimitHeaders as ApiCatalogue['rateLimitHeaders'],
+        families,
+        endpoints,
+        retired,
+        codeTables,
+      };
+    }
+    this.apis = apis;
+
+    for (const [id, schema] of schemas) this.ajv.addSchema(schema, id);
+    // Compile everything now, so a broken schema fails at load and no request pays for compilation.
+    for (const id of schemas.keys()) {
+      try {
+        const fn = this.ajv.getSchema(id);
+        if (fn) this.validators.set(id, fn);
+      } catch (err) {
+        const file = schemaFiles.get(id) ?? id;
+        throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file}: ${(err as Error).message}`, { file });
+      }
+    }
+    this.schemas = schemas;
+    this.schemaFiles = schemaFiles;
+    this.buildRoutes();
+  }
+
+  private buildRoutes(): void {
+    const byTemplate = new Map<string, CompiledRoute>();
+    for (const api of Object.values(this.apis)) {
+      for (const e of api.endpoints) {
+        let route = byTemplate.get(e.path);
+        if (!route) {
+          route = {
+            api: api.id,
+            template: e.path,
+            regex: routeRegex(e.path),
+            paramNames: paramNamesOf(e.path),
+            specificity: e.path.split('/').filter((s) => s && !s.startsWith('{')).length,
+            byMethod: new Map(),
+            family: e.family,
+          };
+          byTemplate.set(e.path, route);
+          this.routes.push(route);
+        }
+        route.byMethod.set(e.method, e);
+      }
+    }
+    this.routes.sort((a, b) => b.specificity - a.specificity);
+  }
+
+  // ---- statuses
+
+  status(code: number): StatusEntry | undefined {
+    return this.statuses.find((s) => s.code === code);
+  }
+
+  isCatalogued(code: number): code is StatusCode {
+    return this.status(code) !== undefined;
+  }
+
+  // ---- endpoints
+
+  api(id: ApiId): ApiCatalogue {
+    return this.apis[id];
+  }
+
+  endpoints(api?: ApiId): readonly Endpoint[] {
+    return api ? this.apis[api].endpoints : Object.values(this.apis).flatMap((a) => a.endpoints);
+  }
+
+  endpoint(api: ApiId, id: string): Endpoint {
+    const found = this.apis[api]?.endpoints.find((e) => e.id === id);
+    if (!found) {
+      throw new PushContractsError('PC_ERR_UNKNOWN_ENDPOINT', `unknown endpoint '${id}' of ${api}; known: ${this.apis[api]?.endpoints.map((e) => e.id).join(', ')}`);
+    }
+    return found;
+  }
+
+  family(api: ApiId, id: string): Family {
+    return this.apis[api].families[id];
+  }
+
+  /** The API a path belongs to, by its version prefix; retired paths belong to the API that replaced them. */
+  apiOfPath(rawPath: string): ApiId | undefined {
+    const p = normalisePath(rawPath);
+    for (const api of Object.values(this.apis)) {
+      if (p === api.pathPrefix || p.startsWith(api.pathPrefix + '/')) return api.id;
+      if (api.retired.some((r) => r.path === p)) return api.id;
+    }
+    return undefined;
+  }
+
+  /** Where a request lands: an endpoint, a known path with another method, a retired API, or nothing. */
+  resolve(method: string, rawPath: string): RouteMatch {
+    const p = normalisePath(rawPath);
+    const upper = method.toUpperCase() as HttpMethod;
+    for (const api of Object.values(this.apis)) {
+      const retired = api.retired.find((r) => r.path === p);
+      if (retired) return { kind: 'retired', api: api.id, retired };
+    }
+    for (const route of this.routes) {
+      const m = route.regex.exec(p);
+      if (!m) continue;
+      const endpoint = route.byMethod.get(upper);
+      if (!endpoint) {
+        return { kind: 'method-not-allowed', api: route.api, family: route.family, path: route.template, allowed: [...route.byMethod.keys()] };
+      }
+      const params: Record<string, string> = {};
+      route.paramNames.forEach((name, i) => {
+        params[name] = safeDecode(m[i + 1]);
+      });
+      return { kind: 'endpoint', api: route.api, endpoint, params };
+    }
+    return { kind: 'unknown', api: this.apiOfPath(p) };
+  }
+
+  // ---- business codes
+
+  /** The tables a family reads, most specific first: its own table, then the API's shared tables. */
+  private tablesFor(api: ApiId, family?: string): CodeTable[] {
+    const cat = this.apis[api];
+    const own = family ? cat.families[family]?.codeTable : undefined;
+    const first = cat.codeTables.filter((t) => t.id === own);
+    return [...first, ...cat.codeTables.filter((t) => t.shared && t.id !== own)];
+  }
+
+  /** The entry for a code as a family answers it: the family's own table first, then shared tables. */
+  businessCode(api: ApiId, family: string | undefined, code: number): BusinessCode | undefined {
+    for (const table of family ? this.tablesFor(api, family) : this.apis[api].codeTables) {
+      const hit = table.codes.find((c) => c.code === code);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  /** The code a family answers a cause with. */
+  codeFor(api: ApiId, family: string, cause: string): BusinessCode | undefined {
+    for (const table of this.tablesFor(api, family)) {
+      const hit = table.codes.find((c) => c.causes.includes(cause));
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  cause(id: string): Cause | undefined {
+    return this.causes.find((c) => c.id === id);
+  }
+
+  providerState(name: string): ProviderState | undefined {
+    return this.providerStates.find((s) => s.name === name);
+  }
+
+  /** The condition state that sets up a cause, if the cause lives in the service. */
+  stateForCause(cause: string): ProviderState | undefined {
+    return this.providerStates.find((s) => s.kind === 'condition' && s.cause === cause);
+  }
+
+  // ---- schemas
+
+  /** Accepts a full $id or one relative to the schema base ('jpush-v3/push.request.json'). */
+  schemaId(ref: string): string {
+    return ref.startsWith('https://') ? ref : SCHEMA_BASE + ref;
+  }
+
+  schema(ref: string): Readonly<Record<string, unknown>> {
+    const id = this.schemaId(ref);
+    const s = this.schemas.get(id);
+    if (!s) throw new PushContractsError('PC_ERR_UNKNOWN_SCHEMA', `no schema with $id ${id} in contracts/schemas`);
+    return s;
+  }
+
+  /** Validates data against a schema by $id; errors are copied, never ajv's shared last-call state. */
+  validate(ref: string, data: unknown): ValidationResult {
+    const id = this.schemaId(ref);
+    const fn = this.validators.get(id);
+    if (!fn) throw new PushContractsError('PC_ERR_UNKNOWN_SCHEMA', `no schema with $id ${id} in contracts/schemas`);
+    const valid = fn(data) as boolean;
+    return { valid, errors: valid ? [] : toIssues(fn.errors) };
+  }
+
+  /** Resolves a $ref (absolute, or relative to a base $id) to the schema object it points at. */
+  resolveRef(ref: string, baseId: string): { id: string; schema: Readonly<Record<string, unknown>> } {
+    const url = new URL(ref, baseId);
+    const docId = url.href.split('#')[0];
+    const doc = this.schema(docId);
+    const fragment = decodeURIComponent(url.hash.replace(/^#/, ''));
+    let node: unknown = doc;
+    for (const seg of fragment.split('/').filter(Boolean)) {
+      node = (node as Record<string, unknown> | undefined)?.[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+    }
+    if (node === undefined) throw new PushContractsError('PC_ERR_UNKNOWN_SCHEMA', `unresolvable $ref ${ref} from ${baseId}`);
+    return { id: docId, schema: node as Record<string, unknown> };
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+let shared: Contracts | undefined;
+
+/** The contracts of this package, loaded once per process on first use. */
+export function getContracts(): Contracts {
+  shared ??= new Contracts();
+  return shared;
+}

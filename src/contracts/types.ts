@@ -1,0 +1,177 @@
+/**
+ * Runtime shapes of the contracts/ data files after loading. The literal unions (which endpoint
+ * ids exist, which statuses an endpoint may answer) are generated into generated/catalogue.ts.
+ */
+import type { ApiId, StatusCode } from './generated/catalogue';
+
+export type { ApiId, StatusCode };
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+export type StatusClass = 'success' | 'client-error' | 'server-error';
+export type RetryAdvice = 'not-applicable' | 'never' | 'after-rate-limit-reset' | 'backoff';
+export type Certainty = 'documented' | 'inferred' | 'uncertain' | 'conflict' | 'project';
+export type CauseElicitation = 'request' | 'credentials' | 'state' | 'path' | 'method';
+
+export interface Texts {
+  readonly en: string;
+  readonly zh: string;
+  readonly fr: string;
+}
+
+export interface StatusEntry {
+  readonly code: StatusCode;
+  readonly reason: string;
+  readonly class: StatusClass;
+  readonly envelopeRequired: boolean;
+  readonly retry: RetryAdvice;
+  readonly meaning: Texts;
+  readonly label: { readonly zh: string; readonly fr: string };
+}
+
+export interface PolicyRuleText extends Texts {
+  readonly id: string;
+}
+
+export interface Cause {
+  readonly id: string;
+  readonly elicitedBy: CauseElicitation;
+  readonly description: string;
+}
+
+export interface BusinessCode {
+  readonly api: ApiId;
+  readonly table: string;
+  readonly code: number;
+  readonly status: number;
+  readonly documentedStatus?: number;
+  readonly message: string;
+  readonly meaning: { readonly en: string; readonly zh?: string };
+  readonly causes: readonly string[];
+  readonly certainty: Certainty;
+  readonly note?: string;
+}
+
+export interface CodeTable {
+  readonly api: ApiId;
+  readonly id: string;
+  readonly title: string;
+  readonly source: string;
+  readonly shared: boolean;
+  readonly conflicts?: string;
+  readonly codes: readonly BusinessCode[];
+}
+
+export interface RateLimit {
+  readonly bucket: string;
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
+export interface Family {
+  readonly api: ApiId;
+  readonly id: string;
+  readonly host: string;
+  readonly codeTable: string;
+  readonly authFailureCodes: readonly number[];
+  readonly rateLimit: RateLimit;
+}
+
+export interface StateRef {
+  readonly name: string;
+  readonly params?: Readonly<Record<string, unknown>>;
+}
+
+export interface BadRequest {
+  readonly cause: string;
+  readonly in: 'body' | 'query' | 'params';
+  readonly remove?: string;
+  readonly set?: { readonly pointer: string; readonly value?: unknown; readonly repeat?: { readonly text: string; readonly times: number } };
+  readonly raw?: string;
+}
+
+export interface PayloadLimit {
+  readonly pointers: readonly string[];
+  readonly maxBytes: number;
+}
+
+export interface Endpoint {
+  readonly api: ApiId;
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** Path template, e.g. /v3/schedules/{schedule_id}. */
+  readonly path: string;
+  readonly family: string;
+  readonly summary: string;
+  readonly sends: boolean;
+  readonly vipOnly: boolean;
+  readonly request: {
+    /** $id of the synthesized schema of the path parameters, if the path has any. */
+    readonly params?: string;
+    readonly paramNames: readonly string[];
+    readonly query?: string;
+    readonly body?: string;
+  };
+  /** $id of the success body schema, or 'empty' for a 200 without body. */
+  readonly success: string;
+  readonly successNote?: string;
+  readonly payloadLimits: readonly PayloadLimit[];
+  readonly statuses: readonly StatusCode[];
+  readonly elicit: {
+    readonly success?: { readonly state?: StateRef };
+    readonly badRequests: readonly BadRequest[];
+    readonly notFound?: Readonly<Record<string, string>>;
+  };
+}
+
+export interface RetiredEndpoint {
+  readonly api: ApiId;
+  readonly id: string;
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly family: string;
+  readonly announcement: string;
+}
+
+export interface ApiCatalogue {
+  readonly id: ApiId;
+  readonly title: string;
+  readonly source: string;
+  readonly pathPrefix: string;
+  /** $id of the API's error envelope schema. */
+  readonly errorEnvelope: string;
+  readonly rateLimitHeaders: { readonly presence: 'required' | 'expected'; readonly note: string };
+  readonly families: Readonly<Record<string, Family>>;
+  readonly endpoints: readonly Endpoint[];
+  readonly retired: readonly RetiredEndpoint[];
+  readonly codeTables: readonly CodeTable[];
+}
+
+export interface ProviderState {
+  readonly name: string;
+  readonly kind: 'resource' | 'condition';
+  readonly cause?: string;
+  readonly description: string;
+  /** $id of the synthesized schema of the state's params (resource states). */
+  readonly params?: string;
+  readonly paramNames: readonly string[];
+}
+
+/** One validation problem, structured; rendered to text only at the edge. */
+export interface ValidationIssue {
+  /** JSON pointer into the validated instance ('' for the root). */
+  readonly pointer: string;
+  readonly keyword: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly message: string;
+}
+
+export interface ValidationResult {
+  readonly valid: boolean;
+  readonly errors: readonly ValidationIssue[];
+}
+
+/** Where a (method, path) lands in the catalogue. */
+export type RouteMatch =
+  | { readonly kind: 'endpoint'; readonly api: ApiId; readonly endpoint: Endpoint; readonly params: Readonly<Record<string, string>> }
+  | { readonly kind: 'method-not-allowed'; readonly api: ApiId; readonly family: string; readonly path: string; readonly allowed: readonly HttpMethod[] }
+  | { readonly kind: 'retired'; readonly api: ApiId; readonly retired: RetiredEndpoint }
+  | { readonly kind: 'unknown'; readonly api?: ApiId };

@@ -1,0 +1,12 @@
+/**
+ * push-contracts public API. Everything a user imports comes from here, by name.
+ */
+export { Contracts, getContracts, fillPath, checkConsistency, renderProblem, SCHEMA_BASE, RATE_LIMIT_HEADERS_SCHEMA } from './contracts';
+export type {
+  ApiId, StatusCode, HttpMethod, StatusEntry, BusinessCode, CodeTable, Family, Endpoint, RetiredEndpoint, ApiCatalogue,
+  ProviderState, Cause, ValidationIssue, ValidationResult, RouteMatch, EndpointId, EndpointStatus, ProviderStateName, CauseId,
+  ConsistencyProblem,
+} from './contracts';
+export { PushContractsError, errorCodes, type ErrorCode } from './errors';
+export { main as runCli } from './cli/main';
+export type { CliIO } from './cli/io';
