@@ -1,0 +1,27 @@
+import { defineRule } from '../define';
+
+/**
+ * The business code and the HTTP status must agree with contracts/business-codes. Where the source
+ * documents a status the policy contradicts (documentedStatus), answering with it is a warning.
+ */
+export const businessCodeStatus = defineRule({
+  id: 'response.business-code.status-mismatch',
+  severity: 'error',
+  title: 'Business code answered with the wrong status',
+  declarative: true,
+  appliesTo: (ex, ctx) => ctx.envelope !== undefined && ctx.businessCode !== undefined && ex.response.status !== 200,
+  check: (ex, ctx) => {
+    const bc = ctx.businessCode;
+    if (!bc || bc.status === ex.response.status) return [];
+    const documented = bc.documentedStatus === ex.response.status;
+    return [{
+      message: documented
+        ? `code ${bc.code} answered with ${ex.response.status} as its source documents; the policy wants ${bc.status} (${bc.note ?? 'documented conflict'})`
+        : `code ${bc.code} (${bc.message}) belongs to ${bc.status}, answered with ${ex.response.status}`,
+      location: 'response.body.error.code',
+      expected: bc.status,
+      actual: ex.response.status,
+      severity: documented ? 'warning' : undefined,
+    }];
+  },
+});

@@ -1,0 +1,93 @@
+import type { Contracts } from '../contracts/load';
+import type { ApiCatalogue, ApiId, BusinessCode, Endpoint, RouteMatch } from '../contracts/types';
+
+export type Severity = 'error' | 'warning';
+
+/** Which interaction (or probe case) an exchange belongs to; every finding names it. */
+export interface InteractionRef {
+  readonly description: string;
+  readonly consumer?: string;
+  readonly provider?: string;
+  readonly providerStates?: readonly string[];
+  /** Interaction id (_id from a broker, or the pact's key), when known. */
+  readonly id?: string;
+}
+
+export type HeaderMap = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** One request and the response the provider really gave, as recorded on the wire. */
+export interface Exchange {
+  readonly interaction: InteractionRef;
+  readonly request: {
+    readonly method: string;
+    /** Path without query string. */
+    readonly path: string;
+    readonly query?: string;
+    readonly headers: HeaderMap;
+  };
+  readonly response: {
+    readonly status: number;
+    readonly headers: HeaderMap;
+    /** The raw body text ('' when there is none). */
+    readonly body: string;
+  };
+}
+
+/** A parsed error envelope, in either form, as the rules read it. */
+export interface ParsedEnvelope {
+  readonly code: number;
+  readonly message: unknown;
+  readonly form: 'nested' | 'flat';
+}
+
+/** What every rule may read about an exchange; computed once per exchange by the audit. */
+export interface AuditContext {
+  readonly contracts: Contracts;
+  readonly route: RouteMatch;
+  readonly api?: ApiCatalogue;
+  readonly endpoint?: Endpoint;
+  readonly family?: string;
+  /** Lower-cased header lookup; the first value of a repeated header. */
+  header(name: string): string | undefined;
+  /** The body parsed as JSON, or undefined when empty or not JSON. */
+  readonly json: unknown;
+  readonly bodyIsJson: boolean;
+  readonly envelope?: ParsedEnvelope;
+  /** The business-code entry of the envelope's code as the family answers it. */
+  readonly businessCode?: BusinessCode;
+  /** true when the request authenticated: it reached a catalogued path and was not refused with 401. */
+  readonly authenticated: boolean;
+}
+
+/** What a rule reports; the audit adds the rule id, the interaction and the default severity. */
+export interface RuleResult {
+  readonly message: string;
+  /** Dotted location: response.status, response.body.error.code, response.headers.allow. */
+  readonly location: string;
+  readonly expected?: unknown;
+  readonly actual?: unknown;
+  /** Overrides the rule's severity for this one result (e.g. a documented conflict). */
+  readonly severity?: Severity;
+}
+
+export interface Finding extends RuleResult {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly interaction: InteractionRef;
+}
+
+/**
+ * One policy rule: a pure function over one exchange that returns results and never throws.
+ * `declarative` rules also make sense on the response a pact declares (pre-publish check), not
+ * only on a response recorded on the wire.
+ */
+export interface PolicyRule<Id extends string = string> {
+  readonly id: Id;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly declarative: boolean;
+  appliesTo?(ex: Exchange, ctx: AuditContext): boolean;
+  check(ex: Exchange, ctx: AuditContext): readonly RuleResult[];
+}
+
+export type { ApiId };
