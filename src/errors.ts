@@ -8,6 +8,7 @@ export const errorCodes = {
   PC_ERR_CONTRACTS_INCONSISTENT: { exitCode: 2, summary: 'The contracts/ files contradict each other (consistency check).' },
   PC_ERR_UNKNOWN_SCHEMA: { exitCode: 2, summary: 'A schema $id was asked for that contracts/ does not define.' },
   PC_ERR_UNKNOWN_ENDPOINT: { exitCode: 2, summary: 'An endpoint id that the catalogue of the API does not define.' },
+  PC_ERR_EXAMPLE_INVALID: { exitCode: 2, summary: 'An example given to a matcher builder does not validate against its schema.' },
   PC_ERR_NOT_CATALOGUED: { exitCode: 2, summary: 'An (api, endpoint, status) combination the catalogue does not allow.' },
   PC_ERR_USAGE: { exitCode: 2, summary: 'A command line option is unknown, missing or malformed.' },
   PC_ERR_PACT_MALFORMED: { exitCode: 2, summary: 'A pact file is not JSON or is not a pact.' },

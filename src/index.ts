@@ -8,5 +8,9 @@ export type {
   ConsistencyProblem,
 } from './contracts';
 export { PushContractsError, errorCodes, type ErrorCode } from './errors';
+export {
+  matcherFromSchema, deriveMatcher, errorEnvelopeMatcher, successBodyMatcher, headersMatcher, rateLimitHeadersMatcher, toRustRegex,
+} from './matchers';
+export type { MatcherTemplate, MatcherOptions, MatcherNote, DerivedMatcher, ErrorEnvelopeOptions, RegexTranslation } from './matchers';
 export { main as runCli } from './cli/main';
 export type { CliIO } from './cli/io';

@@ -1,0 +1,330 @@
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+// The matchers module alone: the package root also loads the native core, 0.3 s a process that only builds templates.
+import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
+import { getContracts, SCHEMA_BASE, type Contracts } from '../contracts';
+import { PushContractsError } from '../errors';
+import { toRustRegex } from './regex';
+
+/**
+ * A Pact MatchersV3 template: plain JSON with matcher objects where values are matched by rule rather than
+ * by equality. Pass it to `jsonBody(...)`; `MatchersV3.reify(template)` gives back the example.
+ */
+export type MatcherTemplate = unknown;
+
+export interface MatcherOptions {
+  /**
+   * JSON pointers into the example (`/error/code`) whose values are matched by equality instead of by
+   * their schema. Use it where the value is the point of the interaction.
+   */
+  readonly equal?: readonly string[];
+  /** The contracts to read schemas from; defaults to the package's own `getContracts()`. */
+  readonly contracts?: Contracts;
+}
+
+/** Why a value got a looser matcher than its schema suggests (for example an untranslatable pattern). */
+export interface MatcherNote {
+  /** JSON pointer into the example. */
+  readonly pointer: string;
+  readonly message: string;
+}
+
+export interface DerivedMatcher {
+  readonly matcher: MatcherTemplate;
+  readonly notes: readonly MatcherNote[];
+}
+
+type SchemaNode = Readonly<Record<string, unknown>> | boolean;
+
+/** A subschema together with where it lives: `${docId}#${pointer}` addresses it for ajv. */
+interface Located {
+  readonly node: SchemaNode;
+  readonly docId: string;
+  readonly pointer: string;
+}
+
+const escapePointer = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+/**
+ * Branch choice needs to validate an example against a subschema (a oneOf branch, an if). The contracts'
+ * validator only answers for whole documents, so a second ajv holds the same schema objects and compiles a
+ * subschema the first time its `$id#pointer` is asked for; ajv keeps it under that key, so each is
+ * compiled once per process.
+ */
+class SubschemaValidator {
+  private readonly ajv: Ajv2020;
+  private readonly fns = new Map<string, ValidateFunction>();
+
+  constructor(private readonly contracts: Contracts) {
+    // strict off: a branch compiled on its own no longer sees the parent's `type`, which strictTypes would
+    // report; the contracts loader already holds the schemas to strict mode.
+    this.ajv = new Ajv2020({ strict: false, allErrors: false, allowUnionTypes: true });
+    addFormats(this.ajv);
+    for (const [id, schema] of contracts.schemas) this.ajv.addSchema(schema as Record<string, unknown>, id);
+  }
+
+  valid(at: Located, data: unknown): boolean {
+    if (at.node === true) return true;
+    if (at.node === false) return false;
+    if (at.pointer === '') return this.contracts.validate(at.docId, data).valid;
+    const key = `${at.docId}#${at.pointer}`;
+    let fn = this.fns.get(key);
+    if (!fn) {
+      fn = this.ajv.getSchema(key);
+      if (!fn) throw new PushContractsError('PC_ERR_UNKNOWN_SCHEMA', `cannot compile subschema ${key}`);
+      this.fns.set(key, fn);
+    }
+    return fn(data) as boolean;
+  }
+}
+
+const validators = new WeakMap<Contracts, SubschemaValidator>();
+
+function validatorFor(contracts: Contracts): SubschemaValidator {
+  let v = validators.get(contracts);
+  if (!v) {
+    v = new SubschemaValidator(contracts);
+    validators.set(contracts, v);
+  }
+  return v;
+}
+
+/** Turns a short ref, an $id, or either with a `#/json/pointer` into a located schema. */
+function locate(contracts: Contracts, ref: string, baseId: string): Located {
+  const url = new URL(ref, baseId);
+  const { id, schema } = contracts.resolveRef(url.href, baseId);
+  return { node: schema as SchemaNode, docId: id, pointer: decodeURIComponent(url.hash.replace(/^#/, '')) };
+}
+
+function child(at: Located, ...segments: Array<string | number>): Located {
+  let node: unknown = at.node;
+  for (const s of segments) node = (node as Record<string, unknown>)[s];
+  return { node: node as SchemaNode, docId: at.docId, pointer: `${at.pointer}/${segments.map((s) => escapePointer(String(s))).join('/')}` };
+}
+
+class Deriver {
+  readonly notes: MatcherNote[] = [];
+  private readonly equal: ReadonlySet<string>;
+
+  constructor(
+    private readonly contracts: Contracts,
+    private readonly validator: SubschemaValidator,
+    options: MatcherOptions,
+  ) {
+    this.equal = new Set(options.equal ?? []);
+  }
+
+  private note(pointer: string, message: string): void {
+    this.notes.push({ pointer: pointer || '/', message });
+  }
+
+  /**
+   * Every subschema that applies to `value`, flattened: $ref followed, allOf merged, the oneOf/anyOf
+   * branches the value is valid against, and the then/else an `if` selects.
+   */
+  private expand(at: Located, value: unknown, out: Located[] = []): Located[] {
+    const node = at.node;
+    if (typeof node === 'boolean') {
+      out.push(at);
+      return out;
+    }
+    out.push(at);
+    if (typeof node.$ref === 'string') {
+      const target = locate(this.contracts, node.$ref, at.docId);
+      this.expand(target, value, out);
+    }
+    if (Array.isArray(node.allOf)) node.allOf.forEach((_, i) => this.expand(child(at, 'allOf', i), value, out));
+    for (const kw of ['oneOf', 'anyOf'] as const) {
+      const branches = node[kw];
+      if (!Array.isArray(branches)) continue;
+      const i = branches.findIndex((_, j) => this.validator.valid(child(at, kw, j), value));
+      if (i < 0) {
+        throw new PushContractsError('PC_ERR_EXAMPLE_INVALID', `example at ${at.docId}#${at.pointer} matches no ${kw} branch`, { pointer: at.pointer });
+      }
+      this.expand(child(at, kw, i), value, out);
+    }
+    if (node.if !== undefined) {
+      const branch = this.validator.valid(child(at, 'if'), value) ? 'then' : 'else';
+      if (node[branch] !== undefined) this.expand(child(at, branch), value, out);
+    }
+    return out;
+  }
+
+  derive(at: Located[], value: unknown, pointer: string): MatcherTemplate {
+    if (this.equal.has(pointer)) return MatchersV3.equal(value);
+    const all = at.flatMap((a) => this.expand(a, value));
+    const nodes = all.map((a) => a.node).filter((n): n is Readonly<Record<string, unknown>> => typeof n === 'object');
+
+    const withConst = nodes.find((n) => 'const' in n);
+    if (withConst) return MatchersV3.equal(value);
+
+    const withEnum = nodes.find((n) => Array.isArray(n.enum));
+    if (withEnum) {
+      const values = withEnum.enum as unknown[];
+      if (typeof value === 'string' && values.every((v): v is string => typeof v === 'string')) {
+        return MatchersV3.regex(`^(?:${values.map(escapeRustLiteral).join('|')})$`, value);
+      }
+      // A type matcher would let any other number/boolean through; equality keeps the value in the enum.
+      return MatchersV3.equal(value);
+    }
+
+    const type = jsonType(value);
+    const declared = nodes.filter((n) => n.type !== undefined).map((n) => (Array.isArray(n.type) ? n.type : [n.type]) as string[]);
+    const allows = (t: string): boolean => declared.every((ts) => ts.includes(t) || (t === 'integer' && ts.includes('number')));
+    if (!allows(type)) {
+      throw new PushContractsError('PC_ERR_EXAMPLE_INVALID', `example at ${pointer || '/'} is ${type}, the schema wants ${declared.map((d) => d.join('|')).join(' and ')}`, { pointer });
+    }
+
+    switch (type) {
+      case 'null':
+        return MatchersV3.nullValue();
+      case 'boolean':
+        return MatchersV3.boolean(value as boolean);
+      case 'integer':
+        // `type: number` admits 1 and 1.5 alike, so only an integer-only schema gets the integer matcher.
+        return declared.length > 0 && declared.every((ts) => ts.includes('integer'))
+          ? MatchersV3.integer(value as number)
+          : MatchersV3.number(value as number);
+      case 'number':
+        // decimal() would reject a whole number that `type: number` allows.
+        return MatchersV3.number(value as number);
+      case 'string':
+        return this.stringMatcher(nodes, value as string, pointer);
+      case 'array':
+        return this.arrayMatcher(all, value as unknown[], pointer);
+      case 'object':
+        return this.objectMatcher(all, value as Record<string, unknown>, pointer);
+      default:
+        return MatchersV3.like(value);
+    }
+  }
+
+  private stringMatcher(nodes: ReadonlyArray<Readonly<Record<string, unknown>>>, value: string, pointer: string): MatcherTemplate {
+    const patterns = nodes.map((n) => n.pattern).filter((p): p is string => typeof p === 'string');
+    if (patterns.length === 0) return MatchersV3.string(value);
+    if (patterns.length > 1) {
+      // A Pact value carries one regex; joining them would need lookaheads, which Rust lacks.
+      this.note(pointer, `${patterns.length} patterns apply; the matcher uses the first, /${patterns[0]}/`);
+    }
+    const translated = toRustRegex(patterns[0]);
+    if (!translated.ok) {
+      this.note(pointer, `pattern /${patterns[0]}/ kept as a type matcher: ${translated.reason}`);
+      return MatchersV3.string(value);
+    }
+    if (!new RegExp(patterns[0], 'u').test(value)) {
+      throw new PushContractsError('PC_ERR_EXAMPLE_INVALID', `example ${JSON.stringify(value)} at ${pointer || '/'} does not match /${patterns[0]}/`, { pointer });
+    }
+    return MatchersV3.regex(translated.regex, value);
+  }
+
+  private arrayMatcher(all: readonly Located[], value: unknown[], pointer: string): MatcherTemplate {
+    const objects = all.filter((a): a is Located & { node: Record<string, unknown> } => typeof a.node === 'object');
+    const items = objects.filter((a) => a.node.items !== undefined).map((a) => child(a, 'items'));
+    const minItems = Math.max(0, ...objects.map((a) => (typeof a.node.minItems === 'number' ? a.node.minItems : 0)));
+    const maxCandidates = objects.map((a) => a.node.maxItems).filter((m): m is number => typeof m === 'number');
+    const maxItems = maxCandidates.length ? Math.min(...maxCandidates) : undefined;
+    const unique = objects.some((a) => a.node.uniqueItems === true);
+    if (value.length === 0) return MatchersV3.equal([]);
+    if (unique && minItems > 1) {
+      // eachLike repeats one template min times, which a uniqueItems schema would reject; keep the example's
+      // own items, each matched by its schema (the array length is then matched exactly).
+      this.note(pointer, 'uniqueItems with minItems > 1: items matched one by one, length fixed');
+      return value.map((item, i) => this.derive(items, item, `${pointer}/${i}`));
+    }
+    const template = this.derive(items, value[0], `${pointer}/0`);
+    const min = Math.max(1, minItems);
+    return maxItems !== undefined ? MatchersV3.constrainedArrayLike(template, min, maxItems, min) : MatchersV3.eachLike(template, min);
+  }
+
+  private objectMatcher(all: readonly Located[], value: Record<string, unknown>, pointer: string): MatcherTemplate {
+    const objects = all.filter((a): a is Located & { node: Record<string, unknown> } => typeof a.node === 'object');
+    const required = new Set(objects.flatMap((a) => (Array.isArray(a.node.required) ? (a.node.required as string[]) : [])));
+    const missing = [...required].filter((k) => !(k in value));
+    if (missing.length > 0) {
+      throw new PushContractsError('PC_ERR_EXAMPLE_INVALID', `example at ${pointer || '/'} lacks required ${missing.join(', ')}`, { pointer });
+    }
+    const declaresProperties = objects.some((a) => isObject(a.node.properties) || isObject(a.node.patternProperties));
+    const mapValues = objects.filter((a) => isObject(a.node.additionalProperties)).map((a) => child(a, 'additionalProperties'));
+    if (!declaresProperties && mapValues.length > 0) {
+      // A map: keys are data (registration ids), so every value is matched against the first value's
+      // template whatever its key.
+      const keys = Object.keys(value);
+      if (keys.length === 0) return MatchersV3.equal({});
+      const template = this.derive(mapValues, value[keys[0]], `${pointer}/${escapePointer(keys[0])}`);
+      return MatchersV3.eachValueMatches(value, [MatchersV3.like(template)]);
+    }
+    if (!declaresProperties) {
+      // Free-form object (extras, custom_args): its shape is the example's, matched by type.
+      return MatchersV3.like(value);
+    }
+    const out: Record<string, MatcherTemplate> = {};
+    for (const [key, v] of Object.entries(value)) {
+      const applicable: Located[] = [];
+      for (const a of objects) {
+        const props = a.node.properties;
+        if (isObject(props) && key in props) {
+          applicable.push(child(a, 'properties', key));
+          continue;
+        }
+        const patterned = isObject(a.node.patternProperties)
+          ? Object.keys(a.node.patternProperties).filter((p) => new RegExp(p, 'u').test(key))
+          : [];
+        for (const p of patterned) applicable.push(child(a, 'patternProperties', p));
+        if (patterned.length === 0 && a.node.additionalProperties !== undefined) applicable.push(child(a, 'additionalProperties'));
+      }
+      out[key] = this.derive(applicable, v, `${pointer}/${escapePointer(key)}`);
+    }
+    return out;
+  }
+}
+
+/** Escapes a literal for a Rust regex; the escaped set is the intersection both engines accept. */
+export function escapeRustLiteral(s: string): string {
+  return s.replace(/[\\.+*?()|[\]{}^$#&\-~]/g, '\\$&');
+}
+
+/**
+ * Derives a Pact MatchersV3 template from a contracts schema and an example, and says where it had to be
+ * looser than the schema. See {@link matcherFromSchema}.
+ */
+export function deriveMatcher(schemaRef: string, example: unknown, options: MatcherOptions = {}): DerivedMatcher {
+  const contracts = options.contracts ?? getContracts();
+  const root = locate(contracts, schemaRef, SCHEMA_BASE);
+  const validator = validatorFor(contracts);
+  if (!validator.valid(root, example)) {
+    const detail = root.pointer === '' ? contracts.validate(root.docId, example).errors[0] : undefined;
+    throw new PushContractsError(
+      'PC_ERR_EXAMPLE_INVALID',
+      `example does not validate against ${root.docId}${root.pointer ? `#${root.pointer}` : ''}${detail ? ` (${detail.pointer || '/'}: ${detail.message})` : ''}`,
+      { pointer: detail?.pointer },
+    );
+  }
+  const deriver = new Deriver(contracts, validator, options);
+  const matcher = deriver.derive([root], example, '');
+  return { matcher, notes: deriver.notes };
+}
+
+/**
+ * Builds the Pact MatchersV3 template for a value of a contracts schema: each of the example's properties
+ * matched by its schema (type, regex for `pattern`, alternatives for string `enum`, equality for `const`,
+ * `eachLike` for arrays, the branch of `oneOf`/`anyOf` the example takes). The example must be valid.
+ *
+ * @param schemaRef a schema `$id`, a path under contracts/schemas (`jpush-v3/push.response.json`), either
+ *   optionally with a `#/json/pointer`
+ * @param example a value valid against the schema; it becomes the pact's example
+ * @example
+ * provider.addInteraction()
+ *   .willRespondWith(200, (b) => b.jsonBody(matcherFromSchema('jpush-v3/push.response.json', { sendno: '0', msg_id: '1828256757' })));
+ * @see docs/matchers.md
+ */
+export function matcherFromSchema(schemaRef: string, example: unknown, options: MatcherOptions = {}): MatcherTemplate {
+  return deriveMatcher(schemaRef, example, options).matcher;
+}
