@@ -68,8 +68,8 @@ export async function generateBodies(contracts: Contracts): Promise<string> {
     bannerComment: '',
     additionalProperties: false,
     declareExternallyReferenced: true,
-    format: true,
-    style: { singleQuote: true, printWidth: 120 },
+    // No prettier pass: its dynamic import cannot run inside jest, and the raw output is deterministic.
+    format: false,
     customName: (schema) => (typeof schema.title === 'string' ? typeName(schema.title) : undefined),
     $refOptions: {
       resolve: {
@@ -85,16 +85,27 @@ export async function generateBodies(contracts: Contracts): Promise<string> {
   return HEADER + '/* eslint-disable */\n' + ts;
 }
 
-async function main(): Promise<void> {
+/** Writes the generated files, or with --check only compares them and exits 1 on drift. */
+async function main(check: boolean): Promise<void> {
   const contracts = new Contracts();
+  const outputs: Array<[string, string]> = [
+    [CATALOGUE_FILE, generateCatalogue(contracts)],
+    [BODIES_FILE, await generateBodies(contracts)],
+  ];
+  const shown = (file: string): string => path.relative(process.cwd(), file);
+  if (check) {
+    const drifted = outputs.filter(([file, text]) => !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text);
+    for (const [file] of drifted) process.stderr.write(`${shown(file)} is out of date with contracts/; run npm run contracts:types\n`);
+    process.exitCode = drifted.length > 0 ? 1 : 0;
+    return;
+  }
   fs.mkdirSync(path.dirname(CATALOGUE_FILE), { recursive: true });
-  fs.writeFileSync(CATALOGUE_FILE, generateCatalogue(contracts));
-  fs.writeFileSync(BODIES_FILE, await generateBodies(contracts));
-  process.stdout.write(`wrote ${path.relative(process.cwd(), CATALOGUE_FILE)} and ${path.relative(process.cwd(), BODIES_FILE)}\n`);
+  for (const [file, text] of outputs) fs.writeFileSync(file, text);
+  process.stdout.write(`wrote ${outputs.map(([f]) => shown(f)).join(' and ')}\n`);
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
+  main(process.argv.includes('--check')).catch((err: unknown) => {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exitCode = 2;
   });

@@ -112,13 +112,13 @@ export function checkConsistency(c: Contracts): ConsistencyProblem[] {
       }
 
       // Every listed status needs a cause the endpoint can elicit, and every elicitation a listed status.
-      const wants = (status: number, ok: boolean, why: string): void => {
-        if (ok !== e.statuses.includes(status as never)) {
-          add(endpointsFile, `${at}/statuses`, ok ? `${e.id}: ${why}, so ${status} must be listed` : `${e.id}: ${status} is listed but ${why.replace(/^it /, 'it has no ')}`);
+      const wants = (status: number, has: boolean, elicitation: string): void => {
+        if (has !== e.statuses.includes(status as never)) {
+          add(endpointsFile, `${at}/statuses`, has ? `${e.id}: it has ${elicitation}, so ${status} must be listed` : `${e.id}: ${status} is listed but it has no ${elicitation}`);
         }
       };
-      wants(400, e.elicit.badRequests.length > 0, 'it has badRequests');
-      wants(404, e.elicit.notFound !== undefined, 'it has notFound');
+      wants(400, e.elicit.badRequests.length > 0, 'badRequests');
+      wants(404, e.elicit.notFound !== undefined, 'notFound');
       e.elicit.badRequests.forEach((b, k) => {
         const code = c.codeFor(api.id, e.family, b.cause);
         if (!causeIds.has(b.cause)) add(endpointsFile, `${at}/elicit/badRequests/${k}/cause`, `${e.id}: unknown cause '${b.cause}'`);

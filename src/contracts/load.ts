@@ -235,7 +235,14 @@ export class Contracts {
     }
     this.apis = apis;
 
-    for (const [id, schema] of schemas) this.ajv.addSchema(schema, id);
+    for (const [id, schema] of schemas) {
+      if (!this.ajv.validateSchema(schema)) {
+        const file = schemaFiles.get(id) ?? id;
+        const issues = toIssues(this.ajv.errors);
+        throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', firstProblem(`contracts/${file}`, issues), { file, pointer: issues[0]?.pointer });
+      }
+      this.ajv.addSchema(schema, id);
+    }
     // Compile everything now, so a broken schema fails at load and no request pays for compilation.
     for (const id of schemas.keys()) {
       try {

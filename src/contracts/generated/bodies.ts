@@ -3,753 +3,589 @@
 /**
  * Body of every MTPush v4 error response: normally nested like v3 (EL-SKILL error-codes.md; EL-PAGES recall), some responses flat {code, message} (EL-SKILL webpush error-codes.md); EL-JAVA ApiErrorDecoder accepts both.
  */
-export type MTPushV4ErrorEnvelope = Nested | Flat;
+export type MTPushV4ErrorEnvelope = (Nested | Flat)
 /**
  * X-Rate-Limit-Limit (X-Rate-Limit-Quota accepted as its alias), -Remaining and -Reset (seconds until the window resets), each a non-negative integer (DOCS server_overview.md; COMMON IHttpClient, PHP Http.php and JSDK5 RateLimit read X-Rate-Limit-Limit). Header names are lower-case, as Node presents them.
  */
-export type RateLimitResponseHeaders = {
-  [k: string]: unknown;
+export type RateLimitResponseHeaders = ({
+[k: string]: unknown
 } & {
-  'x-rate-limit-limit'?: string;
-  'x-rate-limit-quota'?: string;
-  'x-rate-limit-remaining': string;
-  'x-rate-limit-reset': string;
-};
+"x-rate-limit-limit"?: string
+"x-rate-limit-quota"?: string
+"x-rate-limit-remaining": string
+"x-rate-limit-reset": string
+})
 /**
  * @maxItems 100
- *
+ * 
  * Items: One tag; the documented limit is 40 bytes UTF-8, approximated here as 40 characters (DOCS push).
  */
-export type TagOperationList = string[];
+export type TagOperationList = string[]
 /**
  * Success body of GET /v3/messages/detail (VIP only); shape not documented in the sources, derived from DOCS report's endpoint list and the detail-report jpush counters.
  */
 export type JPushV3MessagesReportResponse = {
-  msg_id: string | number;
-  jpush?: {
-    target?: number;
-    online_push?: number;
-    received?: number;
-    click?: number;
-    msg_click?: number;
-  };
-}[];
+msg_id: (string | number)
+jpush?: {
+target?: number
+online_push?: number
+received?: number
+click?: number
+msg_click?: number
+}
+}[]
 /**
  * Body of POST /v3/push and POST /v3/push/validate with platform, audience, notification and/or message, options and cid, unknown keys outside extras being code 1009 (DOCS push; facts §1, §6).
  */
-export type JPushV3PushRequest = (
-  | {
-      notification: unknown;
-    }
-  | {
-      message: unknown;
-    }
-) & {
-  /**
-   * "all" or a non-empty list of distinct platform names (DOCS push; hmos/quickapp from the SDKs).
-   */
-  platform:
-    | 'all'
-    | [
-        'android' | 'ios' | 'hmos' | 'quickapp' | 'winphone',
-        ...('android' | 'ios' | 'hmos' | 'quickapp' | 'winphone')[]
-      ];
-  /**
-   * "all" or an audience object; several types combine with AND, an empty array means the type is absent (DOCS push).
-   */
-  audience: 'all' | AudienceObject;
-  notification?: Notification;
-  message?: Message;
-  options?: Options;
-  /**
-   * Idempotency id "{appkey}-{uuid}" from GET /v3/push/cid (DOCS push).
-   */
-  cid?: string;
-};
+export type JPushV3PushRequest = (({
+notification: unknown
+} | {
+message: unknown
+}) & {
+/**
+ * "all" or a non-empty list of distinct platform names (DOCS push; hmos/quickapp from the SDKs).
+ */
+platform: ("all" | [("android" | "ios" | "hmos" | "quickapp" | "winphone"), ...(("android" | "ios" | "hmos" | "quickapp" | "winphone"))[]])
+/**
+ * "all" or an audience object; several types combine with AND, an empty array means the type is absent (DOCS push).
+ */
+audience: ("all" | AudienceObject)
+notification?: Notification
+message?: Message
+options?: Options
+/**
+ * Idempotency id "{appkey}-{uuid}" from GET /v3/push/cid (DOCS push).
+ */
+cid?: string
+})
 /**
  * @maxItems 20
- *
+ * 
  * Items: One tag; the documented limit is 40 bytes UTF-8, approximated here as 40 characters (DOCS push).
  */
-export type TagList =
-  | []
-  | [string]
-  | [string, string]
-  | [string, string, string]
-  | [string, string, string, string]
-  | [string, string, string, string, string]
-  | [string, string, string, string, string, string]
-  | [string, string, string, string, string, string, string]
-  | [string, string, string, string, string, string, string, string]
-  | [string, string, string, string, string, string, string, string, string]
-  | [string, string, string, string, string, string, string, string, string, string]
-  | [string, string, string, string, string, string, string, string, string, string, string]
-  | [string, string, string, string, string, string, string, string, string, string, string, string]
-  | [string, string, string, string, string, string, string, string, string, string, string, string, string]
-  | [string, string, string, string, string, string, string, string, string, string, string, string, string, string]
-  | [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string
-    ]
-  | [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string
-    ]
-  | [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string
-    ]
-  | [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string
-    ]
-  | [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string
-    ]
-  | [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string
-    ];
+export type TagList = []|[string]|[string, string]|[string, string, string]|[string, string, string, string]|[string, string, string, string, string]|[string, string, string, string, string, string]|[string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string]
 /**
  * @maxItems 1000
- *
+ * 
  * Items: One alias; the documented limit is 40 bytes UTF-8, approximated here as 40 characters (DOCS push).
  */
-export type AliasList = string[];
+export type AliasList = string[]
 /**
  * @maxItems 1000
  */
-export type RegistrationIdList = string[];
+export type RegistrationIdList = string[]
 /**
  * @maxItems 1
  */
-export type SingleValueList = [] | [string];
+export type SingleValueList = []|[string]
 /**
  * Success body of GET /v3/received: an array of per-message delivery counts where missing values are null (DOCS report).
  */
 export type JPushV3ReceivedReportResponse = {
-  msg_id: string | number;
-  android_received?: number | null;
-  ios_apns_sent?: number | null;
-  ios_apns_received?: number | null;
-  ios_msg_received?: number | null;
-  wp_mpns_sent?: number | null;
-}[];
+msg_id: (string | number)
+android_received?: (number | null)
+ios_apns_sent?: (number | null)
+ios_apns_received?: (number | null)
+ios_msg_received?: (number | null)
+wp_mpns_sent?: (number | null)
+}[]
 /**
  * Exactly one of single or periodical (DOCS schedule).
  */
-export type Trigger = {
-  single?: Single;
-  periodical?: Periodical;
-} & (
-  | {
-      single: unknown;
-    }
-  | {
-      periodical: unknown;
-    }
-);
+export type Trigger = ({
+single?: Single
+periodical?: Periodical
+} & ({
+single: unknown
+} | {
+periodical: unknown
+}))
 export type Periodical = {
-  /**
-   * "YYYY-mm-dd HH:MM:SS", 24-hour clock, every part zero-padded (DOCS schedule).
-   */
-  start: string;
-  /**
-   * "YYYY-mm-dd HH:MM:SS", 24-hour clock, every part zero-padded (DOCS schedule).
-   */
-  end: string;
-  time: string;
-  time_unit: 'day' | 'week' | 'month';
-  frequency: number;
-  /**
-   * @minItems 1
-   */
-  point?: [string, ...string[]];
-};
+/**
+ * "YYYY-mm-dd HH:MM:SS", 24-hour clock, every part zero-padded (DOCS schedule).
+ */
+start: string
+/**
+ * "YYYY-mm-dd HH:MM:SS", 24-hour clock, every part zero-padded (DOCS schedule).
+ */
+end: string
+time: string
+time_unit: ("day" | "week" | "month")
+frequency: number
+/**
+ * @minItems 1
+ */
+point?: [string, ...(string)[]]
+}
 /**
  * @maxItems 1000
  */
-export type RegistrationIdOperationList = string[];
-export type Body = (
-  | {
-      notification: unknown;
-    }
-  | {
-      message: unknown;
-    }
-) & {
-  platform: 'all' | ['android' | 'ios' | 'hmos', ...('android' | 'ios' | 'hmos')[]];
-  notification?: Notification1;
-  message?: Message;
-  options?: Options1;
-};
+export type RegistrationIdOperationList = string[]
+export type Body = (({
+notification: unknown
+} | {
+message: unknown
+}) & {
+platform: ("all" | [("android" | "ios" | "hmos"), ...(("android" | "ios" | "hmos"))[]])
+notification?: Notification1
+message?: Message
+options?: Options1
+})
 
 export interface SchemaIndex {
-  JPushV3ErrorEnvelope: JPushV3ErrorEnvelope;
-  MTPushV4ErrorEnvelope: MTPushV4ErrorEnvelope;
-  RateLimitResponseHeaders: RateLimitResponseHeaders;
-  JPushV3AliasResponse: JPushV3AliasResponse;
-  JPushV3CidQuery: JPushV3CidQuery;
-  JPushV3CidListResponse: JPushV3CidListResponse;
-  JPushV3DeviceUpdateRequest: JPushV3DeviceUpdateRequest;
-  JPushV3DeviceResponse: JPushV3DeviceResponse;
-  JPushV3MessagesReportQuery: JPushV3MessagesReportQuery;
-  JPushV3MessagesReportResponse: JPushV3MessagesReportResponse;
-  JPushV3PlatformQuery: JPushV3PlatformQuery;
-  JPushV3PushRequest: JPushV3PushRequest;
-  JPushV3PushSuccessResponse: JPushV3PushSuccessResponse;
-  JPushV3ReportMsgIdsQuery: JPushV3ReportMsgIdsQuery;
-  JPushV3ReceivedReportResponse: JPushV3ReceivedReportResponse;
-  JPushV3ScheduleCreatedResponse: JPushV3ScheduleCreatedResponse;
-  JPushV3ScheduleUpdateRequest: JPushV3ScheduleUpdateRequest;
-  JPushV3ScheduleCreateRequest: JPushV3ScheduleCreateRequest;
-  JPushV3ScheduleTaskResponse: JPushV3ScheduleTaskResponse;
-  JPushV3ScheduleListQuery: JPushV3ScheduleListQuery;
-  JPushV3ScheduleListResponse: JPushV3ScheduleListResponse;
-  JPushV3MessageStatusRequest: JPushV3MessageStatusRequest;
-  JPushV3MessageStatusResponse: JPushV3MessageStatusResponse;
-  JPushV3TagUpdateRequest: JPushV3TagUpdateRequest;
-  JPushV3TagListResponse: JPushV3TagListResponse;
-  MTPushV4AliasResponse: MTPushV4AliasResponse;
-  MTPushV4DeviceUpdateRequest: MTPushV4DeviceUpdateRequest;
-  MTPushV4DeviceResponse: MTPushV4DeviceResponse;
-  MTPushV4PlatformQuery: MTPushV4PlatformQuery;
-  MTPushV4PushRequest: MTPushV4PushRequest;
-  MTPushV4PushSuccessResponse: MTPushV4PushSuccessResponse;
-  MTPushV4ScheduleCreatedResponse: MTPushV4ScheduleCreatedResponse;
-  MTPushV4ScheduleUpdateRequest: MTPushV4ScheduleUpdateRequest;
-  MTPushV4ScheduleCreateRequest: MTPushV4ScheduleCreateRequest;
-  MTPushV4ScheduleTaskResponse: MTPushV4ScheduleTaskResponse;
-  MTPushV4ScheduleListQuery: MTPushV4ScheduleListQuery;
-  MTPushV4ScheduleListResponse: MTPushV4ScheduleListResponse;
-  MTPushV4TagUpdateRequest: MTPushV4TagUpdateRequest;
-  MTPushV4TagListResponse: MTPushV4TagListResponse;
-  MTPushV4WithdrawSuccessResponse: MTPushV4WithdrawSuccessResponse;
+JPushV3ErrorEnvelope: JPushV3ErrorEnvelope
+MTPushV4ErrorEnvelope: MTPushV4ErrorEnvelope
+RateLimitResponseHeaders: RateLimitResponseHeaders
+JPushV3AliasResponse: JPushV3AliasResponse
+JPushV3CidQuery: JPushV3CidQuery
+JPushV3CidListResponse: JPushV3CidListResponse
+JPushV3DeviceUpdateRequest: JPushV3DeviceUpdateRequest
+JPushV3DeviceResponse: JPushV3DeviceResponse
+JPushV3MessagesReportQuery: JPushV3MessagesReportQuery
+JPushV3MessagesReportResponse: JPushV3MessagesReportResponse
+JPushV3PlatformQuery: JPushV3PlatformQuery
+JPushV3PushRequest: JPushV3PushRequest
+JPushV3PushSuccessResponse: JPushV3PushSuccessResponse
+JPushV3ReportMsgIdsQuery: JPushV3ReportMsgIdsQuery
+JPushV3ReceivedReportResponse: JPushV3ReceivedReportResponse
+JPushV3ScheduleCreatedResponse: JPushV3ScheduleCreatedResponse
+JPushV3ScheduleUpdateRequest: JPushV3ScheduleUpdateRequest
+JPushV3ScheduleCreateRequest: JPushV3ScheduleCreateRequest
+JPushV3ScheduleTaskResponse: JPushV3ScheduleTaskResponse
+JPushV3ScheduleListQuery: JPushV3ScheduleListQuery
+JPushV3ScheduleListResponse: JPushV3ScheduleListResponse
+JPushV3MessageStatusRequest: JPushV3MessageStatusRequest
+JPushV3MessageStatusResponse: JPushV3MessageStatusResponse
+JPushV3TagUpdateRequest: JPushV3TagUpdateRequest
+JPushV3TagListResponse: JPushV3TagListResponse
+MTPushV4AliasResponse: MTPushV4AliasResponse
+MTPushV4DeviceUpdateRequest: MTPushV4DeviceUpdateRequest
+MTPushV4DeviceResponse: MTPushV4DeviceResponse
+MTPushV4PlatformQuery: MTPushV4PlatformQuery
+MTPushV4PushRequest: MTPushV4PushRequest
+MTPushV4PushSuccessResponse: MTPushV4PushSuccessResponse
+MTPushV4ScheduleCreatedResponse: MTPushV4ScheduleCreatedResponse
+MTPushV4ScheduleUpdateRequest: MTPushV4ScheduleUpdateRequest
+MTPushV4ScheduleCreateRequest: MTPushV4ScheduleCreateRequest
+MTPushV4ScheduleTaskResponse: MTPushV4ScheduleTaskResponse
+MTPushV4ScheduleListQuery: MTPushV4ScheduleListQuery
+MTPushV4ScheduleListResponse: MTPushV4ScheduleListResponse
+MTPushV4TagUpdateRequest: MTPushV4TagUpdateRequest
+MTPushV4TagListResponse: MTPushV4TagListResponse
+MTPushV4WithdrawSuccessResponse: MTPushV4WithdrawSuccessResponse
 }
 /**
  * Body of every JPush v3 error response: a nested error object, with a top-level msg_id when one was allocated (DOCS server_overview.md, report and schedule error examples; COMMON ResponseWrapper.setErrorObject reads msg_id as a long, DOCS examples show strings).
  */
 export interface JPushV3ErrorEnvelope {
-  error: Error;
-  msg_id?: string | number;
+error: Error
+msg_id?: (string | number)
 }
 export interface Error {
-  code: number;
-  message: string;
+code: number
+message: string
 }
 export interface Nested {
-  error: Error;
-  msg_id?: string | number;
+error: Error
+msg_id?: (string | number)
 }
 export interface Flat {
-  code: number;
-  message: string;
+code: number
+message: string
 }
 /**
  * Success body of GET /v3/aliases/{alias}: at most 10 registration ids bound to the alias (DOCS device).
  */
 export interface JPushV3AliasResponse {
-  /**
-   * @maxItems 10
-   */
-  registration_ids:
-    | []
-    | [string]
-    | [string, string]
-    | [string, string, string]
-    | [string, string, string, string]
-    | [string, string, string, string, string]
-    | [string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string, string, string, string];
+/**
+ * @maxItems 10
+ */
+registration_ids: []|[string]|[string, string]|[string, string, string]|[string, string, string, string]|[string, string, string, string, string]|[string, string, string, string, string, string]|[string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string, string]
 }
 /**
  * Query string of GET /v3/push/cid where count is 1..1000 (default 1) and type is push (default) or schedule, all values being strings (DOCS push "cid").
  */
 export interface JPushV3CidQuery {
-  count?: string;
-  type?: 'push' | 'schedule';
+count?: string
+type?: ("push" | "schedule")
 }
 /**
  * Success body of GET /v3/push/cid: a list of cids shaped "{appkey}-{uuid}" (DOCS push "cid").
  */
 export interface JPushV3CidListResponse {
-  cidlist: string[];
+cidlist: string[]
 }
 /**
  * Body of POST /v3/devices/{registration_id}: tags ("" clears, or add/remove lists of at most 100), alias and mobile ("" clears) (DOCS device).
  */
 export interface JPushV3DeviceUpdateRequest {
-  tags?:
-    | ''
-    | {
-        add?: TagOperationList;
-        remove?: TagOperationList;
-      };
-  alias?: string;
-  mobile?: string;
+tags?: ("" | {
+add?: TagOperationList
+remove?: TagOperationList
+})
+alias?: string
+mobile?: string
 }
 /**
  * Success body of GET /v3/devices/{registration_id} with the device's tags, alias and mobile (DOCS device; alias/mobile null when unset is derived, not documented).
  */
 export interface JPushV3DeviceResponse {
-  tags: string[];
-  alias?: string | null;
-  mobile?: string | null;
+tags: string[]
+alias?: (string | null)
+mobile?: (string | null)
 }
 /**
  * Query string of GET /v3/messages and /v3/messages/detail (VIP only), same msg_ids rule as /v3/received (DOCS report).
  */
 export interface JPushV3MessagesReportQuery {
-  msg_ids: string;
+msg_ids: string
 }
 /**
  * Query string of GET/DELETE /v3/aliases/{alias} and DELETE /v3/tags/{tag}: optional comma-separated platforms, plus the new_format flag JSDK5 sends (DOCS device; JSDK5).
  */
 export interface JPushV3PlatformQuery {
-  platform?: string;
-  new_format?: 'true' | 'false';
+platform?: string
+new_format?: ("true" | "false")
 }
 export interface AudienceObject {
-  tag?: TagList;
-  tag_and?: TagList;
-  tag_not?: TagList;
-  alias?: AliasList;
-  registration_id?: RegistrationIdList;
-  segment?: SingleValueList;
-  abtest?: SingleValueList;
+tag?: TagList
+tag_and?: TagList
+tag_not?: TagList
+alias?: AliasList
+registration_id?: RegistrationIdList
+segment?: SingleValueList
+abtest?: SingleValueList
 }
 export interface Notification {
-  alert?: string;
-  android?: AndroidNotification;
-  ios?: IosNotification;
-  hmos?: HmosNotification;
+alert?: string
+android?: AndroidNotification
+ios?: IosNotification
+hmos?: HmosNotification
 }
 export interface AndroidNotification {
-  alert?: string;
-  title?: string;
-  builder_id?: number;
-  channel_id?: string;
-  priority?: number;
-  category?: string;
-  style?: number;
-  alert_type?: number;
-  big_text?: string;
-  extras?: Extras;
+alert?: string
+title?: string
+builder_id?: number
+channel_id?: string
+priority?: number
+category?: string
+style?: number
+alert_type?: number
+big_text?: string
+extras?: Extras
 }
 /**
  * Free-form custom key/value pairs; the only place custom keys are allowed (DOCS push, code 1009).
  */
-export interface Extras {}
+export interface Extras {
+
+}
 export interface IosNotification {
-  alert?: string | {};
-  sound?: string;
-  badge?: number | string;
-  'content-available'?: boolean;
-  'mutable-content'?: boolean;
-  category?: string;
-  'thread-id'?: string;
-  extras?: Extras;
+alert?: (string | {
+
+})
+sound?: string
+badge?: (number | string)
+"content-available"?: boolean
+"mutable-content"?: boolean
+category?: string
+"thread-id"?: string
+extras?: Extras
 }
 export interface HmosNotification {
-  alert?: string;
-  title?: string;
-  category?: string;
-  extras?: Extras;
+alert?: string
+title?: string
+category?: string
+extras?: Extras
 }
 export interface Message {
-  msg_content: string;
-  title?: string;
-  content_type?: string;
-  extras?: Extras;
+msg_content: string
+title?: string
+content_type?: string
+extras?: Extras
 }
 export interface Options {
-  /**
-   * Non-zero int echoed back as sendno (DOCS push).
-   */
-  sendno?: number;
-  time_to_live?: number;
-  override_msg_id?: number;
-  apns_production?: boolean;
-  apns_collapse_id?: string;
-  big_push_duration?: number;
+/**
+ * Non-zero int echoed back as sendno (DOCS push).
+ */
+sendno?: number
+time_to_live?: number
+override_msg_id?: number
+apns_production?: boolean
+apns_collapse_id?: string
+big_push_duration?: number
 }
 /**
  * Success body of POST /v3/push and /v3/push/validate, where both values are strings as in the doc example (DOCS push "返回示例"; sendno may carry a minus sign because options.sendno is any non-zero int).
  */
 export interface JPushV3PushSuccessResponse {
-  sendno: string;
-  msg_id: string;
+sendno: string
+msg_id: string
 }
 /**
  * Query string of GET /v3/received (and /v3/received/detail): msg_ids is a comma-separated list of at most 100 message ids (DOCS report).
  */
 export interface JPushV3ReportMsgIdsQuery {
-  msg_ids: string;
+msg_ids: string
 }
 /**
  * Success body of POST /v3/schedules with the new task's uuid and name (DOCS schedule, shown as "HTTP/1.1 200 CREATED").
  */
 export interface JPushV3ScheduleCreatedResponse {
-  schedule_id: string;
-  name: string;
+schedule_id: string
+name: string
 }
 /**
  * Body of PUT /v3/schedules/{schedule_id}: one or more whole sections (name, enabled, trigger, push), each replaced entirely (DOCS schedule).
  */
 export interface JPushV3ScheduleUpdateRequest {
-  cid?: string;
-  /**
-   * CJK, letters, digits, underscore; the documented limit is 255 bytes, approximated as 255 characters (DOCS schedule).
-   */
-  name?: string;
-  enabled?: boolean;
-  trigger?: Trigger;
-  push?: JPushV3PushRequest;
+cid?: string
+/**
+ * CJK, letters, digits, underscore; the documented limit is 255 bytes, approximated as 255 characters (DOCS schedule).
+ */
+name?: string
+enabled?: boolean
+trigger?: Trigger
+push?: JPushV3PushRequest
 }
 export interface Single {
-  /**
-   * "YYYY-mm-dd HH:MM:SS", 24-hour clock, every part zero-padded (DOCS schedule).
-   */
-  time: string;
+/**
+ * "YYYY-mm-dd HH:MM:SS", 24-hour clock, every part zero-padded (DOCS schedule).
+ */
+time: string
 }
 /**
  * Body of POST /v3/schedules with name, enabled (must be true on create), a single or periodical trigger and a push payload; time_unit is accepted in lowercase only here although DOCS schedule says it is case-insensitive (DOCS schedule).
  */
 export interface JPushV3ScheduleCreateRequest {
-  cid?: string;
-  /**
-   * CJK, letters, digits, underscore; the documented limit is 255 bytes, approximated as 255 characters (DOCS schedule).
-   */
-  name: string;
-  enabled: true;
-  trigger: Trigger;
-  push: JPushV3PushRequest;
+cid?: string
+/**
+ * CJK, letters, digits, underscore; the documented limit is 255 bytes, approximated as 255 characters (DOCS schedule).
+ */
+name: string
+enabled: true
+trigger: Trigger
+push: JPushV3PushRequest
 }
 /**
  * Success body of GET /v3/schedules/{schedule_id}: one schedule task (DOCS schedule; trigger and push reuse the request definitions).
  */
 export interface JPushV3ScheduleTaskResponse {
-  schedule_id: string;
-  name: string;
-  enabled: boolean;
-  trigger: Trigger;
-  push: JPushV3PushRequest;
+schedule_id: string
+name: string
+enabled: boolean
+trigger: Trigger
+push: JPushV3PushRequest
 }
 /**
  * Query string of GET /v3/schedules: page number as a string, 1 when absent (DOCS schedule).
  */
 export interface JPushV3ScheduleListQuery {
-  page?: string;
+page?: string
 }
 /**
  * Success body of GET /v3/schedules?page=: paging counters and at most 50 task details per page (DOCS schedule).
  */
 export interface JPushV3ScheduleListResponse {
-  total_count: number;
-  total_pages: number;
-  page: number;
-  schedules: JPushV3ScheduleTaskResponse[];
+total_count: number
+total_pages: number
+page: number
+schedules: JPushV3ScheduleTaskResponse[]
 }
 /**
  * Body of POST /v3/status/message: msg_id, up to 1000 registration ids and an optional yyyy-mm-dd date (DOCS report).
  */
 export interface JPushV3MessageStatusRequest {
-  msg_id: string | number;
-  /**
-   * @minItems 1
-   * @maxItems 1000
-   */
-  registration_ids: [string, ...string[]];
-  date?: string;
+msg_id: (string | number)
+/**
+ * @minItems 1
+ * @maxItems 1000
+ */
+registration_ids: [string, ...(string)[]]
+date?: string
 }
 /**
  * Success body of POST /v3/status/message: a map from registration id to {status}, 0 delivered, 1 not delivered, 2 rid not in app, 3 not a target, 4 system error (DOCS report).
  */
 export interface JPushV3MessageStatusResponse {
-  [k: string]: {
-    status: number;
-  };
+[k: string]: {
+status: number
+}
 }
 /**
  * Body of POST /v3/tags/{tag}: registration ids to add to or remove from the tag, at most 1000 each (DOCS device).
  */
 export interface JPushV3TagUpdateRequest {
-  registration_ids: {
-    add?: RegistrationIdOperationList;
-    remove?: RegistrationIdOperationList;
-  };
+registration_ids: {
+add?: RegistrationIdOperationList
+remove?: RegistrationIdOperationList
+}
 }
 /**
  * Success body of GET /v3/tags/: the app's tags, at most 100 per platform (DOCS device).
  */
 export interface JPushV3TagListResponse {
-  tags: string[];
+tags: string[]
 }
 /**
  * GET /v4/aliases/{alias} success body; the endpoint is listed by EL-JAVA and EL-SKILL but its shape is not documented in the sources, so it is assumed same as v3 (DOCS device).
  */
 export interface MTPushV4AliasResponse {
-  /**
-   * @maxItems 10
-   */
-  registration_ids:
-    | []
-    | [string]
-    | [string, string]
-    | [string, string, string]
-    | [string, string, string, string]
-    | [string, string, string, string, string]
-    | [string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string, string, string, string];
+/**
+ * @maxItems 10
+ */
+registration_ids: []|[string]|[string, string]|[string, string, string]|[string, string, string, string]|[string, string, string, string, string]|[string, string, string, string, string, string]|[string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string, string]
 }
 /**
  * POST /v4/devices/{registration_id} body; the endpoint is listed by EL-JAVA and EL-SKILL but its shape is not documented in the sources, so it is assumed same as v3 (DOCS device).
  */
 export interface MTPushV4DeviceUpdateRequest {
-  tags?:
-    | ''
-    | {
-        add?: TagOperationList;
-        remove?: TagOperationList;
-      };
-  alias?: string;
-  mobile?: string;
+tags?: ("" | {
+add?: TagOperationList
+remove?: TagOperationList
+})
+alias?: string
+mobile?: string
 }
 /**
  * GET /v4/devices/{registration_id} success body; the endpoint is listed by EL-JAVA and EL-SKILL but its shape is not documented in the sources, so it is assumed same as v3 (DOCS device).
  */
 export interface MTPushV4DeviceResponse {
-  tags: string[];
-  alias?: string | null;
-  mobile?: string | null;
+tags: string[]
+alias?: (string | null)
+mobile?: (string | null)
 }
 /**
  * Query string of GET/DELETE /v4/aliases/{alias} and DELETE /v4/tags/{tag}; the endpoint is listed by EL-JAVA and EL-SKILL but its shape is not documented in the sources, so it is assumed same as v3 (DOCS device).
  */
 export interface MTPushV4PlatformQuery {
-  platform?: string;
-  new_format?: 'true' | 'false';
+platform?: string
+new_format?: ("true" | "false")
 }
 /**
  * Body of POST /v4/push and /v4/push/validate: from, to ("all" or target lists), body {platform, notification and/or message, options}, request_id and custom_args (EL-SKILL; EL-JAVA; facts §7, big_push_duration ≤1440 from code 23006; sub-object fields derived from v3).
  */
 export interface MTPushV4PushRequest {
-  from?: string;
-  to: 'all' | ToObject;
-  body: Body;
-  request_id?: string;
-  custom_args?: {};
+from?: string
+to: ("all" | ToObject)
+body: Body
+request_id?: string
+custom_args?: {
+
+}
 }
 /**
  * Target lists; limits assumed same as v3 audience (v4 docs not in the sources).
  */
 export interface ToObject {
-  tag?: TagList;
-  tag_and?: TagList;
-  tag_not?: TagList;
-  alias?: AliasList;
-  registration_id?: RegistrationIdList;
+tag?: TagList
+tag_and?: TagList
+tag_not?: TagList
+alias?: AliasList
+registration_id?: RegistrationIdList
 }
 /**
  * Platform sub-objects assumed same as v3 (v4 field list not in the sources).
  */
 export interface Notification1 {
-  alert?: string;
-  android?: AndroidNotification;
-  ios?: IosNotification;
-  hmos?: HmosNotification;
+alert?: string
+android?: AndroidNotification
+ios?: IosNotification
+hmos?: HmosNotification
 }
 export interface Options1 {
-  time_to_live?: number;
-  override_msg_id?: number;
-  apns_production?: boolean;
-  big_push_duration?: number;
-  third_party_channel?: {};
+time_to_live?: number
+override_msg_id?: number
+apns_production?: boolean
+big_push_duration?: number
+third_party_channel?: {
+
+}
 }
 /**
  * Success body of POST /v4/push and /v4/push/validate: request_id echo and string msg_id (EL-SKILL SKILL.md; EL-JAVA PushResult).
  */
 export interface MTPushV4PushSuccessResponse {
-  request_id: string;
-  msg_id: string;
+request_id: string
+msg_id: string
 }
 /**
  * Success body of POST /v4/schedules; shape not documented in the sources, assumed same as v3 (DOCS schedule).
  */
 export interface MTPushV4ScheduleCreatedResponse {
-  schedule_id: string;
-  name: string;
+schedule_id: string
+name: string
 }
 /**
  * Body of PUT /v4/schedules/{schedule_id} (EL-JAVA, EL-SKILL endpoint list); shape not documented in the sources, derived from v3 DOCS schedule with push being the v4 push body.
  */
 export interface MTPushV4ScheduleUpdateRequest {
-  cid?: string;
-  /**
-   * CJK, letters, digits, underscore; the documented limit is 255 bytes, approximated as 255 characters (DOCS schedule).
-   */
-  name?: string;
-  enabled?: boolean;
-  trigger?: Trigger;
-  push?: MTPushV4PushRequest;
+cid?: string
+/**
+ * CJK, letters, digits, underscore; the documented limit is 255 bytes, approximated as 255 characters (DOCS schedule).
+ */
+name?: string
+enabled?: boolean
+trigger?: Trigger
+push?: MTPushV4PushRequest
 }
 /**
  * Body of POST /v4/schedules (EL-JAVA, EL-SKILL endpoint list); shape not documented in the sources, derived from v3 DOCS schedule with push being the v4 push body.
  */
 export interface MTPushV4ScheduleCreateRequest {
-  cid?: string;
-  /**
-   * CJK, letters, digits, underscore; the documented limit is 255 bytes, approximated as 255 characters (DOCS schedule).
-   */
-  name: string;
-  enabled: true;
-  trigger: Trigger;
-  push: MTPushV4PushRequest;
+cid?: string
+/**
+ * CJK, letters, digits, underscore; the documented limit is 255 bytes, approximated as 255 characters (DOCS schedule).
+ */
+name: string
+enabled: true
+trigger: Trigger
+push: MTPushV4PushRequest
 }
 /**
  * Success body of GET /v4/schedules/{schedule_id}; shape not documented in the sources, derived from v3 DOCS schedule with push being the v4 push body.
  */
 export interface MTPushV4ScheduleTaskResponse {
-  schedule_id: string;
-  name: string;
-  enabled: boolean;
-  trigger: Trigger;
-  push: MTPushV4PushRequest;
+schedule_id: string
+name: string
+enabled: boolean
+trigger: Trigger
+push: MTPushV4PushRequest
 }
 /**
  * Query string of GET /v4/schedules; shape not documented in the sources, assumed same as v3 (DOCS schedule).
  */
 export interface MTPushV4ScheduleListQuery {
-  page?: string;
+page?: string
 }
 /**
  * Success body of GET /v4/schedules?page=; shape not documented in the sources, derived from v3 DOCS schedule with v4 task items.
  */
 export interface MTPushV4ScheduleListResponse {
-  total_count: number;
-  total_pages: number;
-  page: number;
-  schedules: MTPushV4ScheduleTaskResponse[];
+total_count: number
+total_pages: number
+page: number
+schedules: MTPushV4ScheduleTaskResponse[]
 }
 /**
  * POST /v4/tags/{tag} body; the endpoint is listed by EL-JAVA and EL-SKILL but its shape is not documented in the sources, so it is assumed same as v3 (DOCS device).
  */
 export interface MTPushV4TagUpdateRequest {
-  registration_ids: {
-    add?: RegistrationIdOperationList;
-    remove?: RegistrationIdOperationList;
-  };
+registration_ids: {
+add?: RegistrationIdOperationList
+remove?: RegistrationIdOperationList
+}
 }
 /**
  * GET /v4/tags success body; the endpoint is listed by EL-JAVA and EL-SKILL but its shape is not documented in the sources, so it is assumed same as v3 (DOCS device).
  */
 export interface MTPushV4TagListResponse {
-  tags: string[];
+tags: string[]
 }
 /**
  * Success body of DELETE /v4/push/withdraw/{msg_id}, where request_id may be empty (EL-PAGES message-recall-api).
  */
 export interface MTPushV4WithdrawSuccessResponse {
-  request_id: string;
-  msg_id: string;
+request_id: string
+msg_id: string
 }
