@@ -1,0 +1,66 @@
+import type { Contracts } from '../contracts/load';
+import { conformanceMatrix, type CellState } from './matrix';
+import { caseVerdict, runPassed, summarize, type RunModel } from './model';
+import { caseTitle, problemLines } from './text';
+
+function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const LABEL: Record<CellState, string> = { verified: '✔', failed: '✘', 'not-covered': '·', 'not-applicable': '' };
+
+const STYLE = `
+body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#222}
+h1{font-size:1.4rem} h2{font-size:1.1rem;margin-top:2rem}
+table{border-collapse:collapse} th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}
+.matrix td.cell{text-align:center;min-width:2.2rem}
+.verified{background:#c8f0c8} .failed{background:#f6b3b3;font-weight:bold} .not-covered{background:#f3f3f3;color:#999} .not-applicable{background:#fff}
+.pass{color:#186118} .fail{color:#a01616}
+pre{white-space:pre-wrap;margin:.25rem 0;background:#fafafa;padding:.4rem}
+`;
+
+/**
+ * A self-contained HTML page: verdict, per-consumer summary, the conformance matrix (endpoint x
+ * status, coloured verified / failed / not covered), and every failing or warned case with its problems.
+ */
+export function renderHtml(model: RunModel, contracts?: Contracts): string {
+  const m = conformanceMatrix(model, contracts);
+  const passed = runPassed(model);
+  const groups = summarize(model);
+  const cell = (state: CellState, cases: readonly string[]): string =>
+    `<td class="cell ${state}" title="${esc(state === 'not-applicable' ? 'not catalogued for this endpoint' : `${state}${cases.length ? ': ' + cases.join('; ') : ''}`)}">${LABEL[state]}</td>`;
+  const matrix = [
+    '<table class="matrix"><thead><tr><th>api</th><th>endpoint</th><th>method</th><th>path</th>',
+    ...m.statuses.map((s) => `<th>${s}</th>`),
+    '</tr></thead><tbody>',
+    ...m.rows.map((r) => `<tr><td>${esc(r.api)}</td><td>${esc(r.endpoint)}</td><td>${esc(r.method)}</td><td>${esc(r.path)}</td>${m.statuses.map((s) => cell(r.cells[s].state, r.cells[s].cases)).join('')}</tr>`),
+    '</tbody></table>',
+    '<p>✔ verified · ✘ failed · <span class="not-covered">·</span> not covered (the endpoint may answer it, no case exercised it) · blank: not catalogued for the endpoint</p>',
+  ].join('\n');
+  const summary = [
+    '<table><thead><tr><th>consumer</th><th>provider</th><th>interactions</th><th>passed</th><th>failed</th><th>error findings</th><th>warnings</th></tr></thead><tbody>',
+    ...groups.map((g) => `<tr><td>${esc(g.consumer)}</td><td>${esc(g.provider)}</td><td>${g.cases}</td><td>${g.passed}</td><td class="${g.failed ? 'fail' : ''}">${g.failed}</td><td>${g.findings.error}</td><td>${g.findings.warning}</td></tr>`),
+    '</tbody></table>',
+  ].join('\n');
+  const detailed = model.cases.filter((c) => caseVerdict(c) === 'failed' || c.findings.length > 0);
+  const details = detailed.map((c) => {
+    const v = caseVerdict(c);
+    return `<h3 class="${v === 'failed' ? 'fail' : ''}">${v === 'failed' ? '✘' : '!'} ${esc(caseTitle(c))}</h3>
+<p>${esc(c.request.method)} ${esc(c.request.path)} — expected ${c.status.expected ?? '-'}, got ${c.status.actual ?? 'no response'}</p>
+<pre>${esc(problemLines(c).join('\n'))}</pre>`;
+  });
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>push-contracts ${esc(model.meta.kind)}: ${passed ? 'PASS' : 'FAIL'}</title><style>${STYLE}</style></head>
+<body>
+<h1 class="${passed ? 'pass' : 'fail'}">${passed ? 'PASS' : 'FAIL'} — ${model.cases.length} case(s), ${model.cases.filter((c) => caseVerdict(c) === 'failed').length} failed</h1>
+<p>${esc(model.meta.kind)} of ${esc(model.meta.providerBaseUrl)} at ${esc(model.meta.startedAt)} (${(model.meta.durationMs / 1000).toFixed(1)} s) by ${esc(model.meta.tool.name)} ${esc(model.meta.tool.version)}</p>
+${model.errors.length ? `<pre class="fail">${esc(model.errors.join('\n'))}</pre>` : ''}
+<h2>Summary</h2>
+${summary}
+<h2>Conformance matrix</h2>
+${matrix}
+<h2>Findings</h2>
+${details.length ? details.join('\n') : '<p>No findings.</p>'}
+</body></html>
+`;
+}

@@ -1,0 +1,20 @@
+import { caseVerdict, runPassed, summarize, type RunModel } from './model';
+
+/**
+ * The whole run as JSON: metadata, per-group summary, and every case with its pact outcome and
+ * every finding. Stable field names; `schemaVersion` changes when they do.
+ */
+export function renderJson(model: RunModel): string {
+  return JSON.stringify(
+    {
+      schemaVersion: 1,
+      passed: runPassed(model),
+      meta: model.meta,
+      summary: summarize(model),
+      errors: model.errors,
+      cases: model.cases.map((c) => ({ verdict: caseVerdict(c), ...c })),
+    },
+    null,
+    2,
+  ) + '\n';
+}

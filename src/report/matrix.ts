@@ -1,0 +1,90 @@
+import { getContracts, type Contracts } from '../contracts/load';
+import { caseVerdict, type ReportCase, type RunModel } from './model';
+
+/** A matrix cell: what the run proved about one (endpoint, status). */
+export type CellState = 'verified' | 'failed' | 'not-covered' | 'not-applicable';
+
+export interface MatrixCell {
+  readonly state: CellState;
+  /** Descriptions of the cases that landed here (by actual status, else expected). */
+  readonly cases: readonly string[];
+}
+
+export interface MatrixRow {
+  readonly api: string;
+  /** Endpoint id, or `METHOD path` for a request that matched no catalogued endpoint. */
+  readonly endpoint: string;
+  readonly method: string;
+  readonly path: string;
+  readonly catalogued: boolean;
+  readonly cells: Readonly<Record<number, MatrixCell>>;
+}
+
+export interface ConformanceMatrix {
+  readonly statuses: readonly number[];
+  readonly rows: readonly MatrixRow[];
+}
+
+/** The status a case speaks about: what came back, else what was expected. */
+function statusOf(c: ReportCase): number | null {
+  return c.status.actual ?? c.status.expected;
+}
+
+/**
+ * Endpoint x status, from the contracts catalogue: a cell is verified when every case that landed
+ * on it passed, failed when one failed, not covered when the endpoint may answer that status but no
+ * case exercised it, and not applicable when the catalogue does not list the status for the endpoint.
+ */
+export function conformanceMatrix(model: RunModel, contracts: Contracts = getContracts()): ConformanceMatrix {
+  const statuses = contracts.statuses.map((s) => s.code as number);
+  const byKey = new Map<string, ReportCase[]>();
+  const push = (key: string, c: ReportCase): void => {
+    const list = byKey.get(key) ?? [];
+    list.push(c);
+    byKey.set(key, list);
+  };
+  const others = new Map<string, { api: string; method: string; path: string }>();
+  for (const c of model.cases) {
+    const status = statusOf(c);
+    if (status === null) continue;
+    if (c.endpoint) {
+      push(`${c.endpoint.api} ${c.endpoint.id} ${status}`, c);
+    } else {
+      const label = `${c.request.method} ${c.request.path}`;
+      others.set(label, { api: contracts.resolve(c.request.method, c.request.path).api ?? '', method: c.request.method, path: c.request.path });
+      push(`other ${label} ${status}`, c);
+    }
+  }
+  const cell = (key: string, applicable: boolean): MatrixCell => {
+    const cases = byKey.get(key) ?? [];
+    if (cases.length === 0) return { state: applicable ? 'not-covered' : 'not-applicable', cases: [] };
+    const failed = cases.some((c) => caseVerdict(c) === 'failed');
+    return { state: failed ? 'failed' : 'verified', cases: cases.map((c) => c.ref.description) };
+  };
+  const rows: MatrixRow[] = [];
+  const apisInRun = new Set(model.cases.map((c) => c.endpoint?.api).filter((a): a is NonNullable<typeof a> => a !== undefined));
+  for (const e of contracts.endpoints()) {
+    // A run against one API should not drown in the other API's empty rows.
+    if (apisInRun.size > 0 && !apisInRun.has(e.api)) continue;
+    const listed = new Set<number>(e.statuses);
+    rows.push({
+      api: e.api,
+      endpoint: e.id,
+      method: e.method,
+      path: e.path,
+      catalogued: true,
+      cells: Object.fromEntries(statuses.map((s) => [s, cell(`${e.api} ${e.id} ${s}`, listed.has(s))])),
+    });
+  }
+  for (const [label, o] of [...others.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    rows.push({
+      api: o.api,
+      endpoint: label,
+      method: o.method,
+      path: o.path,
+      catalogued: false,
+      cells: Object.fromEntries(statuses.map((s) => [s, cell(`other ${label} ${s}`, false)])),
+    });
+  }
+  return { statuses, rows };
+}

@@ -1,0 +1,105 @@
+/**
+ * The format-neutral result of a run (a pact verification or a probe). Every report writer
+ * (JUnit, HTML, JSON, console summary) reads only this; producers (verifier, probe) only build it.
+ */
+import type { Finding, InteractionRef, Severity } from '../audit/types';
+import type { ApiId } from '../contracts/types';
+
+/** What pact matching said about one interaction; a probe case has no pact and says 'not-run'. */
+export type PactOutcome = 'passed' | 'failed' | 'not-run';
+
+export interface EndpointRef {
+  readonly api: ApiId;
+  readonly id: string;
+}
+
+/** One interaction of a pact (verification) or one crafted request (probe). */
+export interface ReportCase {
+  readonly ref: InteractionRef;
+  /** The catalogued endpoint the request resolved to; null for unknown or retired paths. */
+  readonly endpoint: EndpointRef | null;
+  readonly request: { readonly method: string; readonly path: string; readonly query?: string };
+  readonly status: {
+    /** What the pact (or the probe's case) expects; null when nothing is expected. */
+    readonly expected: number | null;
+    /** What the provider answered; null when no response was recorded. */
+    readonly actual: number | null;
+  };
+  readonly pact: { readonly outcome: PactOutcome; readonly mismatches: readonly string[] };
+  readonly findings: readonly Finding[];
+  /** Infrastructure problems of this case: state setup failed, no answer within the timeout. */
+  readonly errors: readonly string[];
+  readonly durationMs?: number;
+}
+
+export interface RunMetadata {
+  readonly kind: 'verification' | 'probe';
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly startedAt: string;
+  readonly durationMs: number;
+  /** Where the provider was reached (credentials never appear here). */
+  readonly providerBaseUrl: string;
+  /** Pact files or URLs, broker URL, or the probe's target description. */
+  readonly sources: readonly string[];
+  /** Ids of the rules that ran. */
+  readonly rules: readonly string[];
+}
+
+export interface RunModel {
+  readonly meta: RunMetadata;
+  readonly cases: readonly ReportCase[];
+  /** Run-level problems not tied to one case (e.g. the verifier's own notices). */
+  readonly errors: readonly string[];
+}
+
+export type CaseVerdict = 'passed' | 'failed';
+
+/** A case fails on a pact mismatch, an error finding, or an infrastructure error; warnings do not fail it. */
+export function caseVerdict(c: ReportCase): CaseVerdict {
+  if (c.pact.outcome === 'failed') return 'failed';
+  if (c.errors.length > 0) return 'failed';
+  return c.findings.some((f) => f.severity === 'error') ? 'failed' : 'passed';
+}
+
+export function runPassed(model: RunModel): boolean {
+  return model.errors.length === 0 && model.cases.every((c) => caseVerdict(c) === 'passed');
+}
+
+/** The key a case is grouped by in per-consumer reports (a probe has no consumer). */
+export function groupOf(c: ReportCase, model: RunModel): string {
+  return c.ref.consumer ?? model.meta.kind;
+}
+
+export interface GroupSummary {
+  readonly consumer: string;
+  readonly provider: string;
+  readonly cases: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly findings: Readonly<Record<Severity, number>>;
+}
+
+/** Per consumer/provider pair: counts of cases, verdicts and findings by severity. */
+export function summarize(model: RunModel): GroupSummary[] {
+  const groups = new Map<string, { consumer: string; provider: string; cases: number; passed: number; failed: number; findings: Record<Severity, number> }>();
+  for (const c of model.cases) {
+    const consumer = groupOf(c, model);
+    const provider = c.ref.provider ?? '';
+    const key = `${consumer}\u0000${provider}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { consumer, provider, cases: 0, passed: 0, failed: 0, findings: { error: 0, warning: 0 } };
+      groups.set(key, g);
+    }
+    g.cases += 1;
+    if (caseVerdict(c) === 'passed') g.passed += 1;
+    else g.failed += 1;
+    for (const f of c.findings) g.findings[f.severity] += 1;
+  }
+  return [...groups.values()].sort((a, b) => a.consumer.localeCompare(b.consumer) || a.provider.localeCompare(b.provider));
+}
+
+/** Every finding of the run, in case order. */
+export function allFindings(model: RunModel): Finding[] {
+  return model.cases.flatMap((c) => [...c.findings]);
+}

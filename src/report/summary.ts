@@ -1,0 +1,49 @@
+import type { Contracts } from '../contracts/load';
+import { conformanceMatrix, type CellState } from './matrix';
+import { caseVerdict, runPassed, summarize, type RunModel } from './model';
+import { caseTitle, problemLines } from './text';
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
+  return rows.map((r) => r.map((cell, i) => cell + ' '.repeat(widths[i] - [...cell].length)).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+const SYMBOL: Record<CellState, string> = { verified: 'ok', failed: 'FAIL', 'not-covered': '.', 'not-applicable': '' };
+
+/** The conformance matrix as text: one row per endpoint, one column per status. */
+export function renderMatrixText(model: RunModel, contracts?: Contracts): string {
+  const m = conformanceMatrix(model, contracts);
+  const header = ['api', 'endpoint', ...m.statuses.map(String)];
+  const rows = m.rows.map((r) => [r.api, r.endpoint, ...m.statuses.map((s) => SYMBOL[r.cells[s].state])]);
+  return table([header, ...rows]) + 'ok verified, FAIL failed, . not covered (catalogued but no case), blank not catalogued for the endpoint\n';
+}
+
+/**
+ * The console summary: per consumer/provider counts, the failing cases with their problems, then the
+ * matrix. What `verify` and `start` print.
+ */
+export function renderSummary(model: RunModel, contracts?: Contracts): string {
+  const groups = summarize(model);
+  const out: string[] = [];
+  out.push(table([
+    ['consumer', 'provider', 'interactions', 'passed', 'failed', 'errors', 'warnings'],
+    ...groups.map((g) => [g.consumer, g.provider, String(g.cases), String(g.passed), String(g.failed), String(g.findings.error), String(g.findings.warning)]),
+  ]));
+  const failing = model.cases.filter((c) => caseVerdict(c) === 'failed');
+  if (failing.length > 0) {
+    out.push(`\n${failing.length} failing:\n`);
+    for (const c of failing) {
+      out.push(`  x ${caseTitle(c)}\n`);
+      for (const line of problemLines(c)) out.push(`      ${line}\n`);
+    }
+  }
+  const warned = model.cases.filter((c) => caseVerdict(c) === 'passed' && c.findings.length > 0);
+  for (const c of warned) {
+    out.push(`  ! ${caseTitle(c)}\n`);
+    for (const line of problemLines(c)) out.push(`      ${line}\n`);
+  }
+  for (const e of model.errors) out.push(`ERROR ${e}\n`);
+  out.push('\n' + renderMatrixText(model, contracts));
+  out.push(`\n${runPassed(model) ? 'PASS' : 'FAIL'}: ${model.cases.length} case(s), ${failing.length} failed, in ${(model.meta.durationMs / 1000).toFixed(1)} s\n`);
+  return out.join('');
+}
