@@ -12,5 +12,11 @@ export {
   matcherFromSchema, deriveMatcher, errorEnvelopeMatcher, successBodyMatcher, headersMatcher, rateLimitHeadersMatcher, toRustRegex,
 } from './matchers';
 export type { MatcherTemplate, MatcherOptions, MatcherNote, DerivedMatcher, ErrorEnvelopeOptions, RegexTranslation } from './matchers';
+export { audit, selectRules, hasErrors, renderFinding, describeInteraction, listRules, rules } from './audit';
+export type { AuditOptions, RuleId, Exchange, Finding, InteractionRef, PolicyRule, RuleResult, Severity, AuditContext, HeaderMap } from './audit';
+export {
+  PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS, BASIC_AUTH_PATTERN, basicAuth, credentialsFromEnv, maskSecrets, secretForms,
+  ENV_APP_KEY, ENV_MASTER_SECRET, type Credentials,
+} from './credentials';
 export { main as runCli } from './cli/main';
 export type { CliIO } from './cli/io';
