@@ -18,5 +18,7 @@ export {
   PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS, BASIC_AUTH_PATTERN, basicAuth, credentialsFromEnv, maskSecrets, secretForms,
   ENV_APP_KEY, ENV_MASTER_SECRET, type Credentials,
 } from './credentials';
+export { runProbe, planProbe, listProbeChecks, renderNotCovered, renderProbeJson } from './probe';
+export type { ProbeOptions, ProbeResult, ProbePlan, ProbeCase, ProbeExpectation, NotCovered, BurstOptions } from './probe';
 export { main as runCli } from './cli/main';
 export type { CliIO } from './cli/io';

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isPushContractsError } from '../errors';
 import { EXIT, processIO, type CliIO } from './io';
 import * as contractsCommand from './commands/contracts';
+import * as probeCommand from './commands/probe';
 
 /** What every command gets: injected I/O and a way to set the exit code it computed. */
 export interface CommandContext {
@@ -12,6 +13,7 @@ export interface CommandContext {
 /** Each command registers itself; listed once here. */
 const commands: ReadonlyArray<{ register(program: Command, ctx: CommandContext): void }> = [
   contractsCommand,
+  probeCommand,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

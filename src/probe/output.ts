@@ -1,0 +1,27 @@
+/**
+ * What the probe adds to the shared reports: the statuses it did not provoke, with reasons. The
+ * cases themselves are written by src/report; only the not-covered list is the probe's own.
+ */
+import { renderJson } from '../report/json';
+import type { ProbeResult } from './run';
+import type { NotCovered } from './types';
+
+/** The not-covered list for the console, grouped by reason so 17 endpoints x 500 read as one line. */
+export function renderNotCovered(notCovered: readonly NotCovered[]): string {
+  if (notCovered.length === 0) return '';
+  const byReason = new Map<string, string[]>();
+  for (const n of notCovered) {
+    const list = byReason.get(n.reason) ?? [];
+    list.push(`${n.endpoint ?? n.api} ${n.status}`);
+    byReason.set(n.reason, list);
+  }
+  const lines = [`\nnot covered (${notCovered.length}; never counted as passed):\n`];
+  for (const [reason, where] of byReason) lines.push(`  - ${reason}: ${where.join(', ')}\n`);
+  return lines.join('');
+}
+
+/** The shared JSON report plus the probe's not-covered list. */
+export function renderProbeJson(result: ProbeResult): string {
+  const doc = JSON.parse(renderJson(result.model)) as Record<string, unknown>;
+  return JSON.stringify({ ...doc, notCovered: result.notCovered }, null, 2) + '\n';
+}

@@ -1,0 +1,185 @@
+/**
+ * Runs a probe: sends every planned case, judges each response by the policy rules of src/audit
+ * plus the case's own expectation, and returns the run in the report model of src/report.
+ */
+import { audit, selectRules } from '../audit/audit';
+import { buildContext } from '../audit/context';
+import type { Exchange, Finding, HeaderMap, InteractionRef } from '../audit/types';
+import { getContracts, type Contracts } from '../contracts/load';
+import { maskSecrets, secretForms } from '../credentials';
+import { PushContractsError } from '../errors';
+import type { ReportCase, RunModel } from '../report/model';
+import { DEFAULT_BURST, planBursts, runBurst, type BurstOutcome, type BurstTarget } from './burst';
+import { judgeExpectation, listProbeChecks, RATE_LIMIT_NOT_ENFORCED } from './checks';
+import { send, toWire, ProbeTransportError, type WireRequest, type WireResponse } from './http';
+import { planProbe } from './plan';
+import type { BurstOptions, NotCovered, ProbeCase, ProbeOptions } from './types';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export interface ProbeResult {
+  readonly model: RunModel;
+  /** Listed statuses the run did not provoke, each with the reason; never counted as passes. */
+  readonly notCovered: readonly NotCovered[];
+  /** Every form of the secret, for masking whatever the caller prints or writes. */
+  readonly secrets: readonly string[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require('../../package.json') as { version: string };
+
+/** The base URL as reports show it: no userinfo, so a URL with embedded credentials never leaks them. */
+export function publicUrl(baseUrl: string): string {
+  try {
+    const u = new URL(baseUrl);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '<invalid URL>';
+  }
+}
+
+function exchangeOf(c: ProbeCase, wire: WireRequest, res: WireResponse, ref: InteractionRef): Exchange {
+  const headers: Record<string, string> = { ...wire.headers };
+  // The exchange may end up in a report: it records that credentials were sent, never which.
+  if (headers.authorization) headers.authorization = c.request.auth === 'valid' ? 'Basic ***' : 'Basic <wrong credentials>';
+  return {
+    interaction: ref,
+    request: { method: wire.method, path: wire.path, query: wire.query, headers: headers as HeaderMap },
+    response: { status: res.status, headers: res.headers, body: res.body },
+  };
+}
+
+function refOf(c: ProbeCase, provider: string): InteractionRef {
+  return { description: c.description, provider, providerStates: c.providerStates.length > 0 ? c.providerStates : undefined };
+}
+
+function reportCase(c: ProbeCase, ref: InteractionRef, wire: WireRequest, actual: number | null, findings: Finding[], errors: string[], durationMs?: number): ReportCase {
+  return {
+    ref,
+    endpoint: c.endpoint ? { api: c.endpoint.api, id: c.endpoint.id } : null,
+    request: { method: wire.method, path: wire.path, query: wire.query },
+    status: { expected: c.expect.status, actual },
+    pact: { outcome: 'not-run', mismatches: [] },
+    findings,
+    errors,
+    durationMs,
+  };
+}
+
+/** The policy's judgement of one response plus the probe's expectation for the case. */
+export function judge(c: ProbeCase, ex: Exchange, contracts: Contracts, skipRules: readonly string[] = []): Finding[] {
+  const ctx = buildContext(ex, contracts);
+  return [...audit(ex, { contracts, skip: skipRules }), ...judgeExpectation(c, ex, contracts, ctx).filter((f) => !skipRules.includes(f.ruleId))];
+}
+
+function burstBounds(burst: ProbeOptions['burst']): BurstOptions | undefined {
+  if (!burst) return undefined;
+  return burst === true ? DEFAULT_BURST : { ...DEFAULT_BURST, ...burst };
+}
+
+function dedupe(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.ruleId}\u0000${f.location}\u0000${f.severity}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function burstCase(t: BurstTarget, wire: WireRequest, out: BurstOutcome, ref: InteractionRef, contracts: Contracts, skip: readonly string[]): ReportCase | NotCovered {
+  const c = t.probe;
+  if (out.transportError) return reportCase(c, ref, wire, out.limited?.status ?? null, [], [`burst stopped after ${out.sent} requests: ${out.transportError}`], out.elapsedMs);
+  const judged = out.responses.flatMap((res) => {
+    const ex = exchangeOf(c, wire, res, ref);
+    // Only the answer that ends the burst is held to the burst's expectation; the others are judged by the policy alone.
+    return res === out.limited ? judge(c, ex, contracts, skip) : audit(ex, { contracts, skip });
+  });
+  const findings = dedupe(judged);
+  if (out.limited) return reportCase(c, ref, wire, out.limited.status, findings, [], out.elapsedMs);
+  if (out.inconclusive) return { api: c.api, endpoint: c.endpoint?.id ?? null, status: c.expect.status, cause: 'rate.exceeded', reason: `burst inconclusive: ${out.inconclusive}` };
+  const last = out.responses[out.responses.length - 1];
+  const notEnforced: Finding = {
+    ruleId: RATE_LIMIT_NOT_ENFORCED,
+    severity: 'error',
+    message: `${out.sent} requests in ${out.elapsedMs} ms, beyond the quota the ${t.bucket} bucket advertised, got no 429`,
+    location: 'response.status',
+    expected: c.expect.status,
+    actual: last?.status,
+    interaction: ref,
+  };
+  return reportCase(c, ref, wire, last?.status ?? null, skip.includes(RATE_LIMIT_NOT_ENFORCED) ? findings : [notEnforced, ...findings], [], out.elapsedMs);
+}
+
+/**
+ * Probes a service: crafts each request the policy defines an answer for, sends it, judges the
+ * answer. Throws PC_ERR_PROVIDER_UNREACHABLE when the service cannot be reached at all; a case
+ * without an answer later on is an infrastructure error of that case.
+ */
+export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
+  const contracts = options.contracts ?? getContracts();
+  const skip = options.skipRules ?? [];
+  const probeIds = new Set(listProbeChecks().map((c) => c.id));
+  selectRules({ skip: skip.filter((id) => !probeIds.has(id)) });
+  const secrets = secretForms(options.credentials);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const provider = publicUrl(options.baseUrl);
+  const startedAt = new Date();
+  const plan = planProbe(contracts, options);
+  const notCovered: NotCovered[] = [...plan.notCovered];
+  const cases: ReportCase[] = [];
+  let answered = 0;
+  for (const c of plan.cases) {
+    const ref = refOf(c, provider);
+    const wire = toWire(c.request, options.credentials);
+    let res: WireResponse;
+    try {
+      res = await send(options.baseUrl, wire, timeoutMs);
+    } catch (err) {
+      const message = maskSecrets((err as Error).message, secrets);
+      if (answered === 0 && err instanceof ProbeTransportError && err.kind === 'unreachable') {
+        throw new PushContractsError('PC_ERR_PROVIDER_UNREACHABLE', `cannot reach ${provider}: ${message}`, { url: provider });
+      }
+      cases.push(reportCase(c, ref, wire, null, [], [message]));
+      continue;
+    }
+    answered += 1;
+    cases.push(reportCase(c, ref, wire, res.status, judge(c, exchangeOf(c, wire, res, ref), contracts, skip), [], res.durationMs));
+  }
+
+  const bounds = burstBounds(options.burst);
+  const endpoints = [...new Set(plan.cases.map((c) => c.endpoint).filter((e): e is NonNullable<typeof e> => e !== null))];
+  if (bounds) {
+    const bursts = planBursts(contracts, options.api, endpoints, plan.cases);
+    notCovered.push(...bursts.notCovered);
+    for (const t of bursts.targets) {
+      const wire = toWire(t.probe.request, options.credentials);
+      const out = await runBurst(options.baseUrl, t, wire, bounds, timeoutMs);
+      const result = burstCase(t, wire, out, refOf(t.probe, provider), contracts, skip);
+      if ('ref' in result) cases.push(result);
+      else notCovered.push(result);
+    }
+  }
+  // A status that some case or burst did provoke on an endpoint is covered there, whatever the plan feared.
+  const provoked = new Set(cases.filter((c) => c.endpoint && c.status.actual !== null).map((c) => `${c.endpoint?.id} ${c.status.actual}`));
+  const remaining = notCovered
+    .filter((n) => n.endpoint === null || !provoked.has(`${n.endpoint} ${n.status}`))
+    .map((n) => (!bounds && n.cause === 'rate.exceeded' ? { ...n, reason: `${n.reason}; the rate-limit burst is opt-in: pass --burst` } : n));
+
+  const model: RunModel = {
+    meta: {
+      kind: 'probe',
+      tool: { name: 'push-contracts', version },
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      providerBaseUrl: provider,
+      sources: [`probe ${options.api}${options.endpoints && options.endpoints.length > 0 ? ` (${options.endpoints.join(', ')})` : ''}`],
+      rules: [...selectRules({ skip: skip.filter((id) => !probeIds.has(id)) }).map((r) => r.id), ...[...probeIds].filter((id) => !skip.includes(id))],
+    },
+    cases,
+    errors: [],
+  };
+  return { model, notCovered: remaining, secrets };
+}
