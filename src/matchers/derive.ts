@@ -253,18 +253,21 @@ class Deriver {
     }
     const declaresProperties = objects.some((a) => isObject(a.node.properties) || isObject(a.node.patternProperties));
     const mapValues = objects.filter((a) => isObject(a.node.additionalProperties)).map((a) => child(a, 'additionalProperties'));
-    if (!declaresProperties && mapValues.length > 0) {
+    const keys = Object.keys(value);
+    const minProperties = Math.max(0, ...objects.map((a) => (typeof a.node.minProperties === 'number' ? a.node.minProperties : 0)));
+    if (!declaresProperties && mapValues.length > 0 && keys.length > 0 && minProperties <= 1) {
       // A map: keys are data (registration ids), so every value is matched against the first value's
-      // template whatever its key.
-      const keys = Object.keys(value);
-      if (keys.length === 0) return MatchersV3.equal({});
+      // template whatever its key. eachKeyLike is deprecated in pact-js, but it is the form the core turns
+      // into `values` plus `$.*.<path>` rules; eachValueMatches keeps only a top-level type rule, so a
+      // nested integer would be checked by type alone (measured with pact 16.4.0, ffi 0.5.4).
       const template = this.derive(mapValues, value[keys[0]], `${pointer}/${escapePointer(keys[0])}`);
-      return MatchersV3.eachValueMatches(value, [MatchersV3.like(template)]);
+      return MatchersV3.eachKeyLike(keys[0], template);
     }
-    if (!declaresProperties) {
-      // Free-form object (extras, custom_args): its shape is the example's, matched by type.
+    if (!declaresProperties && (mapValues.length === 0 || keys.length === 0)) {
+      // Free-form object (extras, custom_args) or an empty map: its shape is the example's, matched by type.
       return MatchersV3.like(value);
     }
+    // From here each key of the example is matched by its own schema (a map needing several entries too).
     const out: Record<string, MatcherTemplate> = {};
     for (const [key, v] of Object.entries(value)) {
       const applicable: Located[] = [];

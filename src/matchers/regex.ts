@@ -1,8 +1,10 @@
 /**
- * JSON Schema `pattern` is ECMA-262 (ajv compiles it with the `u` flag); a Pact `regex` matcher is run by
- * the Rust `regex` crate in the mock server and the verifier. This module rewrites the subset the two
- * share and refuses what Rust cannot express, so a pact never carries a regex that Rust rejects or that
- * accepts different strings than the schema does.
+ * JSON Schema `pattern` is ECMA-262 (ajv compiles it with the `u` flag). A Pact `regex` matcher is read by
+ * other engines: the Rust `regex` crate in the Pact specification and parts of the core, and Oniguruma,
+ * which pact_ffi 0.5.4 (pact 16.4.0) uses to match in the verifier and mock server (measured: its errors say
+ * "Oniguruma error"). This module rewrites a pattern into the syntax all three read alike and refuses what
+ * one of them lacks, so a pact never carries a regex a Pact engine rejects or that accepts other strings
+ * than the schema does.
  */
 
 export type RegexTranslation =
@@ -72,11 +74,13 @@ export function toRustRegex(pattern: string): RegexTranslation {
           out += `[^${SPACE}]`;
           continue;
         case 'b':
-          out += inClass ? '\\x08' : '(?-u:\\b)';
-          continue;
+          if (inClass) {
+            out += '\\x08';
+            continue;
+          }
+          return fail('word boundary \\b (ASCII in ECMA, Unicode in Rust and Oniguruma; no spelling all three share)');
         case 'B':
-          out += '(?-u:\\B)';
-          continue;
+          return fail('word boundary \\B (ASCII in ECMA, Unicode in Rust and Oniguruma; no spelling all three share)');
         case '0':
           out += '\\x00';
           continue;
@@ -147,12 +151,8 @@ export function toRustRegex(pattern: string): RegexTranslation {
     }
     if (c === '(' && pattern[i + 1] === '?') {
       const rest = pattern.slice(i + 2);
+      // Named groups stay `(?<name>`: Rust reads it since regex 1.9, Oniguruma rejects Python's `(?P<name>`.
       if (/^(=|!|<=|<!)/.test(rest)) return fail('lookaround (?=, ?!, ?<=, ?<!) (Rust regex has no lookarounds)');
-      if (rest.startsWith('<')) {
-        out += '(?P<';
-        i += 2;
-        continue;
-      }
     }
     out += c;
   }
