@@ -3,6 +3,7 @@ import { isPushContractsError } from '../errors';
 import { EXIT, processIO, type CliIO } from './io';
 import * as contractsCommand from './commands/contracts';
 import * as probeCommand from './commands/probe';
+import * as verifyCommand from './commands/verify';
 
 /** What every command gets: injected I/O and a way to set the exit code it computed. */
 export interface CommandContext {
@@ -14,6 +15,7 @@ export interface CommandContext {
 const commands: ReadonlyArray<{ register(program: Command, ctx: CommandContext): void }> = [
   contractsCommand,
   probeCommand,
+  verifyCommand,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -25,9 +25,9 @@ export interface ConformanceMatrix {
   readonly rows: readonly MatrixRow[];
 }
 
-/** The status a case speaks about: what came back, else what was expected. */
+/** The status a case is about: what the pact (or probe case) expected, else what came back. */
 function statusOf(c: ReportCase): number | null {
-  return c.status.actual ?? c.status.expected;
+  return c.status.expected ?? c.status.actual;
 }
 
 /**

@@ -1,0 +1,109 @@
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { PushContractsError } from '../../errors';
+import { runVerification } from '../../verifier/run';
+import type { PactSource } from '../../verifier/verify';
+import { DEFAULT_TIMEOUT_MS } from '../../verifier/verify';
+import type { CommandContext } from '../main';
+
+export interface VerifyFlags {
+  providerBaseUrl?: string;
+  providerStatesSetupUrl?: string;
+  pactDir?: string;
+  pactUrl: string[];
+  junit?: string;
+  html?: string;
+  json?: string;
+  timeout?: string;
+  consumer: string[];
+  description?: string;
+  state?: string;
+  rule: string[];
+  skipRule: string[];
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function parseTimeout(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_TIMEOUT_MS;
+  if (!/^[1-9][0-9]*$/.test(raw)) throw new PushContractsError('PC_ERR_USAGE', `--timeout must be a positive number of milliseconds, got '${raw}'`);
+  return Number(raw);
+}
+
+function parseUrl(flag: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http');
+  } catch {
+    throw new PushContractsError('PC_ERR_USAGE', `${flag} must be an http(s) URL, got '${raw}'`);
+  }
+  return raw;
+}
+
+/** The pact sources of the flags; with none given, ./pacts (where the consumer suites write). */
+export function sourcesOf(flags: Pick<VerifyFlags, 'pactDir' | 'pactUrl'>, cwd: string): PactSource[] {
+  const sources: PactSource[] = [];
+  if (flags.pactDir) sources.push({ kind: 'dir', dir: path.resolve(cwd, flags.pactDir) });
+  if (flags.pactUrl.length > 0) sources.push({ kind: 'urls', urls: flags.pactUrl.map((u) => (/^https?:\/\//i.test(u) ? u : path.resolve(cwd, u))) });
+  if (sources.length === 0) sources.push({ kind: 'dir', dir: path.resolve(cwd, 'pacts') });
+  return sources;
+}
+
+/**
+ * `push-contracts verify`: replays the pacts against the provider (or the embedded reference service)
+ * through pact's Verifier, audits every response against the policy, writes the reports.
+ */
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command('verify')
+    .description('replay the consumers\' pacts against a provider and audit every response against the status-code policy')
+    .option('--provider-base-url <url>', 'provider to verify (default: start the embedded reference service with provider states)')
+    .option('--provider-states-setup-url <url>', 'where the provider sets up provider states (POST {state, params, action})')
+    .option('--pact-dir <dir>', 'directory of pact files (default: ./pacts when no other source is given)')
+    .option('--pact-url <url>', 'a pact file path or http(s) URL; repeatable', collect, [])
+    .option('--junit <file|dir>', 'JUnit XML, one file per consumer (dir/<consumer>.xml, or name.<consumer>.xml)')
+    .option('--html <file>', 'HTML conformance matrix (endpoint x status)')
+    .option('--json <file>', 'JSON with every case and finding')
+    .option('--timeout <ms>', `bound on each exchange with the provider (default ${DEFAULT_TIMEOUT_MS})`)
+    .option('--consumer <name>', 'only pacts of this consumer; repeatable', collect, [])
+    .option('--description <text>', 'only interactions whose description contains this (or matches /regex/)')
+    .option('--state <text>', 'only interactions with a provider state containing this (or matching /regex/)')
+    .option('--rule <id>', 'run only this policy rule; repeatable', collect, [])
+    .option('--skip-rule <id>', 'do not run this policy rule; repeatable', collect, [])
+    .action(async (flags: VerifyFlags) => {
+      let timeoutMs: number;
+      let providerBaseUrl: string | undefined;
+      let providerStatesSetupUrl: string | undefined;
+      try {
+        timeoutMs = parseTimeout(flags.timeout);
+        providerBaseUrl = parseUrl('--provider-base-url', flags.providerBaseUrl);
+        providerStatesSetupUrl = parseUrl('--provider-states-setup-url', flags.providerStatesSetupUrl);
+        if (providerStatesSetupUrl && !providerBaseUrl) {
+          throw new PushContractsError('PC_ERR_USAGE', '--provider-states-setup-url needs --provider-base-url (the embedded service sets up its own states)');
+        }
+      } catch (err) {
+        const e = err as PushContractsError;
+        ctx.io.stderr(`push-contracts: ${e.code}: ${e.message}\n`);
+        ctx.setExit(e.exitCode);
+        return;
+      }
+      const { exitCode } = await runVerification({
+        providerBaseUrl,
+        providerStatesSetupUrl,
+        sources: sourcesOf(flags, ctx.io.cwd),
+        filter: { consumers: flags.consumer, description: flags.description, state: flags.state },
+        timeoutMs,
+        rules: { only: flags.rule.length > 0 ? flags.rule : undefined, skip: flags.skipRule },
+        reports: {
+          junit: flags.junit && path.resolve(ctx.io.cwd, flags.junit),
+          html: flags.html && path.resolve(ctx.io.cwd, flags.html),
+          json: flags.json && path.resolve(ctx.io.cwd, flags.json),
+        },
+        env: ctx.io.env,
+        stdout: ctx.io.stdout,
+        stderr: ctx.io.stderr,
+      });
+      ctx.setExit(exitCode);
+    });
+}

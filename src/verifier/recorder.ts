@@ -1,0 +1,209 @@
+/**
+ * The in-process recording proxy: the verifier talks to it instead of the provider, and it records
+ * every exchange as it really happened on the wire (status, headers, raw body) so the audit can
+ * judge it. It also fronts the provider-state setup URL, so a failing state is known by name, and
+ * it bounds every upstream exchange by the timeout, so a hanging provider fails with a clear message.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Path on the recorder that the verifier calls for provider states. */
+export const STATE_PATH = '/_push-contracts/provider-states';
+
+export type WireProblem = 'timeout' | 'unreachable' | 'truncated';
+
+export interface StateEvent {
+  readonly kind: 'state';
+  readonly seq: number;
+  readonly action: string;
+  readonly state: string;
+  readonly params: unknown;
+  readonly ok: boolean;
+  /** Why it failed: the setup URL's status and body, or the transport error. */
+  readonly detail?: string;
+}
+
+export interface ExchangeEvent {
+  readonly kind: 'exchange';
+  readonly seq: number;
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  /** Request headers as sent upstream, Authorization removed (it is never recorded). */
+  readonly requestHeaders: Readonly<Record<string, string | string[]>>;
+  /** null when no response arrived (timeout, unreachable). */
+  readonly response: { readonly status: number; readonly headers: Readonly<Record<string, string | string[]>>; readonly body: string } | null;
+  readonly problem?: { readonly kind: WireProblem; readonly message: string };
+  readonly durationMs: number;
+}
+
+export type RecordedEvent = StateEvent | ExchangeEvent;
+
+export interface RecorderOptions {
+  readonly providerBaseUrl: string;
+  /** Where provider states are really set up; when absent every state call succeeds here. */
+  readonly stateSetupUrl?: string;
+  readonly timeoutMs: number;
+}
+
+export interface Recorder {
+  readonly url: string;
+  readonly stateSetupUrl: string;
+  readonly events: readonly RecordedEvent[];
+  close(): Promise<void>;
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host', 'content-length']);
+
+function forwardable(headers: http.IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP_BY_HOP.has(k.toLowerCase())) out[k] = v;
+  return out;
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+interface UpstreamResult {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+  problem?: { kind: WireProblem; message: string };
+}
+
+/** One bounded upstream exchange; resolves with a problem instead of throwing. */
+function send(url: URL, method: string, headers: Record<string, string | string[]>, body: Buffer, timeoutMs: number): Promise<UpstreamResult | { problem: { kind: WireProblem; message: string } }> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (r: UpstreamResult | { problem: { kind: WireProblem; message: string } }): void => {
+      if (!settled) {
+        settled = true;
+        clearTimeout(timer);
+        resolve(r);
+      }
+    };
+    const req = http.request(url, { method, headers: { ...headers, host: url.host, 'content-length': String(body.length) } }, (res) => {
+      const chunks: Buffer[] = [];
+      let received = 0;
+      res.on('data', (c: Buffer) => {
+        chunks.push(c);
+        received += c.length;
+      });
+      const partial = (why: string): void => {
+        const declared = res.headers['content-length'];
+        done({
+          status: res.statusCode ?? 0,
+          headers: forwardable(res.headers),
+          body: Buffer.concat(chunks),
+          problem: { kind: 'truncated', message: `response body truncated: ${why} after ${received} byte(s)${declared ? ` of the ${declared} declared in Content-Length` : ''}` },
+        });
+      };
+      res.on('end', () => {
+        const declared = Number(res.headers['content-length']);
+        if (res.complete && !(Number.isInteger(declared) && declared > received)) {
+          done({ status: res.statusCode ?? 0, headers: forwardable(res.headers), body: Buffer.concat(chunks) });
+        } else {
+          partial('the connection closed');
+        }
+      });
+      res.on('aborted', () => partial('the connection was aborted'));
+      res.on('error', (err) => partial(err.message));
+      res.on('close', () => {
+        if (!res.complete) partial('the connection closed');
+      });
+    });
+    const timer = setTimeout(() => {
+      done({ problem: { kind: 'timeout', message: `provider did not answer ${method} ${url.pathname}${url.search} within ${timeoutMs} ms` } });
+      req.destroy();
+    }, timeoutMs);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      done({ problem: { kind: 'unreachable', message: `provider ${url.origin} unreachable: ${err.code ?? err.message}` } });
+    });
+    req.end(body);
+  });
+}
+
+/** Starts the recorder on 127.0.0.1 (port 0). */
+export async function startRecorder(options: RecorderOptions): Promise<Recorder> {
+  const base = new URL(options.providerBaseUrl);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const events: RecordedEvent[] = [];
+  let seq = 0;
+
+  async function handleState(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    let parsed: { action?: string; state?: string; params?: unknown } = {};
+    try {
+      parsed = JSON.parse(body.toString('utf8') || '{}') as typeof parsed;
+    } catch {
+      // The verifier always sends JSON; anything else is recorded under an empty state name.
+    }
+    const event = { kind: 'state' as const, seq: seq++, action: parsed.action ?? 'setup', state: parsed.state ?? '', params: parsed.params ?? {} };
+    if (!options.stateSetupUrl || event.state === '') {
+      // An interaction without states still announces itself; nothing to set up.
+      events.push({ ...event, ok: true });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      return;
+    }
+    const r = await send(new URL(options.stateSetupUrl), 'POST', { 'content-type': 'application/json' }, body, options.timeoutMs);
+    if (!('status' in r)) {
+      events.push({ ...event, ok: false, detail: r.problem.message.replace('provider', 'provider-state setup URL') });
+      res.writeHead(502, { 'content-type': 'text/plain' }).end(r.problem.message);
+      return;
+    }
+    const ok = r.status >= 200 && r.status < 300;
+    events.push({ ...event, ok, detail: ok ? undefined : `setup URL answered ${r.status}${r.body.length ? `: ${r.body.toString('utf8').slice(0, 200)}` : ''}` });
+    res.writeHead(r.status, r.headers).end(r.body);
+  }
+
+  async function handleExchange(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = Date.now();
+    const body = await readBody(req);
+    const incoming = new URL(req.url ?? '/', 'http://recorder');
+    const target = new URL(basePath + incoming.pathname + incoming.search, base);
+    const headers = forwardable(req.headers);
+    const r = await send(target, req.method ?? 'GET', headers, body, options.timeoutMs);
+    const requestHeaders = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
+    const common = { kind: 'exchange' as const, seq: seq++, method: req.method ?? 'GET', path: incoming.pathname, query: incoming.search.replace(/^\?/, ''), requestHeaders };
+    if (!('status' in r)) {
+      events.push({ ...common, response: null, problem: r.problem, durationMs: Date.now() - started });
+      // No invented response: the verifier sees a failed request, the case carries the reason.
+      res.destroy();
+      return;
+    }
+    events.push({
+      ...common,
+      response: { status: r.status, headers: r.headers, body: r.body.toString('utf8') },
+      problem: r.problem,
+      durationMs: Date.now() - started,
+    });
+    res.writeHead(r.status, { ...r.headers, 'content-length': String(r.body.length) }).end(r.body);
+  }
+
+  const server = http.createServer((req, res) => {
+    const handler = req.method === 'POST' && (req.url ?? '').split('?')[0] === STATE_PATH ? handleState : handleExchange;
+    handler(req, res).catch((err: Error) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end(`push-contracts recorder: ${err.message}`);
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    stateSetupUrl: url + STATE_PATH,
+    events,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * One verification as the CLI runs it: credentials from the environment, the embedded reference
+ * service when no provider URL is given, reports written, a summary printed, an exit code computed.
+ * Shared by `verify` and `start`.
+ */
+import { credentialsFromEnv, maskSecrets, secretForms, type Credentials } from '../credentials';
+import { isPushContractsError } from '../errors';
+import { renderSummary } from '../report/summary';
+import { writeReports, type ReportTargets, type WrittenReports } from '../report/write';
+import { DEMO_CREDENTIALS, PROVIDER_STATES_PATH, startReferenceService } from '../service';
+import type { InteractionFilter } from './pacts';
+import { verifyProvider, type PactSource, type VerifyResult } from './verify';
+
+export interface VerificationRunOptions {
+  /** Absent: start the embedded reference service (provider states enabled) and verify it. */
+  readonly providerBaseUrl?: string;
+  readonly providerStatesSetupUrl?: string;
+  readonly sources: readonly PactSource[];
+  readonly filter?: InteractionFilter;
+  readonly timeoutMs?: number;
+  readonly rules?: { readonly only?: readonly string[]; readonly skip?: readonly string[] };
+  readonly reports: ReportTargets;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+export interface VerificationRunResult {
+  readonly exitCode: number;
+  readonly result?: VerifyResult;
+  readonly reports?: WrittenReports;
+}
+
+/** Runs, reports, prints; never throws (a usage or infrastructure error becomes one line and exit 2). */
+export async function runVerification(o: VerificationRunOptions): Promise<VerificationRunResult> {
+  const envCredentials = credentialsFromEnv(o.env);
+  const embedded = o.providerBaseUrl === undefined;
+  const credentials: Credentials | undefined = envCredentials ?? (embedded ? DEMO_CREDENTIALS : undefined);
+  const secrets = envCredentials ? secretForms(envCredentials) : [];
+  const mask = (t: string): string => maskSecrets(t, secrets);
+  let service: Awaited<ReturnType<typeof startReferenceService>> | undefined;
+  try {
+    if (embedded) {
+      service = await startReferenceService({ port: 0, enableProviderStates: true, credentials });
+      o.stderr(`started the embedded reference service at ${service.url}\n`);
+    }
+    const result = await verifyProvider({
+      providerBaseUrl: service?.url ?? (o.providerBaseUrl as string),
+      providerStatesSetupUrl: service ? service.url + PROVIDER_STATES_PATH : o.providerStatesSetupUrl,
+      sources: o.sources,
+      filter: o.filter,
+      timeoutMs: o.timeoutMs,
+      credentials,
+      rules: o.rules,
+      log: (line) => o.stderr(mask(line) + '\n'),
+    });
+    o.stdout(mask(renderSummary(result.model)));
+    const reports = writeReports(result.model, o.reports, secrets);
+    const paths = [...reports.junit, reports.html, reports.json].filter((p): p is string => p !== undefined);
+    if (paths.length > 0) o.stdout(`reports:\n${paths.map((p) => `  ${p}\n`).join('')}`);
+    for (const p of result.infrastructure) o.stderr(mask(`push-contracts: ${p.code}: ${p.message}\n`));
+    return { exitCode: result.exitCode, result, reports };
+  } catch (err) {
+    if (isPushContractsError(err)) {
+      o.stderr(mask(`push-contracts: ${err.code}: ${err.message}\n`));
+      return { exitCode: err.exitCode };
+    }
+    o.stderr(mask(`push-contracts: ${(err as Error).message ?? String(err)}\n`));
+    return { exitCode: 2 };
+  } finally {
+    await service?.close();
+  }
+}

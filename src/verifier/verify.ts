@@ -1,0 +1,305 @@
+/**
+ * Provider verification: replays the consumers' pacts through pact's Verifier (the Rust core) and
+ * judges every real response against the policy. The chain is
+ *   Rust verifier -> pact-js proxy (request filter injects credentials) -> recording proxy -> provider
+ * so pact matching and the audit see the same bytes, and credentials never reach the recording.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as net from 'node:net';
+import { rmSync } from 'node:fs';
+import { Verifier } from '@pact-foundation/pact';
+import { audit, selectRules } from '../audit/audit';
+import type { Exchange, Finding, InteractionRef } from '../audit/types';
+import { getContracts, type Contracts } from '../contracts/load';
+import { basicAuth, PLACEHOLDER_CREDENTIALS, secretForms, maskSecrets, type Credentials } from '../credentials';
+import { PushContractsError, type ErrorCode } from '../errors';
+import type { ReportCase, RunModel } from '../report/model';
+import { correlate } from './correlate';
+import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopies, type InteractionFilter, type LoadedPact, type PactInteraction } from './pacts';
+import { startRecorder, type ExchangeEvent, type RecordedEvent, type StateEvent } from './recorder';
+import { errorsFor, parseVerifierResults, type VerifierResults } from './results';
+
+/** Where pacts come from. The broker fields go straight into pact's VerifierOptions. */
+export type PactSource =
+  | { readonly kind: 'dir'; readonly dir: string }
+  /** Pact files or http(s) URLs of pacts. */
+  | { readonly kind: 'urls'; readonly urls: readonly string[] }
+  | {
+      readonly kind: 'broker';
+      readonly url: string;
+      /** Provider name as the broker knows it (required to ask for pacts). */
+      readonly provider: string;
+      readonly selectors?: ReadonlyArray<Record<string, unknown>>;
+      readonly enablePending?: boolean;
+      readonly includeWipPactsSince?: string;
+      readonly providerVersion?: string;
+      readonly providerBranch?: string;
+      readonly providerVersionTags?: readonly string[];
+      readonly publish?: boolean;
+      readonly token?: string;
+      readonly username?: string;
+      readonly password?: string;
+    };
+
+export interface VerifyOptions {
+  readonly providerBaseUrl: string;
+  readonly providerStatesSetupUrl?: string;
+  readonly sources: readonly PactSource[];
+  readonly filter?: InteractionFilter;
+  /** Bound on each exchange with the provider (and the state setup URL). Default 10 s. */
+  readonly timeoutMs?: number;
+  /** Real credentials, swapped in for the pacts' placeholder Authorization; undefined leaves it as is. */
+  readonly credentials?: Credentials;
+  readonly rules?: { readonly only?: readonly string[]; readonly skip?: readonly string[] };
+  readonly contracts?: Contracts;
+  /** Progress lines (masked). */
+  readonly log?: (line: string) => void;
+}
+
+/** An infrastructure problem that makes the run inconclusive (exit 2). */
+export interface InfrastructureProblem {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export interface VerifyResult {
+  readonly model: RunModel;
+  /** 0 conforming, 1 contract or policy violations, 2 infrastructure problem. */
+  readonly exitCode: 0 | 1 | 2;
+  readonly infrastructure: readonly InfrastructureProblem[];
+  /** Every form of the secrets used, to mask anything the caller prints or writes. */
+  readonly secrets: readonly string[];
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require('../../package.json') as { version: string };
+
+/** Reads every dir/url source, validates each pact, applies the filter. Broker sources are left to the verifier. */
+export async function loadPacts(sources: readonly PactSource[], filter: InteractionFilter, timeoutMs: number): Promise<LoadedPact[]> {
+  const pacts: LoadedPact[] = [];
+  for (const s of sources) {
+    if (s.kind === 'dir') {
+      for (const f of pactFilesIn(s.dir)) pacts.push(readPactFile(f));
+    } else if (s.kind === 'urls') {
+      for (const u of s.urls) pacts.push(/^https?:\/\//i.test(u) ? await fetchPact(u, timeoutMs) : readPactFile(u));
+    }
+  }
+  return pacts
+    .filter((p) => !filter.consumers || filter.consumers.length === 0 || filter.consumers.includes(p.consumer))
+    .map((p) => filterPact(p, filter))
+    .filter((p) => p.interactions.length > 0);
+}
+
+function checkReachable(baseUrl: string, timeoutMs: number): Promise<void> {
+  const u = new URL(baseUrl);
+  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: u.hostname, port });
+    const fail = (why: string): void => {
+      socket.destroy();
+      reject(new PushContractsError('PC_ERR_PROVIDER_UNREACHABLE', `provider ${u.origin} unreachable: ${why}`, { url: u.origin }));
+    };
+    socket.setTimeout(timeoutMs, () => fail(`no TCP connection within ${timeoutMs} ms`));
+    socket.once('connect', () => {
+      socket.end();
+      resolve();
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message));
+  });
+}
+
+function endpointOf(contracts: Contracts, method: string, path: string): ReportCase['endpoint'] {
+  const r = contracts.resolve(method, path);
+  return r.kind === 'endpoint' ? { api: r.api, id: r.endpoint.id } : null;
+}
+
+function refOf(i: PactInteraction): InteractionRef {
+  return { consumer: i.consumer, provider: i.provider, description: i.description, providerStates: i.providerStates, id: i.id };
+}
+
+function toExchange(ref: InteractionRef, e: ExchangeEvent): Exchange | undefined {
+  if (!e.response) return undefined;
+  return {
+    interaction: ref,
+    request: { method: e.method, path: e.path, query: e.query || undefined, headers: e.requestHeaders },
+    response: { status: e.response.status, headers: e.response.headers, body: e.response.body },
+  };
+}
+
+function stateFailuresFor(i: PactInteraction, events: readonly RecordedEvent[]): StateEvent[] {
+  const failed = events.filter((e): e is StateEvent => e.kind === 'state' && e.action === 'setup' && !e.ok && i.providerStates.includes(e.state));
+  // Retries repeat the same failure; one line per state is enough.
+  return [...new Map(failed.map((e) => [e.state, e])).values()];
+}
+
+/** Runs pact's Verifier; resolves with its parsed results whether verification passed or failed. */
+async function runPactVerifier(opts: Record<string, unknown>): Promise<VerifierResults & { thrown?: string }> {
+  try {
+    const out: unknown = await new Verifier(opts as ConstructorParameters<typeof Verifier>[0]).verifyProvider();
+    return parseVerifierResults(typeof out === 'string' ? out : undefined);
+  } catch (err) {
+    const message = (err as Error).message ?? String(err);
+    const parsed = parseVerifierResults(message);
+    return parsed.parsed ? parsed : { ...parsed, thrown: message };
+  }
+}
+
+/**
+ * Verifies the pacts of `sources` against the provider and audits every response. Usage and
+ * source problems (malformed pact, unknown rule id, unreachable provider before the run) throw a
+ * PushContractsError; problems during the run become cases' errors and the result's exit code.
+ */
+export async function verifyProvider(options: VerifyOptions): Promise<VerifyResult> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const contracts = options.contracts ?? getContracts();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const filter = options.filter ?? {};
+  const secrets = options.credentials ? secretForms(options.credentials) : [];
+  const mask = (t: string): string => maskSecrets(t, secrets);
+  const log = (line: string): void => options.log?.(mask(line));
+  const rules = selectRules(options.rules ?? {});
+  if (options.sources.length === 0) throw new PushContractsError('PC_ERR_USAGE', 'no pact source: give --pact-dir, --pact-url or a broker');
+
+  const pacts = await loadPacts(options.sources, filter, timeoutMs);
+  const broker = options.sources.find((s): s is Extract<PactSource, { kind: 'broker' }> => s.kind === 'broker');
+  if (pacts.length === 0 && !broker) {
+    throw new PushContractsError('PC_ERR_USAGE', `no interaction to verify${isFiltering(filter) ? ' after filtering' : ''} in ${options.sources.map(describeSource).join(', ')}`);
+  }
+  await checkReachable(options.providerBaseUrl, timeoutMs);
+
+  const recorder = await startRecorder({ providerBaseUrl: options.providerBaseUrl, stateSetupUrl: options.providerStatesSetupUrl, timeoutMs });
+  // Copies fix the order the verifier replays in, and carry only the filtered interactions.
+  const copies = pacts.length > 0 ? writePactCopies(pacts) : undefined;
+  const placeholder = basicAuth(PLACEHOLDER_CREDENTIALS);
+  const real = options.credentials ? basicAuth(options.credentials) : undefined;
+  const requestFilter = (req: IncomingMessage, _res: ServerResponse, next: () => void): void => {
+    // Only the placeholder is swapped: a 401 interaction's deliberately wrong credentials stay wrong.
+    if (real && req.headers.authorization === placeholder) req.headers.authorization = real;
+    next();
+  };
+  const verifierOptions: Record<string, unknown> = {
+    providerBaseUrl: recorder.url,
+    providerStatesSetupUrl: recorder.stateSetupUrl,
+    pactUrls: copies?.files ?? [],
+    requestFilter,
+    logLevel: 'error',
+    // The recorder gives up first and says why; the verifier's own bound is only a backstop.
+    timeout: timeoutMs + 5_000,
+    failIfNoPactsFound: true,
+  };
+  if (broker) {
+    Object.assign(verifierOptions, {
+      provider: broker.provider,
+      pactBrokerUrl: broker.url,
+      consumerVersionSelectors: broker.selectors,
+      enablePending: broker.enablePending,
+      includeWipPactsSince: broker.includeWipPactsSince,
+      providerVersion: broker.providerVersion,
+      providerVersionBranch: broker.providerBranch,
+      providerVersionTags: broker.providerVersionTags,
+      publishVerificationResult: broker.publish ?? false,
+      pactBrokerToken: broker.token,
+      pactBrokerUsername: broker.username,
+      pactBrokerPassword: broker.password,
+    });
+  }
+  log(`verifying ${pacts.reduce((n, p) => n + p.interactions.length, 0)} interaction(s) of ${pacts.length} pact(s) against ${options.providerBaseUrl}`);
+  let results: Awaited<ReturnType<typeof runPactVerifier>>;
+  try {
+    results = await runPactVerifier(verifierOptions);
+  } finally {
+    await recorder.close();
+    if (copies) rmSync(copies.dir, { recursive: true, force: true });
+  }
+
+  const events = recorder.events;
+  const expected = pacts.flatMap((p) => p.interactions);
+  const { matched, unmatched } = correlate(expected, events);
+  const infrastructure: InfrastructureProblem[] = [];
+  const runErrors: string[] = [];
+  const cases: ReportCase[] = matched.map(({ interaction: i, exchange: e }) => {
+    const ref = refOf(i);
+    const verrs = errorsFor(results, i);
+    const errors: string[] = [];
+    for (const s of stateFailuresFor(i, events)) {
+      errors.push(`provider state '${s.state}' setup failed: ${s.detail ?? 'unknown reason'} (${'PC_ERR_STATE_SETUP_FAILED'})`);
+    }
+    if (errors.length === 0 && verrs.some((v) => v.stateSetupFailed)) {
+      errors.push(`provider state ${i.providerStates.map((s) => `'${s}'`).join(', ')} setup failed (PC_ERR_STATE_SETUP_FAILED)`);
+    }
+    if (e?.problem) {
+      errors.push(e.problem.message);
+      if (e.problem.kind === 'timeout') infrastructure.push({ code: 'PC_ERR_PROVIDER_TIMEOUT', message: e.problem.message });
+      if (e.problem.kind === 'unreachable') infrastructure.push({ code: 'PC_ERR_PROVIDER_UNREACHABLE', message: e.problem.message });
+    }
+    const exchange = e ? toExchange(ref, e) : undefined;
+    const findings: Finding[] = exchange ? audit(exchange, { contracts, only: options.rules?.only, skip: options.rules?.skip }) : [];
+    const ran = e !== undefined || verrs.length > 0 || results.interactionResults.some((r) => r.description === i.description);
+    const mismatches = verrs.filter((v) => !v.stateSetupFailed).flatMap((v) => v.messages);
+    return {
+      ref,
+      endpoint: endpointOf(contracts, i.request.method, i.request.path),
+      request: { method: i.request.method, path: i.request.path, query: i.request.query || undefined },
+      status: { expected: i.response.status, actual: e?.response?.status ?? null },
+      pact: { outcome: verrs.length > 0 ? 'failed' : ran ? 'passed' : 'not-run', mismatches: mismatches.map(mask) },
+      findings: findings.map((f) => ({ ...f, message: mask(f.message) })),
+      errors: errors.map(mask),
+      durationMs: e?.durationMs,
+    };
+  });
+  // Broker pacts are not read here, so their exchanges become cases by order (see docs/verifier.md).
+  unmatched.forEach((e, n) => {
+    const description = broker ? results.interactionResults[expected.length + n]?.description ?? `${e.method} ${e.path}` : `${e.method} ${e.path}`;
+    const ref: InteractionRef = { description };
+    const exchange = toExchange(ref, e);
+    const verrs = results.errors.filter((v) => v.interaction.endsWith(` - ${description}`));
+    cases.push({
+      ref,
+      endpoint: endpointOf(contracts, e.method, e.path),
+      request: { method: e.method, path: e.path, query: e.query || undefined },
+      status: { expected: null, actual: e.response?.status ?? null },
+      pact: { outcome: broker ? (verrs.length > 0 ? 'failed' : 'passed') : 'not-run', mismatches: verrs.flatMap((v) => v.messages).map(mask) },
+      findings: exchange ? audit(exchange, { contracts, only: options.rules?.only, skip: options.rules?.skip }) : [],
+      errors: e.problem ? [mask(e.problem.message)] : broker ? [] : ['request matched no interaction of the pacts'],
+      durationMs: e.durationMs,
+    });
+  });
+  if (results.thrown !== undefined) {
+    // The verifier could not run at all (bad options, broker unreachable): nothing was verified.
+    const message = mask(`pact verifier could not run: ${results.thrown}`);
+    runErrors.push(message);
+    infrastructure.push({ code: broker ? 'PC_ERR_BROKER_UNREACHABLE' : 'PC_ERR_USAGE', message });
+  }
+  const model: RunModel = {
+    meta: {
+      kind: 'verification',
+      tool: { name: 'push-contracts', version },
+      startedAt,
+      durationMs: Date.now() - started,
+      providerBaseUrl: options.providerBaseUrl,
+      sources: options.sources.map(describeSource),
+      rules: rules.map((r) => r.id),
+    },
+    cases,
+    errors: runErrors,
+  };
+  const failed = cases.some((c) => c.pact.outcome === 'failed' || c.errors.length > 0 || c.findings.some((f) => f.severity === 'error')) || runErrors.length > 0;
+  const exitCode = infrastructure.length > 0 ? 2 : failed ? 1 : 0;
+  return { model, exitCode, infrastructure, secrets };
+}
+
+export function describeSource(s: PactSource): string {
+  switch (s.kind) {
+    case 'dir':
+      return s.dir;
+    case 'urls':
+      return s.urls.join(', ');
+    case 'broker':
+      return `broker ${s.url} (provider ${s.provider})`;
+    default:
+      return s satisfies never;
+  }
+}
