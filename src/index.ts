@@ -20,5 +20,7 @@ export {
 } from './credentials';
 export { runProbe, planProbe, listProbeChecks, renderNotCovered, renderProbeJson } from './probe';
 export type { ProbeOptions, ProbeResult, ProbePlan, ProbeCase, ProbeExpectation, NotCovered, BurstOptions } from './probe';
+export { startReferenceService, DEMO_CREDENTIALS, DEMO_DEVICE, PROVIDER_STATES_PATH } from './service';
+export type { ReferenceService, ReferenceServiceOptions, RateOverride, DispatcherControl } from './service';
 export { main as runCli } from './cli/main';
 export type { CliIO } from './cli/io';

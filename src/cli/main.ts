@@ -4,6 +4,7 @@ import { EXIT, processIO, type CliIO } from './io';
 import * as contractsCommand from './commands/contracts';
 import * as probeCommand from './commands/probe';
 import * as verifyCommand from './commands/verify';
+import * as serveCommand from './commands/serve';
 
 /** What every command gets: injected I/O and a way to set the exit code it computed. */
 export interface CommandContext {
@@ -16,6 +17,7 @@ const commands: ReadonlyArray<{ register(program: Command, ctx: CommandContext):
   contractsCommand,
   probeCommand,
   verifyCommand,
+  serveCommand,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

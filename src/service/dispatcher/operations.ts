@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import type { ApiId, CauseId } from '../../contracts';
+import type { Audience, DispatcherStore, Schedule } from './store';
+
+/** One job as the gateway hands it over: the endpoint it was routed to and the validated request parts. */
+export interface OperationRequest {
+  readonly api: ApiId;
+  readonly endpoint: string;
+  readonly appKey: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, unknown>>;
+  readonly body: unknown;
+}
+
+/** What an operation answers: a body for the success schema, or nothing for an empty 200. */
+export interface OperationResult {
+  readonly body?: unknown;
+}
+
+/** A business refusal: the gateway turns its cause into the family's code. */
+export class OperationError extends Error {
+  readonly causeId: CauseId;
+  readonly msgId?: string;
+
+  constructor(causeId: CauseId, message: string, msgId?: string) {
+    super(message);
+    this.name = 'OperationError';
+    this.causeId = causeId;
+    this.msgId = msgId;
+  }
+}
+
+type Operation = (store: DispatcherStore, req: OperationRequest, now: number) => OperationResult;
+type Json = Record<string, any>;
+
+/** Withdrawal works for a day after sending (facts §7, EL-PAGES message-recall-api). */
+const WITHDRAW_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** The schedule list pages by 50 (DOCS schedule). */
+const SCHEDULE_PAGE_SIZE = 50;
+/** An alias lookup answers at most 10 registration ids (DOCS device). */
+const ALIAS_LOOKUP_MAX = 10;
+
+function audienceOf(value: unknown): Audience {
+  return value === 'all' ? 'all' : (value as Audience);
+}
+
+function sendPush(store: DispatcherStore, req: OperationRequest, now: number, audience: Audience, sends: boolean, render: (msgId: string) => Json): OperationResult {
+  const body = req.body as Json;
+  const cid = typeof body.cid === 'string' ? body.cid : undefined;
+  if (sends && cid !== undefined) {
+    const earlier = store.cidResult(cid);
+    // A reused cid answers the first result without pushing again (DOCS push "cid").
+    if (earlier !== undefined) return { body: earlier };
+  }
+  const targets = store.resolveAudience(audience);
+  const msgId = store.allocateMsgId();
+  if (targets.length === 0) throw new OperationError('request.no-target', 'cannot find user by this audience', msgId);
+  const result = render(msgId);
+  if (sends) {
+    store.addMessage({ msgId, api: req.api, appKey: req.appKey, targets, sentAt: now, withdrawn: false });
+    if (cid !== undefined) store.rememberCid(cid, result);
+  }
+  return { body: result };
+}
+
+function v3Push(sends: boolean): Operation {
+  return (store, req, now) => {
+    const body = req.body as Json;
+    const sendno = String(body.options?.sendno ?? 0);
+    return sendPush(store, req, now, audienceOf(body.audience), sends, (msgId) => ({ sendno, msg_id: msgId }));
+  };
+}
+
+function v4Push(sends: boolean): Operation {
+  return (store, req, now) => {
+    const body = req.body as Json;
+    const requestId = typeof body.request_id === 'string' ? body.request_id : '';
+    return sendPush(store, req, now, audienceOf(body.to), sends, (msgId) => ({ request_id: requestId, msg_id: msgId }));
+  };
+}
+
+function withdraw(render: (msgId: string) => Json | undefined): Operation {
+  return (store, req, now) => {
+    const msgId = req.params.msg_id;
+    const m = store.message(msgId);
+    if (!m || m.appKey !== req.appKey) throw new OperationError('request.invalid-value', 'msg_id not exist');
+    if (m.withdrawn) throw new OperationError('request.invalid-value', 'msg_id already withdrawn');
+    if (now - m.sentAt > WITHDRAW_WINDOW_MS) throw new OperationError('request.invalid-value', 'msg_id older than one day');
+    m.withdrawn = true;
+    const body = render(msgId);
+    return body === undefined ? {} : { body };
+  };
+}
+
+function msgIdsOf(req: OperationRequest): string[] {
+  return String(req.query.msg_ids).split(',');
+}
+
+/** Delivery counts: every target of a held message counts as received on Android (the only channel modelled). */
+const received: Operation = (store, req) => ({
+  body: msgIdsOf(req).map((id) => {
+    const m = store.message(id);
+    const count = m && !m.withdrawn ? m.targets.length : null;
+    return { msg_id: id, android_received: count, ios_apns_sent: null, ios_apns_received: null, ios_msg_received: null, wp_mpns_sent: null };
+  }),
+});
+
+const messagesReport: Operation = (store, req) => ({
+  body: msgIdsOf(req).map((id) => {
+    const n = store.message(id)?.targets.length ?? 0;
+    return { msg_id: id, jpush: { target: n, online_push: n, received: n, click: 0, msg_click: 0 } };
+  }),
+});
+
+const statusMessage: Operation = (store, req) => {
+  const body = req.body as Json;
+  const m = store.message(String(body.msg_id));
+  if (!m) throw new OperationError('request.invalid-value', 'msg_id not exist');
+  const out: Json = {};
+  for (const rid of body.registration_ids as string[]) {
+    // 0 delivered, 2 not a registration id of the app, 3 not a target of the message (DOCS report).
+    out[rid] = { status: !store.device(rid) ? 2 : m.targets.includes(rid) ? 0 : 3 };
+  }
+  return { body: out };
+};
+
+function existingDevice(store: DispatcherStore, req: OperationRequest) {
+  const d = store.device(req.params.registration_id);
+  if (!d) throw new OperationError('resource.not-found', `device ${req.params.registration_id} does not exist`);
+  return d;
+}
+
+const deviceGet: Operation = (store, req) => {
+  const d = existingDevice(store, req);
+  return { body: { tags: [...d.tags].sort(), alias: d.alias, mobile: d.mobile } };
+};
+
+const deviceUpdate: Operation = (store, req) => {
+  const d = existingDevice(store, req);
+  const body = req.body as Json;
+  if (body.tags === '') d.tags.clear();
+  else if (body.tags) {
+    for (const t of (body.tags.add as string[] | undefined) ?? []) d.tags.add(t);
+    for (const t of (body.tags.remove as string[] | undefined) ?? []) d.tags.delete(t);
+  }
+  if (typeof body.alias === 'string') d.alias = body.alias === '' ? null : body.alias;
+  if (typeof body.mobile === 'string') d.mobile = body.mobile === '' ? null : body.mobile;
+  return {};
+};
+
+const deviceDelete: Operation = (store, req) => {
+  existingDevice(store, req);
+  store.deleteDevice(req.params.registration_id);
+  return {};
+};
+
+const tagsList: Operation = (store) => ({ body: { tags: store.tags() } });
+
+const tagsUpdate: Operation = (store, req) => {
+  const ops = (req.body as Json).registration_ids as { add?: string[]; remove?: string[] };
+  // Ids the app does not know are skipped: a tag only exists through the devices that carry it.
+  for (const rid of ops.add ?? []) store.device(rid)?.tags.add(req.params.tag);
+  for (const rid of ops.remove ?? []) store.device(rid)?.tags.delete(req.params.tag);
+  return {};
+};
+
+const aliasGet: Operation = (store, req) => ({
+  body: { registration_ids: store.allDevices().filter((d) => d.alias === req.params.alias).slice(0, ALIAS_LOOKUP_MAX).map((d) => d.registrationId) },
+});
+
+const aliasDelete: Operation = (store, req) => {
+  for (const d of store.allDevices()) if (d.alias === req.params.alias) d.alias = null;
+  return {};
+};
+
+function renderSchedule(s: Schedule): Json {
+  return { schedule_id: s.scheduleId, name: s.name, enabled: s.enabled, trigger: s.trigger, push: s.push };
+}
+
+function existingSchedule(store: DispatcherStore, req: OperationRequest): Schedule {
+  const s = store.schedule(req.api, req.params.schedule_id);
+  if (!s) throw new OperationError('resource.not-found', "Request schedule operation doesn't exist");
+  return s;
+}
+
+const scheduleCreate: Operation = (store, req) => {
+  const body = req.body as Json;
+  const s = store.addSchedule({ api: req.api, name: body.name, enabled: body.enabled, trigger: body.trigger, push: body.push, cid: body.cid });
+  return { body: { schedule_id: s.scheduleId, name: s.name } };
+};
+
+const scheduleList: Operation = (store, req) => {
+  const all = store.schedulesOf(req.api);
+  const page = Math.max(1, Number(req.query.page ?? 1));
+  const totalPages = Math.ceil(all.length / SCHEDULE_PAGE_SIZE);
+  const schedules = all.slice((page - 1) * SCHEDULE_PAGE_SIZE, page * SCHEDULE_PAGE_SIZE).map(renderSchedule);
+  return { body: { total_count: all.length, total_pages: totalPages, page, schedules } };
+};
+
+const scheduleGet: Operation = (store, req) => ({ body: renderSchedule(existingSchedule(store, req)) });
+
+const scheduleUpdate: Operation = (store, req) => {
+  const s = existingSchedule(store, req);
+  const body = req.body as Json;
+  // Each section given replaces the stored one whole (DOCS schedule).
+  if (body.name !== undefined) s.name = body.name;
+  if (body.enabled !== undefined) s.enabled = body.enabled;
+  if (body.trigger !== undefined) s.trigger = body.trigger;
+  if (body.push !== undefined) s.push = body.push;
+  if (body.cid !== undefined) s.cid = body.cid;
+  return { body: renderSchedule(s) };
+};
+
+const scheduleDelete: Operation = (store, req) => {
+  existingSchedule(store, req);
+  store.deleteSchedule(req.api, req.params.schedule_id);
+  return {};
+};
+
+const cidList: Operation = (_store, req) => {
+  const count = Number(req.query.count ?? 1);
+  return { body: { cidlist: Array.from({ length: count }, () => `${req.appKey}-${randomUUID()}`) } };
+};
+
+/** Every operation, by API and endpoint id; a test keeps it equal to the endpoint catalogue. */
+export const operations: Readonly<Record<ApiId, Readonly<Record<string, Operation>>>> = {
+  'jpush-v3': {
+    push: v3Push(true),
+    'push.validate': v3Push(false),
+    'push.cid': cidList,
+    'push.withdraw': withdraw(() => undefined),
+    'report.received': received,
+    'report.messages': messagesReport,
+    'report.status-message': statusMessage,
+    'device.get': deviceGet,
+    'device.update': deviceUpdate,
+    'tags.list': tagsList,
+    'tags.update': tagsUpdate,
+    'aliases.get': aliasGet,
+    'aliases.delete': aliasDelete,
+    'schedules.create': scheduleCreate,
+    'schedules.list': scheduleList,
+    'schedules.get': scheduleGet,
+    'schedules.update': scheduleUpdate,
+    'schedules.delete': scheduleDelete,
+  },
+  'mtpush-v4': {
+    push: v4Push(true),
+    'push.validate': v4Push(false),
+    'push.withdraw': withdraw((msgId) => ({ request_id: '', msg_id: msgId })),
+    'device.get': deviceGet,
+    'device.update': deviceUpdate,
+    'device.delete': deviceDelete,
+    'tags.list': tagsList,
+    'tags.update': tagsUpdate,
+    'aliases.get': aliasGet,
+    'aliases.delete': aliasDelete,
+    'schedules.create': scheduleCreate,
+    'schedules.list': scheduleList,
+    'schedules.get': scheduleGet,
+    'schedules.update': scheduleUpdate,
+    'schedules.delete': scheduleDelete,
+  },
+};
+
+export function runOperation(store: DispatcherStore, req: OperationRequest, now: number): OperationResult {
+  const op = operations[req.api]?.[req.endpoint];
+  if (!op) throw new Error(`no operation for ${req.api} ${req.endpoint}`);
+  return op(store, req, now);
+}

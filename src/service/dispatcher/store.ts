@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import type { ApiId } from '../../contracts';
+
+export interface Device {
+  readonly registrationId: string;
+  readonly tags: Set<string>;
+  alias: string | null;
+  mobile: string | null;
+}
+
+export interface Message {
+  readonly msgId: string;
+  readonly api: ApiId;
+  readonly appKey: string;
+  readonly targets: readonly string[];
+  readonly sentAt: number;
+  withdrawn: boolean;
+}
+
+export interface Schedule {
+  readonly scheduleId: string;
+  readonly api: ApiId;
+  name: string;
+  enabled: boolean;
+  trigger: unknown;
+  push: unknown;
+  cid?: string;
+}
+
+/** The audience of a push, in the field names both APIs share (v3 `audience`, v4 `to`). */
+export type Audience = 'all' | Readonly<Record<string, readonly string[] | undefined>>;
+
+/** Thrown by every store operation once the store is corrupt; the dispatcher answers it with 500. */
+export class StoreCorruptError extends Error {
+  constructor() {
+    super('message store corrupt: record checksum mismatch');
+    this.name = 'StoreCorruptError';
+  }
+}
+
+/** Messages are answered with ids above every id a pact or state uses, so allocated ids never collide with them. */
+const FIRST_MSG_ID = 30_000_000_000;
+
+/**
+ * What the dispatcher holds: devices (with tags and alias), sent messages, schedules and used cids.
+ * Everything goes through a method, so a corrupt store throws on every operation, as a real one would.
+ */
+export class DispatcherStore {
+  private readonly devices = new Map<string, Device>();
+  private readonly messages = new Map<string, Message>();
+  private readonly schedules = new Map<string, Schedule>();
+  private readonly cids = new Map<string, unknown>();
+  private nextMsgId = FIRST_MSG_ID;
+  private corrupt = false;
+
+  /** Marks the store corrupt (provider state "the dispatcher fails unexpectedly"). */
+  setCorrupt(corrupt: boolean): void {
+    this.corrupt = corrupt;
+  }
+
+  isCorrupt(): boolean {
+    return this.corrupt;
+  }
+
+  private guard(): void {
+    if (this.corrupt) throw new StoreCorruptError();
+  }
+
+  clear(): void {
+    this.devices.clear();
+    this.messages.clear();
+    this.schedules.clear();
+    this.cids.clear();
+    this.corrupt = false;
+  }
+
+  allocateMsgId(): string {
+    this.guard();
+    return String(this.nextMsgId++);
+  }
+
+  // ---- devices
+
+  upsertDevice(registrationId: string, init: { tags?: readonly string[]; alias?: string | null; mobile?: string | null } = {}): Device {
+    this.guard();
+    let d = this.devices.get(registrationId);
+    if (!d) {
+      d = { registrationId, tags: new Set(), alias: null, mobile: null };
+      this.devices.set(registrationId, d);
+    }
+    for (const t of init.tags ?? []) d.tags.add(t);
+    if (init.alias !== undefined) d.alias = init.alias;
+    if (init.mobile !== undefined) d.mobile = init.mobile;
+    return d;
+  }
+
+  device(registrationId: string): Device | undefined {
+    this.guard();
+    return this.devices.get(registrationId);
+  }
+
+  deleteDevice(registrationId: string): boolean {
+    this.guard();
+    return this.devices.delete(registrationId);
+  }
+
+  allDevices(): Device[] {
+    this.guard();
+    return [...this.devices.values()];
+  }
+
+  tags(): string[] {
+    this.guard();
+    const all = new Set<string>();
+    for (const d of this.devices.values()) for (const t of d.tags) all.add(t);
+    return [...all].sort();
+  }
+
+  /** Registration ids that match an audience: each given type narrows the set (types combine with AND). */
+  resolveAudience(audience: Audience): string[] {
+    this.guard();
+    const devices = [...this.devices.values()];
+    if (audience === 'all') return devices.map((d) => d.registrationId);
+    const list = (k: string): readonly string[] | undefined => {
+      const v = audience[k];
+      return v && v.length > 0 ? v : undefined;
+    };
+    const given = Object.keys(audience).filter((k) => list(k) !== undefined);
+    // Segments and A/B tests are console-side concepts this service does not model: they match no device.
+    if (given.length === 0 || list('segment') || list('abtest')) return [];
+    return devices
+      .filter((d) => {
+        const tag = list('tag');
+        const tagAnd = list('tag_and');
+        const tagNot = list('tag_not');
+        const alias = list('alias');
+        const rid = list('registration_id');
+        if (tag && !tag.some((t) => d.tags.has(t))) return false;
+        if (tagAnd && !tagAnd.every((t) => d.tags.has(t))) return false;
+        if (tagNot && tagNot.some((t) => d.tags.has(t))) return false;
+        if (alias && (d.alias === null || !alias.includes(d.alias))) return false;
+        if (rid && !rid.includes(d.registrationId)) return false;
+        return true;
+      })
+      .map((d) => d.registrationId);
+  }
+
+  // ---- messages
+
+  addMessage(m: Message): void {
+    this.guard();
+    this.messages.set(m.msgId, m);
+  }
+
+  message(msgId: string): Message | undefined {
+    this.guard();
+    return this.messages.get(msgId);
+  }
+
+  messageCount(): number {
+    return this.messages.size;
+  }
+
+  /** Whether the store holds a message, read without the corruption guard: for tests that audit what was accepted. */
+  holds(msgId: string): boolean {
+    return this.messages.has(msgId);
+  }
+
+  cidResult(cid: string): unknown {
+    this.guard();
+    return this.cids.get(cid);
+  }
+
+  rememberCid(cid: string, result: unknown): void {
+    this.guard();
+    this.cids.set(cid, result);
+  }
+
+  // ---- schedules
+
+  private key(api: ApiId, id: string): string {
+    return `${api} ${id}`;
+  }
+
+  addSchedule(s: Omit<Schedule, 'scheduleId'> & { scheduleId?: string }): Schedule {
+    this.guard();
+    const schedule: Schedule = { ...s, scheduleId: s.scheduleId ?? randomUUID() };
+    this.schedules.set(this.key(s.api, schedule.scheduleId), schedule);
+    return schedule;
+  }
+
+  schedule(api: ApiId, id: string): Schedule | undefined {
+    this.guard();
+    return this.schedules.get(this.key(api, id));
+  }
+
+  deleteSchedule(api: ApiId, id: string): boolean {
+    this.guard();
+    return this.schedules.delete(this.key(api, id));
+  }
+
+  schedulesOf(api: ApiId): Schedule[] {
+    this.guard();
+    return [...this.schedules.values()].filter((s) => s.api === api);
+  }
+}

@@ -1,0 +1,54 @@
+import type { ApiId, BusinessCode, CauseId, Contracts, ValidationIssue } from '../../contracts';
+
+/** A refusal decided by the gateway (or reported by the dispatcher), carried to the API's error handler. */
+export class GatewayError extends Error {
+  readonly causeId: CauseId;
+  readonly detail?: string;
+  readonly msgId?: string;
+
+  constructor(causeId: CauseId, detail?: string, msgId?: string) {
+    super(detail ?? causeId);
+    this.name = 'GatewayError';
+    this.causeId = causeId;
+    this.detail = detail;
+    this.msgId = msgId;
+  }
+}
+
+/** Which cause a failed schema validation is: a missing key, a key the API does not know, or a bad value. */
+export function causeOfIssues(issues: readonly ValidationIssue[]): CauseId {
+  if (issues.some((i) => i.keyword === 'required')) return 'request.missing-parameter';
+  if (issues.some((i) => i.keyword === 'additionalProperties')) return 'request.unsupported-key';
+  return 'request.invalid-value';
+}
+
+/** One line naming the first problem of a validation, for the error message. */
+export function describeIssues(part: string, issues: readonly ValidationIssue[]): string {
+  const cause = causeOfIssues(issues);
+  const keyword = cause === 'request.missing-parameter' ? 'required' : cause === 'request.unsupported-key' ? 'additionalProperties' : undefined;
+  const i = issues.find((x) => keyword === undefined || x.keyword === keyword) ?? issues[0];
+  if (!i) return part;
+  const where = `${part}${i.pointer}`;
+  if (i.keyword === 'required') return `${where}/${String(i.params.missingProperty)}`;
+  if (i.keyword === 'additionalProperties') return `${where}/${String(i.params.additionalProperty)}`;
+  return `${where} ${i.message}`;
+}
+
+/** A resolved error answer: status and business code from contracts, and the envelope body. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly code: BusinessCode;
+  readonly body: { error: { code: number; message: string }; msg_id?: string };
+}
+
+/**
+ * The answer for a cause in a family: the business code the contracts give for it, its status, and an
+ * envelope whose message is the code's catalogue message plus an optional detail. Both APIs use the
+ * nested envelope, which both envelope schemas accept.
+ */
+export function errorAnswer(contracts: Contracts, api: ApiId, family: string, cause: CauseId, detail?: string, msgId?: string): ErrorAnswer {
+  const code = contracts.codeFor(api, family, cause);
+  if (!code) throw new Error(`contracts give no code for ${cause} in ${api} family ${family}`);
+  const message = detail && detail !== code.message ? `${code.message}: ${detail}` : code.message;
+  return { status: code.status, code, body: { error: { code: code.code, message }, ...(msgId ? { msg_id: msgId } : {}) } };
+}

@@ -1,0 +1,158 @@
+import * as http from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Contracts } from '../../contracts';
+import { jpushV3 } from '../plugins/jpush-v3';
+import { mtpushV4 } from '../plugins/mtpush-v4';
+import { apiErrorHandler, causeOfError } from '../plugins/api-plugin';
+import { plainIp } from './apps';
+import { contextFromPath, defaultApi, sendError, type GatewayDeps } from './context';
+import { errorAnswer, GatewayError } from './errors';
+
+export interface GatewayLimits {
+  /** Largest request body read; a larger one is refused from its Content-Length, or as soon as it passes the limit. */
+  readonly bodyBytes: number;
+  /** A client must have sent its whole request within this; a slower one is cut off. */
+  readonly requestTimeoutMs: number;
+}
+
+/** Answers a provider-state change; mounted only with --enable-provider-states. */
+export type ProviderStateRoute = (body: unknown) => Promise<{ status: number; body: unknown }>;
+
+export const PROVIDER_STATES_PATH = '/_pact/provider-states';
+
+const BYPASS = 'gatewayBypass';
+
+/**
+ * The gateway's checks, in the order that lets a pact elicit each status: retired API 410, unknown path
+ * 404, credentials 401, rate limit 429 (its headers go on every authenticated answer), app permissions
+ * 403, method 405. Validation (400) and the dispatcher (200, 404, 5xx) follow in the API plugins.
+ */
+function gatewayHook(deps: GatewayDeps) {
+  const { contracts } = deps;
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    if ((request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[BYPASS]) return undefined;
+    const match = contracts.resolve(request.method, request.url);
+    if (match.kind === 'retired') {
+      return sendError(contracts, reply, { api: match.api, family: match.retired.family }, 'api.retired', match.retired.announcement);
+    }
+    if (match.kind === 'unknown') return sendError(contracts, reply, contextFromPath(contracts, request.method, request.url), 'path.not-found');
+    const api = match.api;
+    const family = match.kind === 'endpoint' ? match.endpoint.family : match.family;
+    const ctx = { api, family };
+
+    const auth = deps.apps.authenticate(request.headers.authorization);
+    if (!auth.ok) return sendError(contracts, reply, ctx, auth.cause);
+    const app = auth.app;
+
+    const rate = deps.rateFor(api, family);
+    const decision = deps.limiter.take(app.appKey, `${api} ${rate.bucket}`, rate);
+    reply.header('x-rate-limit-limit', String(decision.limit));
+    reply.header('x-rate-limit-remaining', String(decision.remaining));
+    reply.header('x-rate-limit-reset', String(decision.resetSeconds));
+    if (!decision.admitted) {
+      reply.header('retry-after', String(decision.resetSeconds));
+      return sendError(contracts, reply, ctx, 'rate.exceeded');
+    }
+
+    if (app.blacklisted) return sendError(contracts, reply, ctx, 'app.blacklisted');
+    if (app.ipWhitelist !== null && !app.ipWhitelist.includes(plainIp(request.ip))) return sendError(contracts, reply, ctx, 'app.ip-not-whitelisted');
+    if (match.kind === 'endpoint' && match.endpoint.vipOnly && !app.vip) return sendError(contracts, reply, ctx, 'app.not-vip');
+    if (match.kind === 'method-not-allowed') {
+      reply.header('allow', match.allowed.join(', '));
+      return sendError(contracts, reply, ctx, 'method.not-allowed');
+    }
+    request.gateway = { api, family, endpoint: match.endpoint, app };
+    return undefined;
+  };
+}
+
+/** A connection-level failure (bad HTTP, slow client): answered in the default API's envelope, or cut. */
+function clientErrorHandler(contracts: Contracts) {
+  const api = defaultApi(contracts);
+  const family = Object.keys(contracts.apis[api].families)[0];
+  return (err: NodeJS.ErrnoException, socket: Socket): void => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    // A client that did not finish its request in time gets no answer: there is no request to answer.
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      socket.destroy();
+      return;
+    }
+    const cause = err.code === 'HPE_HEADER_OVERFLOW' ? 'request.too-large' : 'request.malformed';
+    const body = JSON.stringify(errorAnswer(contracts, api, family, cause).body);
+    const status = contracts.codeFor(api, family, cause)?.status ?? 400;
+    if (socket.writable) {
+      socket.write(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy();
+  };
+}
+
+export function buildGateway(deps: GatewayDeps, limits: GatewayLimits, providerStates?: ProviderStateRoute): FastifyInstance {
+  const { contracts } = deps;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: limits.bodyBytes,
+    forceCloseConnections: true,
+    return503OnClosing: false,
+    exposeHeadRoutes: false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    clientErrorHandler: clientErrorHandler(contracts),
+    serverFactory: (handler) =>
+      http.createServer(
+        {
+          requestTimeout: limits.requestTimeoutMs,
+          headersTimeout: limits.requestTimeoutMs,
+          // How often Node looks for clients past their deadline; its default (30 s) would let slow clients linger.
+          connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.requestTimeoutMs / 4))),
+        },
+        handler,
+      ),
+    frameworkErrors: (err, request, reply) => {
+      const { cause } = causeOfError(err);
+      // A URL Fastify cannot route (bad escapes, over-long parameter) is a bad value in the request.
+      const resolved = cause === 'upstream.failed' ? 'request.invalid-value' : cause;
+      void sendError(contracts, reply, contextFromPath(contracts, request.method, request.url), resolved);
+    },
+  });
+  app.decorateRequest('gateway', null);
+
+  // Every body is read as JSON whatever its Content-Type, as the JPush servers do.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
+    if (body.length === 0) {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(body.toString('utf8')));
+    } catch {
+      done(new GatewayError('request.malformed', 'body is not well-formed JSON'), undefined);
+    }
+  });
+
+  app.setErrorHandler(apiErrorHandler(contracts));
+  app.addHook('onRequest', gatewayHook(deps));
+  app.setNotFoundHandler((request, reply) => sendError(contracts, reply, contextFromPath(contracts, request.method, request.url), 'path.not-found'));
+
+  app.register(jpushV3, { ...deps, prefix: contracts.apis['jpush-v3'].pathPrefix });
+  app.register(mtpushV4, { ...deps, prefix: contracts.apis['mtpush-v4'].pathPrefix });
+
+  if (providerStates) {
+    app.register(async (scope) => {
+      scope.setErrorHandler((err, _request, reply) => {
+        // Only a body the parser refused can get here; say so without echoing it.
+        const message = err instanceof GatewayError ? 'the body is not well-formed JSON' : 'the state change could not be read';
+        return reply.code(400).type('application/json; charset=utf-8').send({ error: { code: 'PC_ERR_STATE_SETUP_FAILED', message } });
+      });
+      scope.post(PROVIDER_STATES_PATH, { config: { [BYPASS]: true } }, async (request, reply) => {
+        const answer = await providerStates(request.body);
+        return reply.code(answer.status).type('application/json; charset=utf-8').send(JSON.stringify(answer.body));
+      });
+    });
+  }
+  return app;
+}

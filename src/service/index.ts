@@ -1,0 +1,175 @@
+import type { AddressInfo } from 'node:net';
+import { getContracts, type ApiId, type ProviderStateName, type RateLimit } from '../contracts';
+import { PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS, type Credentials } from '../credentials';
+import { PushContractsError } from '../errors';
+import { startDispatcher, type DispatcherControl } from './dispatcher/server';
+import { AppRegistry } from './gateway/apps';
+import type { GatewayDeps } from './gateway/context';
+import { DispatcherClient } from './gateway/dispatcher-client';
+import { RateLimiter } from './gateway/rate-limiter';
+import { buildGateway, PROVIDER_STATES_PATH } from './gateway/server';
+import { parseStateChange, stateHandlers, type StateTarget } from './provider-states';
+
+/**
+ * The demo app used when PUSH_APP_KEY / PUSH_MASTER_SECRET are unset: 24 alphanumerics each, like real
+ * keys. It is VIP, not blacklisted and has no IP whitelist. Not a secret: it opens only a local sandbox.
+ */
+export const DEMO_CREDENTIALS: Credentials = Object.freeze({
+  appKey: 'pcDemoAppKey000000000001',
+  masterSecret: 'pcDemoMasterSecret000001',
+});
+
+/** A device every clean service holds, so a sandbox push to "all" finds a target; no pact names it. */
+export const DEMO_DEVICE = Object.freeze({ registrationId: '100d85590955c1d2793', tags: ['demo'], alias: 'demo' });
+
+export interface RateOverride {
+  readonly limit?: number;
+  readonly windowSeconds?: number;
+}
+
+export interface ReferenceServiceOptions {
+  /** Port of the gateway; 0 (default) picks a free one. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Mounts POST /_pact/provider-states; without it that path answers 404 like any unknown path. */
+  readonly enableProviderStates?: boolean;
+  /** The app the service accepts; DEMO_CREDENTIALS when absent. */
+  readonly credentials?: Credentials;
+  readonly limits?: {
+    /** Overrides every family's rate limit (tests use small limits and windows). */
+    readonly rate?: RateOverride;
+    /** Overrides one bucket of one API, e.g. { 'jpush-v3': { push: { limit: 5 } } }. */
+    readonly rateByBucket?: Partial<Record<ApiId, Readonly<Record<string, RateOverride>>>>;
+    /** Largest request body the gateway reads (default 256 KiB). */
+    readonly bodyBytes?: number;
+    /** A client must send its whole request within this (default 10 s). */
+    readonly requestTimeoutMs?: number;
+  };
+  readonly dispatcher?: {
+    /** Jobs that may wait for a worker (default 1024). */
+    readonly queueCapacity?: number;
+    readonly workers?: number;
+    /** How long the gateway waits for the dispatcher before answering 504 (default 1000 ms). */
+    readonly deadlineMs?: number;
+  };
+}
+
+export interface ReferenceService {
+  /** Base URL of the gateway, e.g. http://127.0.0.1:8300. */
+  readonly url: string;
+  readonly port: number;
+  readonly appKey: string;
+  /** The dispatcher's real controls: stop/start its port, delay, queue, store. */
+  readonly dispatcher: DispatcherControl;
+  /** The gateway's deadline for dispatcher answers. */
+  readonly deadlineMs: number;
+  /** Sets up a provider state in-process, exactly as POST /_pact/provider-states does. */
+  setUpState(state: ProviderStateName, params?: Readonly<Record<string, string>>): Promise<void>;
+  /** Restores a clean service: dispatcher running and emptied (demo data re-seeded), apps and rate limits reset. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DEFAULTS = { host: '127.0.0.1', bodyBytes: 256 * 1024, requestTimeoutMs: 10_000, deadlineMs: 1000 } as const;
+
+function sameCredentials(a: Credentials, b: Credentials): boolean {
+  return a.appKey === b.appKey && a.masterSecret === b.masterSecret;
+}
+
+/**
+ * Starts the reference service: a dispatcher on a private loopback port and the gateway in front of it.
+ * @example
+ * const svc = await startReferenceService({ enableProviderStates: true });
+ * // ... requests against svc.url ...
+ * await svc.close();
+ * @see docs/reference-service.md
+ */
+export async function startReferenceService(options: ReferenceServiceOptions = {}): Promise<ReferenceService> {
+  const contracts = getContracts();
+  const credentials = options.credentials ?? DEMO_CREDENTIALS;
+  // The pact placeholders stand for real credentials; a service that accepted them would hide a verifier that forgot to swap them.
+  if (sameCredentials(credentials, PLACEHOLDER_CREDENTIALS) || sameCredentials(credentials, WRONG_CREDENTIALS)) {
+    throw new PushContractsError('PC_ERR_SERVICE_START', 'the pact placeholder credentials cannot be the service\'s app; set PUSH_APP_KEY / PUSH_MASTER_SECRET to real-looking values');
+  }
+  const deadlineMs = options.dispatcher?.deadlineMs ?? DEFAULTS.deadlineMs;
+  const now = Date.now;
+
+  const rateFor = (api: ApiId, family: string): RateLimit => {
+    const base = contracts.apis[api].families[family].rateLimit;
+    const o = { ...options.limits?.rate, ...options.limits?.rateByBucket?.[api]?.[base.bucket] };
+    return { bucket: base.bucket, limit: o.limit ?? base.limit, windowSeconds: o.windowSeconds ?? base.windowSeconds };
+  };
+
+  const dispatcher = await startDispatcher({ queueCapacity: options.dispatcher?.queueCapacity, workers: options.dispatcher?.workers }, now)
+    .catch((err: Error) => {
+      throw new PushContractsError('PC_ERR_SERVICE_START', `dispatcher could not start: ${err.message}`);
+    });
+  const apps = new AppRegistry([credentials]);
+  const limiter = new RateLimiter(now);
+  const client = new DispatcherClient(() => dispatcher.url, deadlineMs);
+  const seed = (): void => {
+    dispatcher.store.upsertDevice(DEMO_DEVICE.registrationId, { tags: DEMO_DEVICE.tags, alias: DEMO_DEVICE.alias });
+  };
+  seed();
+
+  const target: StateTarget = { contracts, appKey: credentials.appKey, apps, limiter, rateFor, dispatcher, deadlineMs, now };
+  const reset = async (): Promise<void> => {
+    apps.reset();
+    limiter.reset();
+    await dispatcher.reset();
+    seed();
+  };
+
+  const deps: GatewayDeps = { contracts, apps, limiter, rateFor, client };
+  const gateway = buildGateway(
+    deps,
+    { bodyBytes: options.limits?.bodyBytes ?? DEFAULTS.bodyBytes, requestTimeoutMs: options.limits?.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs },
+    options.enableProviderStates
+      ? async (body) => {
+        const parsed = parseStateChange(contracts, body);
+        if (!parsed.ok) return { status: 400, body: { error: { code: 'PC_ERR_UNKNOWN_STATE', message: parsed.message } } };
+        const { change } = parsed;
+        if (change.action === 'teardown') await reset();
+        else await stateHandlers[change.state as ProviderStateName](target, change.params);
+        // The Pact verifier reads a JSON object of values a pact may inject; the params are those values.
+        return { status: 200, body: { ...change.params } };
+      }
+      : undefined,
+  );
+
+  try {
+    await gateway.listen({ port: options.port ?? 0, host: options.host ?? DEFAULTS.host });
+  } catch (err) {
+    await dispatcher.close();
+    client.close();
+    throw new PushContractsError('PC_ERR_SERVICE_START', `gateway could not listen on ${options.host ?? DEFAULTS.host}:${options.port ?? 0}: ${(err as Error).message}`);
+  }
+  const port = (gateway.server.address() as AddressInfo).port;
+  const host = options.host ?? DEFAULTS.host;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  let closed = false;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    appKey: credentials.appKey,
+    dispatcher,
+    deadlineMs,
+    setUpState: async (state, params = {}) => {
+      const parsed = parseStateChange(contracts, { state, params, action: 'setup' });
+      if (!parsed.ok) throw new PushContractsError('PC_ERR_UNKNOWN_STATE', parsed.message, { state });
+      await stateHandlers[state](target, parsed.change.params);
+    },
+    reset,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await gateway.close();
+      client.close();
+      await dispatcher.close();
+    },
+  };
+}
+
+export { PROVIDER_STATES_PATH };
+export type { DispatcherControl } from './dispatcher/server';

@@ -1,0 +1,126 @@
+import type { ApiId, Contracts, ProviderStateName } from '../contracts';
+import type { DispatcherControl } from './dispatcher/server';
+import type { AppRegistry } from './gateway/apps';
+import type { RateLimiter } from './gateway/rate-limiter';
+import type { RateLimit } from '../contracts';
+
+/** What a state handler may touch: the service's real parts, never its answers. */
+export interface StateTarget {
+  readonly contracts: Contracts;
+  readonly appKey: string;
+  readonly apps: AppRegistry;
+  readonly limiter: RateLimiter;
+  rateFor(api: ApiId, family: string): RateLimit;
+  readonly dispatcher: DispatcherControl;
+  /** The gateway's deadline for a dispatcher answer. */
+  readonly deadlineMs: number;
+  now(): number;
+}
+
+type Params = Readonly<Record<string, string>>;
+type Handler = (t: StateTarget, params: Params) => void | Promise<void>;
+
+/** A documentation address no caller ever has (RFC 5737 TEST-NET-1). */
+const FOREIGN_IP = '192.0.2.1';
+
+function scheduleTime(now: number): string {
+  // A day ahead, so the schedule is still pending whenever the pact is replayed.
+  return new Date(now + 24 * 3600 * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** A minimal valid push for each API, for schedules a state creates. */
+const DEMO_PUSH: Readonly<Record<ApiId, unknown>> = {
+  'jpush-v3': { platform: 'all', audience: 'all', notification: { alert: 'Hello, JPush!' } },
+  'mtpush-v4': { to: 'all', body: { platform: 'all', notification: { alert: 'Hello, MTPush!' } } },
+};
+
+/**
+ * One handler per state of contracts/provider-states.json (the Record type makes a missing one a compile
+ * error; a test checks there is none extra). Resource states create data; condition states set up the
+ * cause the catalogue names, in the part of the service where it lives.
+ */
+export const stateHandlers: Readonly<Record<ProviderStateName, Handler>> = {
+  'a device exists': (t, p) => {
+    t.dispatcher.store.upsertDevice(p.registration_id, { tags: ['tag_demo'], alias: 'alias_demo' });
+  },
+  'an alias exists': (t, p) => {
+    t.dispatcher.store.upsertDevice(p.registration_id, { alias: p.alias });
+  },
+  'a schedule exists': (t, p) => {
+    for (const api of Object.keys(t.contracts.apis) as ApiId[]) {
+      t.dispatcher.store.addSchedule({
+        scheduleId: p.schedule_id, api, name: 'schedule_demo', enabled: true,
+        trigger: { single: { time: scheduleTime(t.now()) } }, push: DEMO_PUSH[api],
+      });
+    }
+  },
+  'a message was sent': (t, p) => {
+    const store = t.dispatcher.store;
+    store.addMessage({ msgId: p.msg_id, api: 'jpush-v3', appKey: t.appKey, targets: store.allDevices().map((d) => d.registrationId), sentAt: t.now(), withdrawn: false });
+  },
+  'the app is blacklisted': (t) => {
+    for (const app of t.apps.all()) app.blacklisted = true;
+  },
+  "the caller's IP is not whitelisted": (t) => {
+    for (const app of t.apps.all()) app.ipWhitelist = [FOREIGN_IP];
+  },
+  'the app is not VIP': (t) => {
+    for (const app of t.apps.all()) app.vip = false;
+  },
+  'the app has used up its rate limit': (t) => {
+    for (const app of t.apps.all()) {
+      for (const api of Object.values(t.contracts.apis)) {
+        for (const family of Object.keys(api.families)) {
+          const rate = t.rateFor(api.id, family);
+          t.limiter.exhaust(app.appKey, `${api.id} ${rate.bucket}`, rate);
+        }
+      }
+    }
+  },
+  'the dispatcher fails unexpectedly': (t) => {
+    t.dispatcher.store.setCorrupt(true);
+  },
+  'the dispatcher is down': (t) => t.dispatcher.stop(),
+  "the dispatcher's queue is full": (t) => {
+    t.dispatcher.fillQueue();
+  },
+  'the dispatcher is slow': (t) => {
+    // Twice the deadline: late by a margin no scheduling jitter closes.
+    t.dispatcher.setDelay(t.deadlineMs * 2);
+  },
+};
+
+export type StateAction = 'setup' | 'teardown';
+
+export interface StateChange {
+  readonly state: string;
+  readonly params: Params;
+  readonly action: StateAction;
+}
+
+export type StateChangeResult = { readonly ok: true; readonly change: StateChange } | { readonly ok: false; readonly message: string };
+
+/** Reads the Pact state-change body {state, params, action}; action defaults to setup. */
+export function parseStateChange(contracts: Contracts, body: unknown): StateChangeResult {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, message: 'the body must be a JSON object {state, params, action}' };
+  const b = body as Record<string, unknown>;
+  if (typeof b.state !== 'string') return { ok: false, message: "'state' must be a string" };
+  const action = b.action ?? 'setup';
+  if (action !== 'setup' && action !== 'teardown') return { ok: false, message: `unknown action '${String(action)}'; use setup or teardown` };
+  const state = contracts.providerState(b.state);
+  if (!state) {
+    return { ok: false, message: `unknown provider state '${b.state}'; known: ${contracts.providerStates.map((s) => `'${s.name}'`).join(', ')}` };
+  }
+  const raw = b.params ?? {};
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, message: `params of '${b.state}' must be an object` };
+  if (state.params && action === 'setup') {
+    const r = contracts.validate(state.params, raw);
+    if (!r.valid) {
+      const e = r.errors[0];
+      const what = e.keyword === 'required' ? `missing param '${String(e.params.missingProperty)}'`
+        : e.keyword === 'additionalProperties' ? `unknown param '${String(e.params.additionalProperty)}'` : `param ${e.pointer} ${e.message}`;
+      return { ok: false, message: `provider state '${b.state}': ${what}` };
+    }
+  }
+  return { ok: true, change: { state: b.state, params: raw as Params, action } };
+}
