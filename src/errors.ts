@@ -19,6 +19,7 @@ export const errorCodes = {
   PC_ERR_CREDENTIALS_MISSING: { exitCode: 2, summary: 'PUSH_APP_KEY / PUSH_MASTER_SECRET are needed and not set.' },
   PC_ERR_BROKER_UNREACHABLE: { exitCode: 2, summary: 'The Pact Broker could not be reached or answered 5xx after the bounded retries.' },
   PC_ERR_BROKER_UNAUTHORIZED: { exitCode: 2, summary: 'The Pact Broker refused the credentials (401/403); not retried.' },
+  PC_ERR_BROKER_REJECTED: { exitCode: 2, summary: 'The Pact Broker refused the request for another reason (unknown version or environment, invalid publication).' },
   PC_ERR_PUBLISH_REFUSED: { exitCode: 1, summary: 'The pre-publish policy check found pacts that break the policy; nothing was published.' },
   PC_ERR_SERVICE_START: { exitCode: 2, summary: 'The reference service could not start (port in use, bad options).' },
 } as const;

@@ -3,6 +3,9 @@ import { isPushContractsError } from '../errors';
 import { EXIT, processIO, type CliIO } from './io';
 import * as contractsCommand from './commands/contracts';
 import * as probeCommand from './commands/probe';
+import * as publishCommand from './commands/publish';
+import * as canIDeployCommand from './commands/can-i-deploy';
+import * as recordDeploymentCommand from './commands/record-deployment';
 import * as verifyCommand from './commands/verify';
 import * as serveCommand from './commands/serve';
 
@@ -16,6 +19,9 @@ export interface CommandContext {
 const commands: ReadonlyArray<{ register(program: Command, ctx: CommandContext): void }> = [
   contractsCommand,
   probeCommand,
+  publishCommand,
+  canIDeployCommand,
+  recordDeploymentCommand,
   verifyCommand,
   serveCommand,
 ];
@@ -31,6 +37,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .name('push-contracts')
     .description('Executable contracts for the JPush v3 / MTPush v4 HTTP status-code policy')
     .version(version, '-V, --version')
+    // Program options only before the command name, so commands may have their own --version (can-i-deploy).
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run push-contracts --help for usage)');

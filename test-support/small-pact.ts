@@ -1,0 +1,49 @@
+/**
+ * Writes a small pact with pact-js itself (a real mock server, a real request), so broker tests
+ * publish a file exactly as consumers produce it without waiting for the consumer suites.
+ */
+import { MatchersV3, PactV4 } from '@pact-foundation/pact';
+
+export interface SmallInteraction {
+  readonly description: string;
+  readonly state?: string;
+  readonly request: { readonly method: string; readonly path: string; readonly headers?: Record<string, string>; readonly body?: unknown };
+  readonly response: { readonly status: number; readonly headers?: Record<string, string>; readonly body?: unknown };
+  /** Wrap the response body's leaves in type matchers, as consumer tests do. */
+  readonly like?: boolean;
+}
+
+export interface SmallPact {
+  readonly consumer: string;
+  readonly provider: string;
+  readonly interactions: readonly SmallInteraction[];
+}
+
+/** Writes `<dir>/<consumer>-<provider>.json` and returns its path. */
+export async function writeSmallPact(dir: string, spec: SmallPact): Promise<string> {
+  process.env.PACT_DO_NOT_TRACK = 'true';
+  const pact = new PactV4({ consumer: spec.consumer, provider: spec.provider, dir, logLevel: 'error' });
+  for (const i of spec.interactions) {
+    let stage = pact.addInteraction();
+    if (i.state) stage = stage.given(i.state);
+    await stage
+      .uponReceiving(i.description)
+      .withRequest(i.request.method, i.request.path, (b) => {
+        if (i.request.headers) b.headers(i.request.headers);
+        if (i.request.body !== undefined) b.jsonBody(i.request.body);
+      })
+      .willRespondWith(i.response.status, (b) => {
+        if (i.response.headers) b.headers(i.response.headers);
+        if (i.response.body !== undefined) b.jsonBody(i.like ? MatchersV3.like(i.response.body) : i.response.body);
+      })
+      .executeTest(async (mock) => {
+        const res = await fetch(mock.url + i.request.path, {
+          method: i.request.method,
+          headers: { ...(i.request.body !== undefined ? { 'content-type': 'application/json' } : {}), ...i.request.headers },
+          body: i.request.body === undefined ? undefined : JSON.stringify(i.request.body),
+        });
+        await res.arrayBuffer();
+      });
+  }
+  return `${dir}/${spec.consumer}-${spec.provider}.json`;
+}
