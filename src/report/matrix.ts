@@ -50,8 +50,9 @@ export function conformanceMatrix(model: RunModel, contracts: Contracts = getCon
     if (c.endpoint) {
       push(`${c.endpoint.api} ${c.endpoint.id} ${status}`, c);
     } else {
-      const label = `${c.request.method} ${c.request.path}`;
-      others.set(label, { api: contracts.resolve(c.request.method, c.request.path).api ?? '', method: c.request.method, path: c.request.path });
+      const route = contracts.resolve(c.request.method, c.request.path);
+      const label = route.kind === 'retired' ? `${route.retired.id} (retired)` : `${c.request.method} ${c.request.path}`;
+      others.set(label, { api: route.api ?? '', method: c.request.method, path: c.request.path });
       push(`other ${label} ${status}`, c);
     }
   }

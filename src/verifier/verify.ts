@@ -112,7 +112,13 @@ function checkReachable(baseUrl: string, timeoutMs: number): Promise<void> {
 
 function endpointOf(contracts: Contracts, method: string, path: string): ReportCase['endpoint'] {
   const r = contracts.resolve(method, path);
-  return r.kind === 'endpoint' ? { api: r.api, id: r.endpoint.id } : null;
+  if (r.kind === 'endpoint') return { api: r.api, id: r.endpoint.id };
+  if (r.kind === 'method-not-allowed') {
+    // A 405 is about the path: it counts for the endpoint that path does serve.
+    const e = contracts.endpoints(r.api).find((x) => x.path === r.path && r.allowed.includes(x.method));
+    return e ? { api: r.api, id: e.id } : null;
+  }
+  return null;
 }
 
 function refOf(i: PactInteraction): InteractionRef {
@@ -206,6 +212,8 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
       pactBrokerPassword: broker.password,
     });
   }
+  // pact-core's option validation counts a present-but-undefined key as set (token vs username/password).
+  for (const k of Object.keys(verifierOptions)) if (verifierOptions[k] === undefined) delete verifierOptions[k];
   log(`verifying ${pacts.reduce((n, p) => n + p.interactions.length, 0)} interaction(s) of ${pacts.length} pact(s) against ${options.providerBaseUrl}`);
   let results: Awaited<ReturnType<typeof runPactVerifier>>;
   try {

@@ -1,0 +1,133 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Finding, InteractionRef } from '../audit/types';
+import { basicAuth } from '../credentials';
+import { renderHtml } from './html';
+import { renderJson } from './json';
+import { renderJunit, writeJunit } from './junit';
+import { conformanceMatrix } from './matrix';
+import { caseVerdict, runPassed, summarize, type ReportCase, type RunModel } from './model';
+import { renderSummary } from './summary';
+import { writeReports } from './write';
+
+const ref = (consumer: string, description: string): InteractionRef => ({ consumer, provider: 'jpush-v3', description, providerStates: ['a device exists'] });
+const finding = (r: InteractionRef, severity: 'error' | 'warning', ruleId: string, message: string): Finding => ({ ruleId, severity, message, location: 'response.body', interaction: r });
+
+function kase(consumer: string, description: string, status: number, extra: Partial<ReportCase> = {}): ReportCase {
+  return {
+    ref: ref(consumer, description),
+    endpoint: { api: 'jpush-v3', id: 'push' },
+    request: { method: 'POST', path: '/v3/push' },
+    status: { expected: status, actual: status },
+    pact: { outcome: 'passed', mismatches: [] },
+    findings: [],
+    errors: [],
+    durationMs: 12,
+    ...extra,
+  };
+}
+
+const a1 = ref('app-a', 'push 200 <with> "quotes" & ampersand');
+const model: RunModel = {
+  meta: { kind: 'verification', tool: { name: 'push-contracts', version: '0' }, startedAt: '2026-11-23T20:00:00.000Z', durationMs: 1500, providerBaseUrl: 'http://127.0.0.1:1', sources: ['pacts'], rules: [] },
+  cases: [
+    kase('app-a', a1.description, 200, { findings: [finding(a1, 'error', 'response.body.error-on-200', '200 carries an `error` key')] }),
+    kase('app-a', 'push 400', 400, { findings: [finding(ref('app-a', 'push 400'), 'warning', 'response.business-code.unknown', 'code 9 is in no table')] }),
+    kase('app-b', 'push 401', 401, { pact: { outcome: 'failed', mismatches: ['StatusMismatch: expected 401 but was 200'] }, status: { expected: 401, actual: 200 } }),
+    kase('app-b', 'push 403', 403),
+  ],
+  errors: [],
+};
+
+describe('run model', () => {
+  it('fails a case on an error finding or a pact mismatch, not on a warning', () => {
+    expect(model.cases.map(caseVerdict)).toEqual(['failed', 'passed', 'failed', 'passed']);
+    expect(runPassed(model)).toBe(false);
+    expect(summarize(model)).toEqual([
+      { consumer: 'app-a', provider: 'jpush-v3', cases: 2, passed: 1, failed: 1, findings: { error: 1, warning: 1 } },
+      { consumer: 'app-b', provider: 'jpush-v3', cases: 2, passed: 1, failed: 1, findings: { error: 0, warning: 0 } },
+    ]);
+  });
+});
+
+describe('JUnit', () => {
+  it('writes one file per consumer into a directory, each with one testcase per interaction and the findings inside it', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-junit-'));
+    const files = writeJunit(model, dir);
+    expect(files.map((f) => path.basename(f))).toEqual(['app-a.xml', 'app-b.xml']);
+    const a = readFileSync(files[0], 'utf8');
+    expect(a.match(/<testcase /g)).toHaveLength(2);
+    expect(a).toContain('<testsuites name="push-contracts verification" tests="2" failures="1"');
+    expect(a).toContain('name="push 200 &lt;with&gt; &quot;quotes&quot; &amp; ampersand given &apos;a device exists&apos;"'.replace(/&apos;/g, "'"));
+    expect(a).toMatch(/<failure message="response.body.error-on-200" type="policy-violation">[^<]*ERROR response.body.error-on-200: 200 carries an `error` key/);
+    expect(a).toContain('<system-out>WARNING response.business-code.unknown: code 9 is in no table (at response.body)</system-out>');
+    expect(readFileSync(files[1], 'utf8')).toMatch(/type="pact-mismatch">[^<]*PACT StatusMismatch: expected 401 but was 200/);
+  });
+
+  it('never lets one consumer overwrite another when given a file name', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-junit-'));
+    writeJunit(model, path.join(dir, 'junit.xml'));
+    writeJunit(model, path.join(dir, 'x-{consumer}.xml'));
+    expect(readdirSync(dir).sort()).toEqual(['junit.app-a.xml', 'junit.app-b.xml', 'x-app-a.xml', 'x-app-b.xml']);
+  });
+
+  it('replaces characters XML cannot carry', () => {
+    const odd: RunModel = { ...model, cases: [kase('c', 'bell \u0007 here', 200)] };
+    expect(renderJunit(odd)).toContain('bell \uFFFD here');
+  });
+});
+
+describe('conformance matrix', () => {
+  it('marks endpoint x status verified, failed, not covered or not applicable', () => {
+    const m = conformanceMatrix(model);
+    const push = m.rows.find((r) => r.endpoint === 'push');
+    expect(push?.cells[200].state).toBe('failed');
+    expect(push?.cells[400]).toEqual({ state: 'verified', cases: ['push 400'] });
+    expect(push?.cells[401].state).toBe('failed');
+    expect(push?.cells[403].state).toBe('verified');
+    expect(push?.cells[500].state).toBe('not-covered');
+    const tags = m.rows.find((r) => r.endpoint === 'tags.list');
+    expect(tags?.cells[400].state).toBe('not-applicable');
+    // Only the API the run touched gets rows.
+    expect(m.rows.every((r) => r.api === 'jpush-v3')).toBe(true);
+  });
+
+  it('is a coloured table in the HTML page, with the verdict on top', () => {
+    const html = renderHtml(model);
+    expect(html).toContain('<h1 class="fail">FAIL');
+    expect(html).toMatch(/<td>push<\/td><td>POST<\/td><td>\/v3\/push<\/td><td class="cell failed"[^>]*>✘<\/td><td class="cell verified"/);
+    expect(html).toContain('push 200 &lt;with&gt;');
+    expect(html).not.toContain('<with>');
+  });
+});
+
+describe('JSON and summary', () => {
+  it('carries every case with its verdict and every finding', () => {
+    const doc = JSON.parse(renderJson(model)) as { passed: boolean; cases: Array<{ verdict: string; findings: Finding[] }> };
+    expect(doc.passed).toBe(false);
+    expect(doc.cases.map((c) => c.verdict)).toEqual(['failed', 'passed', 'failed', 'passed']);
+    expect(doc.cases.flatMap((c) => c.findings.map((f) => f.ruleId))).toEqual(['response.body.error-on-200', 'response.business-code.unknown']);
+  });
+
+  it('prints counts per consumer, the failing cases and the matrix', () => {
+    const text = renderSummary(model);
+    expect(text).toMatch(/app-a\s+jpush-v3\s+2\s+1\s+1\s+1\s+1/);
+    expect(text).toContain("x app-b -> jpush-v3: 'push 401' given 'a device exists'");
+    expect(text).toMatch(/jpush-v3\s+push\s+FAIL\s+ok\s+FAIL\s+ok/);
+    expect(text).toContain('FAIL: 4 case(s), 2 failed');
+  });
+
+  it('masks secrets in every written report', () => {
+    const secret = { appKey: 'k', masterSecret: 'superSecretMaster0000001' };
+    const leaky: RunModel = { ...model, cases: [kase('c', `saw ${basicAuth(secret)} and superSecretMaster0000001`, 200)] };
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-mask-'));
+    const out = writeReports(leaky, { junit: dir, html: path.join(dir, 'r.html'), json: path.join(dir, 'r.json') }, [secret.masterSecret, basicAuth(secret).slice(6)]);
+    for (const f of [...out.junit, out.html as string, out.json as string]) {
+      const text = readFileSync(f, 'utf8');
+      expect(text).not.toContain('superSecretMaster0000001');
+      expect(text).not.toContain(basicAuth(secret).slice(6));
+      expect(text).toContain('***');
+    }
+  });
+});

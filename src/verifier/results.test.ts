@@ -1,0 +1,34 @@
+import { errorsFor, parseVerifierResults } from './results';
+
+// Shapes as pact-core 19.2 / libpact_ffi return them (captured from real runs).
+const failed = JSON.stringify({
+  errors: [
+    { interaction: 'Verifying a pact between c1 and jpush-v3 - cid bad', mismatch: { interactionId: '', mismatches: [{ actual: 200, expected: 400, mismatch: 'expected 400 but was 200', type: 'StatusMismatch' }, { path: '$.error', mismatch: 'Actual map is missing the following keys: error', type: 'BodyMismatch' }], type: 'mismatches' } },
+    { interaction: 'Verifying a pact between c1 and jpush-v3 Given a device exists - push ok', mismatch: { interactionId: '', message: 'One or more of the setup state change handlers has failed', type: 'error' } },
+  ],
+  interactionResults: [{ description: 'push ok', duration: '1.1s', result: 'Error' }, { description: 'cid bad', duration: '21ms', result: 'Error' }],
+  notices: [],
+  output: [],
+  pendingErrors: [],
+  result: false,
+});
+
+describe('parseVerifierResults', () => {
+  it('reads per-interaction mismatches and state-setup failures', () => {
+    const r = parseVerifierResults(failed);
+    expect(r.parsed).toBe(true);
+    expect(r.result).toBe(false);
+    expect(errorsFor(r, { consumer: 'c1', provider: 'jpush-v3', description: 'cid bad', providerStates: [] })).toEqual([
+      expect.objectContaining({ messages: ['StatusMismatch: expected 400 but was 200', 'BodyMismatch at $.error: Actual map is missing the following keys: error'], stateSetupFailed: false }),
+    ]);
+    expect(errorsFor(r, { consumer: 'c1', provider: 'jpush-v3', description: 'push ok', providerStates: ['a device exists'] })[0].stateSetupFailed).toBe(true);
+    expect(errorsFor(r, { consumer: 'c2', provider: 'jpush-v3', description: 'cid bad', providerStates: [] })).toEqual([]);
+    expect(r.interactionResults).toEqual([{ description: 'push ok', ok: false }, { description: 'cid bad', ok: false }]);
+  });
+
+  it('does not crash on text that is not the JSON result', () => {
+    expect(parseVerifierResults('Verification was unable to run')).toEqual({ parsed: false, errors: [], interactionResults: [], raw: 'Verification was unable to run' });
+    expect(parseVerifierResults(undefined).parsed).toBe(false);
+    expect(parseVerifierResults('{"errors":[42,{"interaction":1}],"interactionResults":"x"}')).toMatchObject({ parsed: true, interactionResults: [] });
+  });
+});
