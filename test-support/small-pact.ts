@@ -7,6 +7,7 @@ import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 export interface SmallInteraction {
   readonly description: string;
   readonly state?: string;
+  readonly stateParams?: Record<string, string>;
   readonly request: { readonly method: string; readonly path: string; readonly headers?: Record<string, string>; readonly body?: unknown };
   readonly response: { readonly status: number; readonly headers?: Record<string, string>; readonly body?: unknown };
   /** Wrap the response body's leaves in type matchers, as consumer tests do. */
@@ -25,7 +26,7 @@ export async function writeSmallPact(dir: string, spec: SmallPact): Promise<stri
   const pact = new PactV4({ consumer: spec.consumer, provider: spec.provider, dir, logLevel: 'error' });
   for (const i of spec.interactions) {
     let stage = pact.addInteraction();
-    if (i.state) stage = stage.given(i.state);
+    if (i.state) stage = stage.given(i.state, i.stateParams);
     await stage
       .uponReceiving(i.description)
       .withRequest(i.request.method, i.request.path, (b) => {

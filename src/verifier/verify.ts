@@ -39,6 +39,11 @@ export type PactSource =
       readonly token?: string;
       readonly username?: string;
       readonly password?: string;
+      /**
+       * Pacts on the broker by URL (a webhook's PACT_URL): verified as they are instead of asking the
+       * broker which pacts to verify; results go to each pact's own publish link.
+       */
+      readonly pactUrls?: readonly string[];
     };
 
 export interface VerifyOptions {
@@ -174,12 +179,16 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
   if (pacts.length === 0 && !broker) {
     throw new PushContractsError('PC_ERR_USAGE', `no interaction to verify${isFiltering(filter) ? ' after filtering' : ''} in ${options.sources.map(describeSource).join(', ')}`);
   }
+  const placeholderHeader = basicAuth(PLACEHOLDER_CREDENTIALS);
+  if (!options.credentials && pacts.some((p) => p.interactions.some((i) => Object.entries(i.request.headers).some(([k, v]) => k.toLowerCase() === 'authorization' && v === placeholderHeader)))) {
+    throw new PushContractsError('PC_ERR_CREDENTIALS_MISSING', 'the pacts carry placeholder credentials and PUSH_APP_KEY / PUSH_MASTER_SECRET are not set, so every authenticated interaction would get 401');
+  }
   await checkReachable(options.providerBaseUrl, timeoutMs);
 
   const recorder = await startRecorder({ providerBaseUrl: options.providerBaseUrl, stateSetupUrl: options.providerStatesSetupUrl, timeoutMs });
   // Copies fix the order the verifier replays in, and carry only the filtered interactions.
   const copies = pacts.length > 0 ? writePactCopies(pacts) : undefined;
-  const placeholder = basicAuth(PLACEHOLDER_CREDENTIALS);
+  const placeholder = placeholderHeader;
   const real = options.credentials ? basicAuth(options.credentials) : undefined;
   const requestFilter = (req: IncomingMessage, _res: ServerResponse, next: () => void): void => {
     // Only the placeholder is swapped: a 401 interaction's deliberately wrong credentials stay wrong.
@@ -197,12 +206,16 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
     failIfNoPactsFound: true,
   };
   if (broker) {
-    Object.assign(verifierOptions, {
+    // With provider and pactBrokerUrl set, pact-core adds the broker's own selection; a webhook's pact URLs must not get it.
+    const byUrl = broker.pactUrls !== undefined && broker.pactUrls.length > 0;
+    Object.assign(verifierOptions, byUrl ? { pactUrls: [...(copies?.files ?? []), ...(broker.pactUrls ?? [])] } : {
       provider: broker.provider,
       pactBrokerUrl: broker.url,
       consumerVersionSelectors: broker.selectors,
       enablePending: broker.enablePending,
       includeWipPactsSince: broker.includeWipPactsSince,
+    });
+    Object.assign(verifierOptions, {
       providerVersion: broker.providerVersion,
       providerVersionBranch: broker.providerBranch,
       providerVersionTags: broker.providerVersionTags,

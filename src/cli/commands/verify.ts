@@ -5,8 +5,9 @@ import { runVerification } from '../../verifier/run';
 import type { PactSource } from '../../verifier/verify';
 import { DEFAULT_TIMEOUT_MS } from '../../verifier/verify';
 import type { CommandContext } from '../main';
+import { addBrokerVerifyOptions, verifySources, type BrokerVerifyFlags } from '../../broker/verify-source';
 
-export interface VerifyFlags {
+export interface VerifyFlags extends BrokerVerifyFlags {
   providerBaseUrl?: string;
   providerStatesSetupUrl?: string;
   pactDir?: string;
@@ -55,8 +56,7 @@ export function sourcesOf(flags: Pick<VerifyFlags, 'pactDir' | 'pactUrl'>, cwd: 
  * through pact's Verifier, audits every response against the policy, writes the reports.
  */
 export function register(program: Command, ctx: CommandContext): void {
-  program
-    .command('verify')
+  addBrokerVerifyOptions(program.command('verify'))
     .description('replay the consumers\' pacts against a provider and audit every response against the status-code policy')
     .option('--provider-base-url <url>', 'provider to verify (default: start the embedded reference service with provider states)')
     .option('--provider-states-setup-url <url>', 'where the provider sets up provider states (POST {state, params, action})')
@@ -91,7 +91,7 @@ export function register(program: Command, ctx: CommandContext): void {
       const { exitCode } = await runVerification({
         providerBaseUrl,
         providerStatesSetupUrl,
-        sources: sourcesOf(flags, ctx.io.cwd),
+        sources: await verifySources(flags, ctx.io.env, ctx.io.cwd, sourcesOf),
         filter: { consumers: flags.consumer, description: flags.description, state: flags.state },
         timeoutMs,
         rules: { only: flags.rule.length > 0 ? flags.rule : undefined, skip: flags.skipRule },
