@@ -9,6 +9,7 @@ import { PactV4, Verifier } from '@pact-foundation/pact';
 import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
 import { getContracts, RATE_LIMIT_HEADERS_SCHEMA, type ApiId, type BusinessCode } from '../contracts';
 import { errorEnvelopeMatcher, rateLimitHeadersMatcher, successBodyMatcher } from './api';
+import { escapeRustLiteral } from './derive';
 import { toRustRegex } from './regex';
 
 /**
@@ -50,13 +51,19 @@ const TRANSLATED = {
   space: ['^a\\sb$', 'a b', 'a\tb'],
 } as const;
 
-const translatedBody = Object.fromEntries(
-  Object.entries(TRANSLATED).map(([key, [pattern, example]]) => {
-    const t = toRustRegex(pattern);
-    if (!t.ok) throw new Error(t.reason);
-    return [key, MatchersV3.regex(t.regex, example)];
-  }),
-);
+/** Enum members full of characters a regex escapes, as a string enum's alternatives regex holds them. */
+const ENUM_MEMBERS = ['a.b', 'c|d', 'x#y&z~w-v', '(p)[q]{r}^s$t*u+v?'];
+
+const translatedBody = {
+  ...Object.fromEntries(
+    Object.entries(TRANSLATED).map(([key, [pattern, example]]) => {
+      const t = toRustRegex(pattern);
+      if (!t.ok) throw new Error(t.reason);
+      return [key, MatchersV3.regex(t.regex, example)];
+    }),
+  ),
+  enumMember: MatchersV3.regex(`^(?:${ENUM_MEMBERS.map(escapeRustLiteral).join('|')})$`, ENUM_MEMBERS[0]),
+};
 
 interface Case {
   readonly description: string;
@@ -65,6 +72,8 @@ interface Case {
   readonly schema?: string;
   readonly headers?: ReturnType<typeof rateLimitHeadersMatcher>;
   readonly body: unknown;
+  /** Success bodies go to their own pact, so the break tests verify only the small envelope pact. */
+  readonly pact: 'envelopes' | 'success';
   /** What a conforming provider answers: valid against the schema, but not the pact's example. */
   readonly conforming: Served;
 }
@@ -76,6 +85,7 @@ const cases: Case[] = [
     status: v3Code.status,
     schema: contracts.apis['jpush-v3'].errorEnvelope,
     headers: rateLimitHeadersMatcher(),
+    pact: 'envelopes',
     body: errorEnvelopeMatcher('jpush-v3', { code: v3Code.code, message: 'example message', msgId: '3125719446' }),
     conforming: {
       status: v3Code.status,
@@ -89,6 +99,7 @@ const cases: Case[] = [
     status: v4Code.status,
     schema: contracts.apis['mtpush-v4'].errorEnvelope,
     body: errorEnvelopeMatcher('mtpush-v4', { code: v4Code.code, message: 'example message' }),
+    pact: 'envelopes',
     conforming: { status: v4Code.status, body: { error: { code: v4Code.code, message: 'another wording' } } },
   },
   {
@@ -97,6 +108,7 @@ const cases: Case[] = [
     status: v4Code.status,
     schema: contracts.apis['mtpush-v4'].errorEnvelope,
     body: errorEnvelopeMatcher('mtpush-v4', { code: v4Code.code, message: 'example message', shape: 'flat' }),
+    pact: 'envelopes',
     conforming: { status: v4Code.status, body: { code: v4Code.code, message: 'another wording' } },
   },
   ...contracts
@@ -113,6 +125,7 @@ const cases: Case[] = [
         status: 200,
         schema: e.success,
         body: successBodyMatcher(e.api, e.id),
+        pact: 'success',
         conforming: { status: 200, body: example },
       };
     }),
@@ -121,12 +134,17 @@ const cases: Case[] = [
     path: '/translated',
     status: 200,
     body: translatedBody,
-    conforming: { status: 200, body: Object.fromEntries(Object.entries(TRANSLATED).map(([k, [, , other]]) => [k, other])) },
+    pact: 'envelopes',
+    conforming: {
+      status: 200,
+      body: { ...Object.fromEntries(Object.entries(TRANSLATED).map(([k, [, , other]]) => [k, other])), enumMember: ENUM_MEMBERS[3] },
+    },
   },
 ];
 
 let dir: string;
-let pactFile: string;
+const PACTS = ['envelopes', 'success'] as const;
+const pactFiles: Record<(typeof PACTS)[number], string> = { envelopes: '', success: '' };
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'push-contracts-matchers-pact-'));
@@ -155,30 +173,52 @@ interface Mismatch {
 }
 
 /** Verifies the pact against a provider; returns the mismatches the core reported (none when it passed). */
-async function verifyAgainst(answers: ReadonlyMap<string, Served>): Promise<Mismatch[]> {
+async function verifyAgainst(answers: ReadonlyMap<string, Served>, pactUrls: string[] = [pactFiles.envelopes]): Promise<Mismatch[]> {
   const server = await startProvider(answers);
   try {
     await new Verifier({
       providerBaseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      pactUrls: [pactFile],
+      pactUrls,
       logLevel: 'error',
     }).verifyProvider();
     return [];
   } catch (err) {
-    const report = JSON.parse((err as Error).message) as { errors: Array<{ mismatch: { mismatches: Mismatch[] } }> };
+    // A failed verification rejects with the core's JSON report; anything else (no pact, bad options) is rethrown.
+    let report: { errors: Array<{ mismatch: { mismatches: Mismatch[] } }> };
+    try {
+      report = JSON.parse((err as Error).message);
+    } catch {
+      throw err;
+    }
     return report.errors.flatMap((e) => e.mismatch.mismatches);
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
 }
 
+/**
+ * A GET on a fresh connection: each interaction has its own mock server, and a pooled keep-alive socket
+ * (fetch's default) can reach a finished one that was given the same port.
+ */
+function get(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      })
+      .on('error', reject);
+  });
+}
+
 const conforming = (): Map<string, Served> => new Map(cases.map((c) => [c.path, c.conforming]));
 
 describe('matchers in a real pact', () => {
   it('serves, from the mock server, bodies valid against their schemas and writes the pact', async () => {
-    const pact = new PactV4({ consumer: 'matchers-consumer', provider: 'matchers-provider', dir, logLevel: 'error' });
     for (const c of cases) {
-      await pact
+      await new PactV4({ consumer: 'matchers-consumer', provider: `matchers-${c.pact}`, dir, logLevel: 'error' })
         .addInteraction()
         .uponReceiving(c.description)
         .withRequest('GET', c.path)
@@ -187,22 +227,24 @@ describe('matchers in a real pact', () => {
           b.jsonBody(c.body);
         })
         .executeTest(async (mock) => {
-          const res = await fetch(`${mock.url}${c.path}`);
+          const res = await get(`${mock.url}${c.path}`);
           expect(res.status).toBe(c.status);
-          const body: unknown = await res.json();
+          const body: unknown = JSON.parse(res.body);
           if (c.schema) expect([c.path, contracts.validate(c.schema, body).errors]).toEqual([c.path, []]);
           if (c.headers) {
-            const headers = Object.fromEntries(Object.keys(rateExample).map((h) => [h, res.headers.get(h)]));
+            const headers = Object.fromEntries(Object.keys(rateExample).map((h) => [h, res.headers[h]]));
             expect(contracts.validate(RATE_LIMIT_HEADERS_SCHEMA, headers).valid).toBe(true);
           }
         });
     }
-    pactFile = path.join(dir, 'matchers-consumer-matchers-provider.json');
-    expect(JSON.parse(fs.readFileSync(pactFile, 'utf8')).interactions).toHaveLength(cases.length);
+    for (const name of PACTS) {
+      pactFiles[name] = path.join(dir, `matchers-consumer-matchers-${name}.json`);
+      expect(JSON.parse(fs.readFileSync(pactFiles[name], 'utf8')).interactions).toHaveLength(cases.filter((c) => c.pact === name).length);
+    }
   });
 
   it('passes verification against a provider whose answers conform but differ from the examples', async () => {
-    expect(await verifyAgainst(conforming())).toEqual([]);
+    expect(await verifyAgainst(conforming(), [pactFiles.envelopes, pactFiles.success])).toEqual([]);
   });
 
   const v3Path = '/envelope/v3';
@@ -224,6 +266,13 @@ describe('matchers in a real pact', () => {
     const answers = conforming();
     answers.set(at, served);
     expect(await verifyAgainst(answers)).toEqual([expect.objectContaining(expected)]);
+  });
+
+  it('rejects a string outside an escaped enum, such as one a metacharacter would have let through', async () => {
+    const answers = conforming();
+    const translated = answers.get('/translated')!;
+    answers.set('/translated', { ...translated, body: { ...(translated.body as object), enumMember: 'axb' } });
+    expect(await verifyAgainst(answers)).toEqual([expect.objectContaining({ type: 'BodyMismatch', path: '$.enumMember' })]);
   });
 
   it('rejects a rate-limit header that is not a count with a header mismatch', async () => {
