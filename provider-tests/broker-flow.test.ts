@@ -1,0 +1,165 @@
+process.env.PACT_DO_NOT_TRACK = 'true';
+
+/**
+ * The release pipeline end to end, with the real clients against the broker double: a consumer
+ * publishes, can-i-deploy says no, the provider verifies the reference service from the broker and
+ * publishes results with branch and tag, can-i-deploy says yes, the deployment is recorded. A webhook's
+ * PACT_URL is verified on its own. The double's request log is what the clients really sent.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../src/cli/main';
+import { getContracts } from '../src/contracts';
+import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
+import { startBrokerDouble, type BrokerDouble, type RecordedRequest } from '../test-support/broker-double';
+import { writeSmallPact } from '../test-support/small-pact';
+
+const CONSUMER = 'push-client';
+const PROVIDER = 'push-api';
+const TOKEN = 'flow-token-5d1e0b7a9c';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let broker: BrokerDouble;
+let work: string;
+
+async function cli(args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (t) => { stdout += t; },
+    stderr: (t) => { stderr += t; },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, PACT_BROKER_HTTP_RETRIES: '0' },
+    cwd: work,
+  });
+  return { code, stdout, stderr };
+}
+
+const line = (r: RecordedRequest): string => `${r.method} ${r.path}`;
+
+beforeAll(async () => {
+  broker = await startBrokerDouble({ token: TOKEN });
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-flow-'));
+  const contracts = getContracts();
+  const invalid = contracts.codeFor('jpush-v3', 'push', 'request.invalid-value');
+  const state = contracts.endpoint('jpush-v3', 'push').elicit?.success?.state;
+  if (!invalid || !state) throw new Error('contracts: push has no invalid-value code or success state');
+  await writeSmallPact(path.join(work, 'pacts'), {
+    consumer: CONSUMER,
+    provider: PROVIDER,
+    interactions: [
+      {
+        description: 'a push to an unknown platform',
+        state: state.name,
+        stateParams: state.params as Record<string, string>,
+        request: {
+          method: 'POST',
+          path: '/v3/push',
+          headers: { Authorization: basicAuth(PLACEHOLDER_CREDENTIALS) },
+          body: { platform: 'symbian', audience: 'all', notification: { alert: 'hi' } },
+        },
+        response: { status: invalid.status, headers: { 'Content-Type': 'application/json' }, body: { error: { code: invalid.code, message: invalid.message } } },
+        like: true,
+      },
+    ],
+  });
+});
+
+afterAll(async () => {
+  await broker.close();
+});
+
+describe('release pipeline through the broker', () => {
+  it('publishes, gates, verifies from the broker with results, gates again and records the deployment', async () => {
+    const published = await cli(['publish', '--consumer-app-version', '1.0.0', '--branch', 'main', '--tag', 'dev']);
+    expect(published.stderr).toBe('');
+    expect(published.code).toBe(0);
+
+    const no = await cli(['can-i-deploy', '--pacticipant', CONSUMER, '--version', '1.0.0']);
+    expect(no.code).toBe(1);
+
+    const mark = broker.requests.length;
+    const verified = await cli([
+      'verify', '--provider', PROVIDER, '--main-branch', '--deployed-or-released', '--enable-pending', '--include-wip-pacts-since', '2020-01-01',
+      '--provider-version', '2.0.0', '--provider-branch', 'main', '--provider-version-tag', 'prod-candidate', '--publish',
+    ]);
+    expect(verified.code).toBe(0);
+    const verification = broker.requests.slice(mark);
+    const pactPath = broker.state.publications.map((p) => `/pacts/provider/${PROVIDER}/consumer/${CONSUMER}/pact-version/${p.sha}`)[0];
+    expect(verification.map(line)).toEqual([
+      'GET /',
+      `GET /pacts/provider/${PROVIDER}/for-verification`,
+      `POST /pacts/provider/${PROVIDER}/for-verification`,
+      `GET ${pactPath}`,
+      `GET /pacticipants/${PROVIDER}`,
+      `PUT /pacticipants/${PROVIDER}/branches/main/versions/2.0.0`,
+      `GET /pacticipants/${PROVIDER}`,
+      `PUT /pacticipants/${PROVIDER}/versions/2.0.0/tags/prod-candidate`,
+      `POST ${pactPath}/verification-results`,
+    ]);
+    expect(verification[2].body).toEqual({
+      consumerVersionSelectors: [{ mainBranch: true }, { deployedOrReleased: true }],
+      includePendingStatus: true,
+      includeWipPactsSince: '2020-01-01',
+      providerVersionBranch: 'main',
+      providerVersionTags: ['prod-candidate'],
+    });
+    const results = verification[8].body as { providerApplicationVersion: string; success: boolean; testResults: Array<{ interactionId: string; success: boolean }> };
+    expect(results.providerApplicationVersion).toBe('2.0.0');
+    expect(results.success).toBe(true);
+    const published0 = broker.state.pactContents.get(broker.state.publications[0].sha) as { interactions: Array<{ _id: string }> };
+    expect(results.testResults).toEqual([{ interactionId: published0.interactions[0]._id, success: true }]);
+    for (const r of verification) expect(r.headers.authorization).toBe(`Bearer ${TOKEN}`);
+
+    const yes = await cli(['can-i-deploy', '--pacticipant', CONSUMER, '--version', '1.0.0']);
+    expect(yes.code).toBe(0);
+    expect(yes.stdout).toContain(`${CONSUMER} 1.0.0 -> ${PROVIDER} 2.0.0: verified`);
+
+    const recorded = await cli(['record-deployment', '--pacticipant', CONSUMER, '--version', '1.0.0', '--environment', 'production']);
+    expect(recorded.code).toBe(0);
+
+    // The provider version that verified what runs in production may follow it there.
+    const providerGate = await cli(['can-i-deploy', '--pacticipant', PROVIDER, '--version', '2.0.0', '--to-environment', 'production']);
+    expect(providerGate.code).toBe(0);
+
+    const production = broker.state.environments.find((e) => e.name === 'production');
+    const publishBody = broker.requests[1].body as Record<string, unknown>;
+    expect(publishBody).toMatchObject({ pacticipantName: CONSUMER, pacticipantVersionNumber: '1.0.0', branch: 'main', tags: ['dev'] });
+    expect(broker.requests.map(line)).toEqual([
+      'GET /',
+      'POST /contracts/publish',
+      'GET /matrix',
+      ...verification.map(line),
+      'GET /matrix',
+      `GET /pacticipants/${CONSUMER}/versions/1.0.0`,
+      `POST /pacticipants/${CONSUMER}/versions/1.0.0/deployed-versions/environment/${production?.uuid}`,
+      'GET /matrix',
+    ]);
+    expect(broker.requests.at(-1)?.query.get('environment')).toBe('production');
+    for (const r of [published, no, verified, yes, recorded, providerGate]) {
+      expect(r.stdout + r.stderr).not.toContain(TOKEN);
+      expect(r.stdout + r.stderr).not.toContain(Buffer.from(TOKEN).toString('base64'));
+    }
+  });
+
+  it("verifies a webhook's PACT_URL as is and publishes the result to that pact", async () => {
+    const pactUrl = `${broker.url}/pacts/provider/${PROVIDER}/consumer/${CONSUMER}/pact-version/${broker.state.publications[0].sha}`;
+    const mark = broker.requests.length;
+    const run = await cli(['verify', '--pact-url', pactUrl, '--provider-version', '2.0.1', '--provider-branch', 'feat/webhook', '--publish']);
+    expect(run.code).toBe(0);
+    const sent = broker.requests.slice(mark);
+    expect(sent.map(line)).toEqual([
+      `GET ${new URL(pactUrl).pathname}`,
+      `GET /pacticipants/${PROVIDER}`,
+      `PUT /pacticipants/${PROVIDER}/branches/feat%2Fwebhook/versions/2.0.1`,
+      `POST ${new URL(pactUrl).pathname}/verification-results`,
+    ]);
+    expect(sent[3].body).toMatchObject({ providerApplicationVersion: '2.0.1', success: true });
+    expect(broker.state.verifications.at(-1)).toMatchObject({ providerVersion: '2.0.1', success: true });
+  });
+});
