@@ -22,5 +22,15 @@ export { runProbe, planProbe, listProbeChecks, renderNotCovered, renderProbeJson
 export type { ProbeOptions, ProbeResult, ProbePlan, ProbeCase, ProbeExpectation, NotCovered, BurstOptions } from './probe';
 export { startReferenceService, DEMO_CREDENTIALS, DEMO_DEVICE, PROVIDER_STATES_PATH } from './service';
 export type { ReferenceService, ReferenceServiceOptions, RateOverride, DispatcherControl } from './service';
+export {
+  interaction, retiredInteraction, pushPact, PushPact, PushInteraction, addPlanToPact, planInteraction, planRetired, planCell,
+  catalogueCells, elicitableCauses, credentialsFor,
+} from './consumer';
+export type {
+  PushPactOptions, BoundInteraction, InteractionTest, InteractionPlan, InteractionOptions, RequestExample, RequestOverrides, CredentialKind,
+  ElicitableCause, CatalogueCell,
+} from './consumer';
+export { PushClient, PushApiError, isPushApiError } from './client';
+export type { PushClientOptions, RetryOptions, CallInput, PushApiErrorFields, PushErrorKind, RateLimitInfo } from './client';
 export { main as runCli } from './cli/main';
 export type { CliIO } from './cli/io';

@@ -1,0 +1,161 @@
+/**
+ * The consumer suite of one API: every catalogued (endpoint, status), retired endpoints included, as a
+ * pact interaction built by the consumer builders, played by the reference client, whose behaviour is
+ * asserted against the retry policy. Pacts go to pacts/<consumer>-<api>.json.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PushApiError, PushClient } from '../src/client';
+import { catalogueCells, credentialsFor, planCell, pushPact, type InteractionPlan, type PushPact } from '../src/consumer';
+import { getContracts, type ApiId } from '../src/contracts';
+import { basicAuth, credentialsFromEnv, type Credentials } from '../src/credentials';
+import { play } from './play';
+
+export const CONSUMER = 'push-contracts-reference-client';
+export const PACT_DIR = path.resolve(__dirname, '..', 'pacts');
+/** Retries the suite allows; small so every 5xx/429 path is exercised quickly. */
+const MAX_RETRIES = 2;
+
+// Known values, so the scan at the end can look for them: a consumer test that plays "valid credential"
+// interactions sends the real secret to the mock server, and the pact must still not contain it.
+export const SCAN_ENV = { PUSH_APP_KEY: 'scanAppKey00000000000001', PUSH_MASTER_SECRET: 'scanMasterSecret00000001' };
+
+export interface Recorded {
+  readonly client: PushClient<ApiId>;
+  readonly sleeps: number[];
+  readonly attempts: () => number;
+}
+
+export function referenceClient(api: ApiId, url: string, credentials: Credentials | undefined): Recorded {
+  const sleeps: number[] = [];
+  let attempts = 0;
+  const client = new PushClient({
+    api,
+    baseUrl: url,
+    credentials,
+    timeoutMs: 2_000,
+    retry: { maxRetries: MAX_RETRIES, baseDelayMs: 100, maxDelayMs: 150 },
+    // The policy's waits are recorded, not slept: the suite proves which waits happen, in milliseconds of wall time.
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    random: () => 0.5,
+    onAttempt: () => {
+      attempts++;
+    },
+  });
+  return { client, sleeps, attempts: () => attempts };
+}
+
+function credentialsOf(plan: InteractionPlan): Credentials | undefined {
+  if (plan.example.credentials === 'valid') return credentialsFromEnv(process.env) ?? credentialsFor('valid');
+  return credentialsFor(plan.example.credentials);
+}
+
+function declaredMethod(plan: InteractionPlan): string | undefined {
+  return plan.retired ? undefined : getContracts().endpoint(plan.api, plan.endpoint).method;
+}
+
+/** Asserts what the reference client did with the planned response. */
+async function expectPolicy(plan: InteractionPlan, run: () => Promise<unknown>, rec: Recorded): Promise<void> {
+  const contracts = getContracts();
+  const entry = contracts.status(plan.status);
+  if (!entry) throw new Error(`status ${plan.status} is not catalogued`);
+  if (entry.class === 'success') {
+    const result = await run();
+    const endpoint = contracts.endpoint(plan.api, plan.endpoint);
+    if (endpoint.success === 'empty') {
+      expect(result).toBeUndefined();
+    } else {
+      expect(contracts.validate(endpoint.success, result).errors).toEqual([]);
+    }
+    expect(rec.attempts()).toBe(1);
+    return;
+  }
+  const error = await run().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PushApiError);
+  const e = error as PushApiError;
+  expect(e).toMatchObject({ kind: 'http', status: plan.status, code: plan.businessCode?.code });
+  const endpoint = plan.retired ? undefined : contracts.endpoint(plan.api, plan.endpoint);
+  const sendsWithoutCid = endpoint?.sends === true && plan.example.method === endpoint.method && !(plan.example.body as { cid?: string } | undefined)?.cid;
+  switch (entry.retry) {
+    case 'not-applicable':
+    case 'never':
+      expect(e.retryAdvised).toBe(false);
+      expect(rec.attempts()).toBe(1);
+      expect(rec.sleeps).toEqual([]);
+      break;
+    case 'after-rate-limit-reset': {
+      const reset = contracts.family(plan.api, endpoint?.family ?? 'push').rateLimit.windowSeconds;
+      expect(e.retryAdvised).toBe(true);
+      expect(e.rateLimit).toMatchObject({ remaining: 0, resetSeconds: reset });
+      expect(e.retryAfterMs).toBe(reset * 1000);
+      // The reset is within the default bound (60 s), so the client waited exactly that long, each time.
+      expect(rec.sleeps).toEqual(Array(MAX_RETRIES).fill(reset * 1000));
+      expect(rec.attempts()).toBe(MAX_RETRIES + 1);
+      break;
+    }
+    case 'backoff':
+      if (sendsWithoutCid) {
+        expect(e.retryAdvised).toBe(false);
+        expect(rec.attempts()).toBe(1);
+      } else {
+        expect(e.retryAdvised).toBe(true);
+        expect(rec.attempts()).toBe(MAX_RETRIES + 1);
+        // base 100 then 200 capped at 150, equal jitter at random()=0.5: 75 then 113.
+        expect(rec.sleeps).toEqual([75, 113]);
+      }
+      break;
+    default:
+      entry.retry satisfies never;
+  }
+}
+
+export function playAndAssert(pact: PushPact<ApiId>, plan: InteractionPlan): Promise<unknown> {
+  return pact.plan(plan).executeTest(async (mock) => {
+    const rec = referenceClient(plan.api, mock.url, credentialsOf(plan));
+    await expectPolicy(plan, () => play(rec.client, plan, declaredMethod(plan)), rec);
+  });
+}
+
+/** Every secret form of the scan credentials, including the raw key:secret. */
+export function secretNeedles(): string[] {
+  const c = { appKey: SCAN_ENV.PUSH_APP_KEY, masterSecret: SCAN_ENV.PUSH_MASTER_SECRET };
+  const header = basicAuth(c);
+  return [c.masterSecret, `${c.appKey}:${c.masterSecret}`, header.slice('Basic '.length)];
+}
+
+export function describeCatalogue(api: ApiId): void {
+  const pact = pushPact({ consumer: CONSUMER, api, dir: PACT_DIR }) as PushPact<ApiId>;
+  const cells = catalogueCells(api);
+
+  describe(`${api} catalogue`, () => {
+    for (const cell of cells) {
+      const plan = planCell(cell);
+      it(`${plan.description}: the reference client follows the policy`, () => playAndAssert(pact, plan));
+    }
+  });
+
+  describe(`${api} pact file`, () => {
+    const file = path.join(PACT_DIR, `${CONSUMER}-${pact.provider}.json`);
+
+    it('holds one interaction per catalogued (endpoint, status) with unique descriptions', () => {
+      const written = JSON.parse(fs.readFileSync(file, 'utf8')) as { interactions: Array<{ description: string }> };
+      const descriptions = written.interactions.map((i) => i.description);
+      expect(new Set(descriptions).size).toBe(descriptions.length);
+      for (const cell of cells) expect(descriptions).toContain(planCell(cell).description);
+    });
+
+    it('carries no secret: neither the master secret, key:secret, nor its base64 Basic form', () => {
+      const files = fs.readdirSync(PACT_DIR).filter((f) => f.endsWith('.json'));
+      expect(files).toContain(path.basename(file));
+      for (const f of files) {
+        const text = fs.readFileSync(path.join(PACT_DIR, f), 'utf8');
+        for (const needle of secretNeedles()) expect(text.includes(needle)).toBe(false);
+      }
+    });
+  });
+}

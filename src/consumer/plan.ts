@@ -1,0 +1,407 @@
+/**
+ * Plans one interaction of the catalogue: which request elicits a status at an endpoint, which provider
+ * states it needs and what the provider answers. Pure data (Pact matcher templates included), so the
+ * builder, the resilience matrix and the benchmark all share one source of truth, and the plan can be
+ * inspected in a test without starting a mock server.
+ */
+// The matchers module alone: the package root also loads the native core, which planning does not need.
+import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
+import type { TemplateHeaders } from '@pact-foundation/pact/src/v3/types';
+import { fillPath, getContracts, type Contracts } from '../contracts';
+import type {
+  ApiId, BadRequest, BusinessCode, Endpoint, HttpMethod, RetiredEndpoint, StateRef, StatusCode,
+} from '../contracts';
+import { BASIC_AUTH_PATTERN, PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS, basicAuth, type Credentials } from '../credentials';
+import { PushContractsError } from '../errors';
+import { errorEnvelopeMatcher, rateLimitHeadersMatcher, successBodyMatcher, type MatcherTemplate } from '../matchers';
+
+/** Which credentials the request of an interaction carries. */
+export type CredentialKind = 'valid' | 'wrong' | 'none';
+
+/** The concrete request a consumer test sends to the mock server to play the interaction. */
+export interface RequestExample {
+  readonly method: HttpMethod;
+  /** Filled path, e.g. /v3/devices/1a0018970a1b2c3d4e5. */
+  readonly path: string;
+  /** Path parameters by name (empty for retired endpoints and paths without parameters). */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+  /**
+   * `valid`: any Basic credentials (the pact carries a regex around a placeholder); `wrong`: exactly
+   * WRONG_CREDENTIALS; `none`: no Authorization header.
+   */
+  readonly credentials: CredentialKind;
+}
+
+export interface InteractionPlan {
+  readonly api: ApiId;
+  /** Endpoint id, or the retired endpoint's id for a 410. */
+  readonly endpoint: string;
+  readonly retired: boolean;
+  readonly status: StatusCode;
+  /** The cause (causes.json) the interaction elicits; undefined for a 200. */
+  readonly cause?: string;
+  /** The business code the error envelope carries; undefined for a 200. */
+  readonly businessCode?: BusinessCode;
+  readonly description: string;
+  readonly states: readonly StateRef[];
+  readonly request: {
+    readonly method: HttpMethod;
+    readonly path: string;
+    readonly query?: Readonly<Record<string, string>>;
+    readonly headers: TemplateHeaders;
+    readonly body?: unknown;
+  };
+  readonly response: {
+    readonly status: StatusCode;
+    readonly headers?: TemplateHeaders;
+    readonly body?: MatcherTemplate;
+  };
+  readonly example: RequestExample;
+}
+
+/** Values that replace the catalogue's example request before a mutation is applied. */
+export interface RequestOverrides {
+  readonly params?: Readonly<Record<string, string>>;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+}
+
+export interface InteractionOptions {
+  /**
+   * The cause to elicit, when a status has several (400: any badRequest cause of the endpoint; 401:
+   * auth.failed or auth.missing; 403: app.blacklisted, app.ip-not-whitelisted, app.not-vip on VIP-only
+   * endpoints). Defaults to the first the endpoint allows, in causes.json order (400: catalogue order).
+   */
+  readonly cause?: string;
+  /** Overrides the generated description ("jpush-v3 push: 401 auth.failed"). */
+  readonly description?: string;
+  /** Replaces parts of the example request (the mutation of a 400 still applies on top). */
+  readonly request?: RequestOverrides;
+  /** Adds the rate-limit header matchers to the response of any status; a 429 always has them. */
+  readonly rateLimitHeaders?: boolean;
+  readonly contracts?: Contracts;
+}
+
+/** What an (endpoint, status) combination can be elicited by, in preference order. */
+export interface ElicitableCause {
+  readonly cause: string;
+  readonly code: BusinessCode;
+}
+
+// Tried in this order when a 405 needs a method the path does not support.
+const METHOD_ORDER: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
+
+const validAuthorization = (): unknown => MatchersV3.regex(BASIC_AUTH_PATTERN, basicAuth(PLACEHOLDER_CREDENTIALS));
+
+function notCatalogued(message: string, context: Record<string, unknown> = {}): PushContractsError {
+  return new PushContractsError('PC_ERR_NOT_CATALOGUED', message, context);
+}
+
+function clone<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+function firstExample(contracts: Contracts, schemaId: string | undefined): unknown {
+  if (!schemaId) return undefined;
+  const examples = contracts.schema(schemaId).examples;
+  return Array.isArray(examples) && examples.length > 0 ? clone(examples[0]) : undefined;
+}
+
+/** Path parameters from the synthesized params schema: each property's first example. */
+function exampleParams(contracts: Contracts, endpoint: Endpoint): Record<string, string> {
+  if (!endpoint.request.params) return {};
+  const props = (contracts.schema(endpoint.request.params).properties ?? {}) as Record<string, { examples?: unknown[] }>;
+  const out: Record<string, string> = {};
+  for (const name of endpoint.request.paramNames) {
+    const ex = props[name]?.examples?.[0];
+    if (typeof ex !== 'string') throw notCatalogued(`${endpoint.api} ${endpoint.id}: path parameter ${name} has no string example`);
+    out[name] = ex;
+  }
+  return out;
+}
+
+function unescapePointer(seg: string): string {
+  return seg.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** Applies a catalogue mutation (remove a pointer, or set it to a value or repeated text) in place. */
+function mutate(target: Record<string, unknown>, bad: BadRequest): void {
+  const pointer = bad.remove ?? bad.set?.pointer;
+  if (pointer === undefined) return;
+  const segs = pointer.split('/').slice(1).map(unescapePointer);
+  let node: Record<string, unknown> = target;
+  for (const seg of segs.slice(0, -1)) {
+    const next = node[seg];
+    if (next === null || typeof next !== 'object') node[seg] = {};
+    node = node[seg] as Record<string, unknown>;
+  }
+  const last = segs[segs.length - 1];
+  if (bad.remove !== undefined) {
+    delete node[last];
+  } else if (bad.set) {
+    node[last] = bad.set.repeat ? bad.set.repeat.text.repeat(bad.set.repeat.times) : clone(bad.set.value);
+  }
+}
+
+function methodNotAllowed(contracts: Contracts, path: string): HttpMethod | undefined {
+  return METHOD_ORDER.find((m) => contracts.resolve(m, path).kind === 'method-not-allowed');
+}
+
+/**
+ * The causes that make an endpoint answer a status, each with the business code the endpoint's family
+ * answers it with, in causes.json order (badRequests in catalogue order for request causes).
+ * Request bodies that are not JSON are left out: Pact cannot carry them in an application/json pact.
+ */
+export function elicitableCauses(api: ApiId, endpointId: string, status: number, contracts: Contracts = getContracts()): ElicitableCause[] {
+  const endpoint = contracts.endpoint(api, endpointId);
+  const out: ElicitableCause[] = [];
+  const seen = new Set<string>();
+  const add = (cause: string): void => {
+    if (seen.has(cause)) return;
+    const code = contracts.codeFor(api, endpoint.family, cause);
+    if (code && code.status === status) {
+      seen.add(cause);
+      out.push({ cause, code });
+    }
+  };
+  for (const bad of endpoint.elicit.badRequests) if (bad.raw === undefined) add(bad.cause);
+  for (const c of contracts.causes) {
+    switch (c.elicitedBy) {
+      case 'request':
+        if (c.id === 'resource.not-found' && endpoint.elicit.notFound) add(c.id);
+        break;
+      case 'credentials':
+        add(c.id);
+        break;
+      case 'state':
+        if (contracts.stateForCause(c.id) && (c.id !== 'app.not-vip' || endpoint.vipOnly)) add(c.id);
+        break;
+      case 'method':
+        if (methodNotAllowed(contracts, fillPath(endpoint.path, exampleParams(contracts, endpoint)))) add(c.id);
+        break;
+      case 'path':
+        // path.not-found addresses no endpoint; api.retired belongs to retired endpoints (planRetired).
+        break;
+      default:
+        c.elicitedBy satisfies never;
+    }
+  }
+  return out;
+}
+
+function describe(api: ApiId, endpoint: string, status: number, cause: string | undefined): string {
+  return `${api} ${endpoint}: ${status} ${cause ?? 'success'}`;
+}
+
+function errorResponse(api: ApiId, code: BusinessCode): MatcherTemplate {
+  return errorEnvelopeMatcher(api, { code: code.code, message: code.message });
+}
+
+function rateHeaders(contracts: Contracts, api: ApiId, family: string): TemplateHeaders {
+  const limit = contracts.family(api, family).rateLimit;
+  return rateLimitHeadersMatcher(
+    { 'x-rate-limit-limit': String(limit.limit), 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(limit.windowSeconds) },
+    contracts,
+  );
+}
+
+function authHeaders(credentials: CredentialKind): TemplateHeaders {
+  switch (credentials) {
+    case 'valid':
+      return { Authorization: validAuthorization() as string };
+    case 'wrong':
+      return { Authorization: basicAuth(WRONG_CREDENTIALS) };
+    case 'none':
+      return {};
+    default:
+      return credentials satisfies never;
+  }
+}
+
+/** Credentials a consumer test configures its client with to play a request example. */
+export function credentialsFor(kind: CredentialKind): Credentials | undefined {
+  return kind === 'valid' ? PLACEHOLDER_CREDENTIALS : kind === 'wrong' ? WRONG_CREDENTIALS : undefined;
+}
+
+/**
+ * Plans the interaction that makes an endpoint answer a status. Throws PC_ERR_NOT_CATALOGUED when the
+ * catalogue does not allow the status at the endpoint or has no way to elicit the chosen cause.
+ *
+ * @example
+ * const plan = planInteraction('jpush-v3', 'push', 401);
+ * plan.description // 'jpush-v3 push: 401 auth.failed'
+ * @see docs/consumer.md
+ */
+export function planInteraction(api: ApiId, endpointId: string, status: number, options: InteractionOptions = {}): InteractionPlan {
+  const contracts = options.contracts ?? getContracts();
+  const endpoint = contracts.endpoint(api, endpointId);
+  if (!endpoint.statuses.includes(status as StatusCode)) {
+    throw notCatalogued(`${api} ${endpointId} cannot answer ${status}; the catalogue allows ${endpoint.statuses.join(', ')}`, { api, endpoint: endpointId, status });
+  }
+  const code = status as StatusCode;
+
+  let params = { ...exampleParams(contracts, endpoint), ...options.request?.params };
+  let query = (options.request?.query ?? firstExample(contracts, endpoint.request.query)) as Record<string, string> | undefined;
+  let body = options.request && 'body' in options.request ? clone(options.request.body) : firstExample(contracts, endpoint.request.body);
+  if (query && Object.keys(query).length === 0) query = undefined;
+  let method = endpoint.method;
+  let credentials: CredentialKind = 'valid';
+  const states: StateRef[] = [];
+  const successState = endpoint.elicit.success?.state;
+
+  let cause: ElicitableCause | undefined;
+  if (contracts.status(code)?.class !== 'success') {
+    const candidates = elicitableCauses(api, endpointId, code, contracts);
+    cause = options.cause === undefined ? candidates[0] : candidates.find((c) => c.cause === options.cause);
+    if (!cause) {
+      const allowed = candidates.map((c) => c.cause).join(', ') || 'none';
+      throw notCatalogued(
+        `${api} ${endpointId}: no way to elicit ${status}${options.cause ? ` with cause ${options.cause}` : ''}; elicitable causes: ${allowed}`,
+        { api, endpoint: endpointId, status, cause: options.cause },
+      );
+    }
+  } else if (options.cause !== undefined) {
+    throw notCatalogued(`${api} ${endpointId}: a ${status} has no cause (got ${options.cause})`, { api, endpoint: endpointId, status });
+  }
+
+  const c = cause?.cause;
+  const elicitedBy = c === undefined ? undefined : contracts.cause(c)?.elicitedBy;
+  // Resource states stay on error interactions so a provider that checks existence before the
+  // failing condition still answers the status under test.
+  if (successState && c !== 'resource.not-found') states.push(successState);
+  switch (elicitedBy) {
+    case undefined:
+      break;
+    case 'request':
+      if (c === 'resource.not-found') {
+        params = { ...params, ...endpoint.elicit.notFound };
+      } else {
+        const bad = endpoint.elicit.badRequests.find((b) => b.cause === c && b.raw === undefined);
+        if (!bad) throw notCatalogued(`${api} ${endpointId}: no JSON mutation elicits ${c}`);
+        if (bad.in === 'params') {
+          const p = { ...params };
+          mutate(p, bad);
+          params = p;
+        } else if (bad.in === 'query') {
+          const q: Record<string, unknown> = { ...(query ?? {}) };
+          mutate(q, bad);
+          query = Object.keys(q).length > 0 ? (q as Record<string, string>) : undefined;
+        } else {
+          const b = (body ?? {}) as Record<string, unknown>;
+          mutate(b, bad);
+          body = b;
+        }
+      }
+      break;
+    case 'credentials':
+      credentials = c === 'auth.missing' ? 'none' : 'wrong';
+      break;
+    case 'state': {
+      const state = contracts.stateForCause(c as string);
+      if (state) states.push({ name: state.name });
+      break;
+    }
+    case 'method': {
+      const other = methodNotAllowed(contracts, fillPath(endpoint.path, params));
+      if (!other) throw notCatalogued(`${api} ${endpointId}: every method is allowed on ${endpoint.path}`);
+      method = other;
+      // The provider refuses the method before it reads the request; a body or query would only add noise.
+      query = undefined;
+      body = undefined;
+      break;
+    }
+    case 'path':
+      break;
+    default:
+      elicitedBy satisfies never;
+  }
+
+  const path = fillPath(endpoint.path, params);
+  const headers: Record<string, unknown> = { ...authHeaders(credentials) };
+  const responseHeaders =
+    code === statusOfCause(contracts, api, endpoint.family, 'rate.exceeded') || options.rateLimitHeaders
+      ? rateHeaders(contracts, api, endpoint.family)
+      : undefined;
+  let responseBody: MatcherTemplate | undefined;
+  if (cause) responseBody = errorResponse(api, cause.code);
+  else if (endpoint.success !== 'empty') responseBody = successBodyMatcher(api, endpointId, undefined, contracts);
+
+  return {
+    api,
+    endpoint: endpointId,
+    retired: false,
+    status: code,
+    cause: c,
+    businessCode: cause?.code,
+    description: options.description ?? describe(api, endpointId, code, c),
+    states,
+    request: { method, path, query, headers: headers as TemplateHeaders, body },
+    response: { status: code, headers: responseHeaders, body: responseBody },
+    example: { method, path, params, query, body: clone(body), credentials },
+  };
+}
+
+function statusOfCause(contracts: Contracts, api: ApiId, family: string, cause: string): number | undefined {
+  return contracts.codeFor(api, family, cause)?.status;
+}
+
+/**
+ * Plans the interaction with a retired endpoint (contracts.apis[api].retired): valid credentials, the
+ * API's envelope with the family's code for api.retired.
+ *
+ * @example
+ * planRetired('jpush-v3', 'v2.push').response.status // 410
+ * @see docs/consumer.md
+ */
+export function planRetired(api: ApiId, retiredId: string, options: Pick<InteractionOptions, 'description' | 'contracts'> = {}): InteractionPlan {
+  const contracts = options.contracts ?? getContracts();
+  const retired: RetiredEndpoint | undefined = contracts.apis[api].retired.find((r) => r.id === retiredId);
+  if (!retired) {
+    const known = contracts.apis[api].retired.map((r) => r.id).join(', ') || 'none';
+    throw notCatalogued(`${api} has no retired endpoint '${retiredId}'; retired: ${known}`, { api, endpoint: retiredId });
+  }
+  const cause = 'api.retired';
+  const code = contracts.codeFor(api, retired.family, cause);
+  if (!code || !contracts.isCatalogued(code.status)) throw notCatalogued(`${api} ${retired.family}: no business code for ${cause}`);
+  return {
+    api,
+    endpoint: retiredId,
+    retired: true,
+    status: code.status,
+    cause,
+    businessCode: code,
+    description: options.description ?? describe(api, retiredId, code.status, cause),
+    states: [],
+    request: { method: retired.method, path: retired.path, headers: authHeaders('valid') },
+    response: { status: code.status, body: errorResponse(api, code) },
+    example: { method: retired.method, path: retired.path, params: {}, credentials: 'valid' },
+  };
+}
+
+/** One (endpoint, status) cell of an API's catalogue, retired endpoints included. */
+export interface CatalogueCell {
+  readonly api: ApiId;
+  readonly endpoint: string;
+  readonly status: StatusCode;
+  readonly retired: boolean;
+}
+
+/** Every (endpoint, status) the catalogue allows for an API, then every retired endpoint with its 410. */
+export function catalogueCells(api: ApiId, contracts: Contracts = getContracts()): CatalogueCell[] {
+  const cells: CatalogueCell[] = [];
+  for (const e of contracts.endpoints(api)) {
+    for (const status of e.statuses) cells.push({ api, endpoint: e.id, status, retired: false });
+  }
+  for (const r of contracts.apis[api].retired) {
+    const code = contracts.codeFor(api, r.family, 'api.retired');
+    if (code && contracts.isCatalogued(code.status)) cells.push({ api, endpoint: r.id, status: code.status, retired: true });
+  }
+  return cells;
+}
+
+/** Plans a cell: planInteraction for endpoints, planRetired for retired ones. */
+export function planCell(cell: CatalogueCell, options: InteractionOptions = {}): InteractionPlan {
+  return cell.retired ? planRetired(cell.api, cell.endpoint, options) : planInteraction(cell.api, cell.endpoint, cell.status, options);
+}
