@@ -50,6 +50,21 @@ describe('push-contracts probe', () => {
     }
   });
 
+  it('judges only by the rules --rule names and not by those --skip-rule names, as verify does', async () => {
+    const layer = await startFaultLayer(svc.url, 'drop-allow');
+    try {
+      const args = ['probe', '--base-url', layer.url, '--api', 'jpush-v3', '--endpoints', 'tags.list'];
+      expect(await main([...args, '--skip-rule', 'response.header.allow-missing'], io())).toBe(0);
+      expect(await main([...args, '--rule', 'probe.status.unexpected', '--rule', 'response.status.unknown'], io())).toBe(0);
+      expect(await main([...args, '--rule', 'response.header.allow-missing'], io())).toBe(1);
+      const unknown = io();
+      expect(await main([...args, '--skip-rule', 'no.such.rule'], unknown)).toBe(2);
+      expect(unknown.err.join('')).toContain('PC_ERR_USAGE');
+    } finally {
+      await layer.close();
+    }
+  });
+
   it('exits 2 with PC_ERR_CREDENTIALS_MISSING when PUSH_APP_KEY / PUSH_MASTER_SECRET are unset', async () => {
     const cli = io({});
     expect(await main(['probe', '--base-url', svc.url, '--api', 'jpush-v3'], cli)).toBe(2);

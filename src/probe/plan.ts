@@ -109,8 +109,8 @@ function endpointContext(contracts: Contracts, options: PlanOptions, e: Endpoint
   const vipAlternative: Alternative[] = notVip
     ? [{ status: notVip.status, cause: 'app.not-vip', codes: notVip.acceptedCodes, reason: 'VIP-only endpoint and --vip not given' }]
     : [];
-  const notFound = e.statuses.includes(404 as never) && !(stateHolds && idsSafe) ? expectationFor(contracts, e.api, e.family, 'resource.not-found') : undefined;
-  const missingResourceAlternative: Alternative[] = notFound && state
+  const notFound = stateHolds && idsSafe ? undefined : expectationFor(contracts, e.api, e.family, 'resource.not-found');
+  const missingResourceAlternative: Alternative[] = notFound && state && e.statuses.includes(notFound.status as never)
     ? [{ status: notFound.status, cause: 'resource.not-found', codes: notFound.acceptedCodes, reason: `provider state '${state.name}' not set up (its resource may be missing)` }]
     : [];
   return { contracts, options, e, example, errorParts, stateHolds, missingIds, stateName: state?.name, vipAlternative, missingResourceAlternative };

@@ -2,7 +2,7 @@
  * Runs a probe: sends every planned case, judges each response by the policy rules of src/audit
  * plus the case's own expectation, and returns the run in the report model of src/report.
  */
-import { audit, selectRules } from '../audit/audit';
+import { audit, listRules, selectRules } from '../audit/audit';
 import { buildContext } from '../audit/context';
 import type { Exchange, Finding, HeaderMap, InteractionRef } from '../audit/types';
 import { getContracts, type Contracts } from '../contracts/load';
@@ -68,10 +68,38 @@ function reportCase(c: ProbeCase, ref: InteractionRef, wire: WireRequest, actual
   };
 }
 
+/** Which policy rules and probe checks judge the run, split from one list of ids as verify takes them. */
+export interface RuleSelection {
+  readonly audit: { readonly only?: readonly string[]; readonly skip: readonly string[] };
+  readonly probe: ReadonlySet<string>;
+}
+
+/** Splits --rule / --skip-rule ids between audit rules and probe checks; an id that is neither is a usage error. */
+export function selectProbeRules(rules: ProbeOptions['rules'] = {}): RuleSelection {
+  const probeIds = listProbeChecks().map((c) => c.id);
+  const auditIds = new Set(listRules().map((r) => r.id as string));
+  const unknown = [...(rules.only ?? []), ...(rules.skip ?? [])].filter((id) => !auditIds.has(id) && !probeIds.includes(id));
+  if (unknown.length > 0) {
+    throw new PushContractsError('PC_ERR_USAGE', `unknown rule id ${unknown.join(', ')}; known: ${[...auditIds, ...probeIds].join(', ')}`);
+  }
+  const only = rules.only && rules.only.length > 0 ? rules.only : undefined;
+  const skip = rules.skip ?? [];
+  return {
+    audit: { only: only?.filter((id) => auditIds.has(id)), skip: skip.filter((id) => auditIds.has(id)) },
+    probe: new Set(probeIds.filter((id) => (!only || only.includes(id)) && !skip.includes(id))),
+  };
+}
+
+const ALL_RULES: RuleSelection = { audit: { skip: [] }, probe: new Set(listProbeChecks().map((c) => c.id)) };
+
+function auditWith(ex: Exchange, contracts: Contracts, sel: RuleSelection): Finding[] {
+  return audit(ex, { contracts, only: sel.audit.only, skip: sel.audit.skip });
+}
+
 /** The policy's judgement of one response plus the probe's expectation for the case. */
-export function judge(c: ProbeCase, ex: Exchange, contracts: Contracts, skipRules: readonly string[] = []): Finding[] {
+export function judge(c: ProbeCase, ex: Exchange, contracts: Contracts, sel: RuleSelection = ALL_RULES): Finding[] {
   const ctx = buildContext(ex, contracts);
-  return [...audit(ex, { contracts, skip: skipRules }), ...judgeExpectation(c, ex, contracts, ctx).filter((f) => !skipRules.includes(f.ruleId))];
+  return [...auditWith(ex, contracts, sel), ...judgeExpectation(c, ex, contracts, ctx).filter((f) => sel.probe.has(f.ruleId))];
 }
 
 function burstBounds(burst: ProbeOptions['burst']): BurstOptions | undefined {
@@ -89,13 +117,13 @@ function dedupe(findings: readonly Finding[]): Finding[] {
   });
 }
 
-function burstCase(t: BurstTarget, wire: WireRequest, out: BurstOutcome, ref: InteractionRef, contracts: Contracts, skip: readonly string[]): ReportCase | NotCovered {
+function burstCase(t: BurstTarget, wire: WireRequest, out: BurstOutcome, ref: InteractionRef, contracts: Contracts, sel: RuleSelection): ReportCase | NotCovered {
   const c = t.probe;
   if (out.transportError) return reportCase(c, ref, wire, out.limited?.status ?? null, [], [`burst stopped after ${out.sent} requests: ${out.transportError}`], out.elapsedMs);
   const judged = out.responses.flatMap((res) => {
     const ex = exchangeOf(c, wire, res, ref);
     // Only the answer that ends the burst is held to the burst's expectation; the others are judged by the policy alone.
-    return res === out.limited ? judge(c, ex, contracts, skip) : audit(ex, { contracts, skip });
+    return res === out.limited ? judge(c, ex, contracts, sel) : auditWith(ex, contracts, sel);
   });
   const findings = dedupe(judged);
   if (out.limited) return reportCase(c, ref, wire, out.limited.status, findings, [], out.elapsedMs);
@@ -110,7 +138,7 @@ function burstCase(t: BurstTarget, wire: WireRequest, out: BurstOutcome, ref: In
     actual: last?.status,
     interaction: ref,
   };
-  return reportCase(c, ref, wire, last?.status ?? null, skip.includes(RATE_LIMIT_NOT_ENFORCED) ? findings : [notEnforced, ...findings], [], out.elapsedMs);
+  return reportCase(c, ref, wire, last?.status ?? null, sel.probe.has(RATE_LIMIT_NOT_ENFORCED) ? [notEnforced, ...findings] : findings, [], out.elapsedMs);
 }
 
 /**
@@ -120,9 +148,7 @@ function burstCase(t: BurstTarget, wire: WireRequest, out: BurstOutcome, ref: In
  */
 export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   const contracts = options.contracts ?? getContracts();
-  const skip = options.skipRules ?? [];
-  const probeIds = new Set(listProbeChecks().map((c) => c.id));
-  selectRules({ skip: skip.filter((id) => !probeIds.has(id)) });
+  const sel = selectProbeRules(options.rules);
   const secrets = secretForms(options.credentials);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const provider = publicUrl(options.baseUrl);
@@ -146,7 +172,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
       continue;
     }
     answered += 1;
-    cases.push(reportCase(c, ref, wire, res.status, judge(c, exchangeOf(c, wire, res, ref), contracts, skip), [], res.durationMs));
+    cases.push(reportCase(c, ref, wire, res.status, judge(c, exchangeOf(c, wire, res, ref), contracts, sel), [], res.durationMs));
   }
 
   const bounds = burstBounds(options.burst);
@@ -157,7 +183,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     for (const t of bursts.targets) {
       const wire = toWire(t.probe.request, options.credentials);
       const out = await runBurst(options.baseUrl, t, wire, bounds, timeoutMs);
-      const result = burstCase(t, wire, out, refOf(t.probe, provider), contracts, skip);
+      const result = burstCase(t, wire, out, refOf(t.probe, provider), contracts, sel);
       if ('ref' in result) cases.push(result);
       else notCovered.push(result);
     }
@@ -176,7 +202,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
       durationMs: Date.now() - startedAt.getTime(),
       providerBaseUrl: provider,
       sources: [`probe ${options.api}${options.endpoints && options.endpoints.length > 0 ? ` (${options.endpoints.join(', ')})` : ''}`],
-      rules: [...selectRules({ skip: skip.filter((id) => !probeIds.has(id)) }).map((r) => r.id), ...[...probeIds].filter((id) => !skip.includes(id))],
+      rules: [...selectRules({ contracts, only: sel.audit.only, skip: sel.audit.skip }).map((r) => r.id), ...sel.probe],
     },
     cases,
     errors: [],

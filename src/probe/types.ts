@@ -96,8 +96,8 @@ export interface ProbeOptions {
   /** Per-request timeout in milliseconds. */
   readonly timeoutMs?: number;
   readonly contracts?: Contracts;
-  /** Rules to skip (by id), as in verify. */
-  readonly skipRules?: readonly string[];
+  /** Policy rules and probe checks by id, as verify's --rule / --skip-rule: run only these, or skip these. */
+  readonly rules?: { readonly only?: readonly string[]; readonly skip?: readonly string[] };
 }
 
 /** What a probe-specific check returns; the run adds severity defaults and the interaction. */

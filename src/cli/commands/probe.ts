@@ -24,10 +24,12 @@ interface ProbeFlags {
   vip?: boolean;
   burst?: boolean;
   timeout: string;
-  skipRules?: string;
+  rule: string[];
+  skipRule: string[];
   [id: string]: unknown;
 }
 
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const list = (v: string | undefined): string[] => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
 
 /** camelCase key commander gives the option of a provider-state parameter (registration_id -> registrationId). */
@@ -49,7 +51,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--vip', 'the app has a VIP plan: VIP-only endpoints must answer 200 rather than 403')
     .option('--burst', 'send a bounded burst beyond the advertised rate limit and expect 429 (opt-in)')
     .option('--timeout <ms>', 'per-request timeout in milliseconds', '10000')
-    .option('--skip-rules <ids>', 'comma-separated rule ids not to judge by');
+    .option('--rule <id>', 'judge only by this policy rule or probe check; repeatable', collect, [])
+    .option('--skip-rule <id>', 'do not judge by this policy rule or probe check; repeatable', collect, []);
   // One option per provider-state parameter: the ids of resources that exist on the service.
   const params = [...new Set(contracts.providerStates.flatMap((s) => (s.kind === 'resource' ? s.paramNames : [])))];
   for (const p of params) cmd.option(`--${p.replace(/_/g, '-')} <id>`, `an existing ${p} on the service, for the 200 cases that need one`);
@@ -90,12 +93,14 @@ async function probeCommand(ctx: CommandContext, flags: ProbeFlags, params: read
     burst: flags.burst === true,
     ids,
     timeoutMs,
-    skipRules: list(flags.skipRules),
+    rules: { only: flags.rule, skip: flags.skipRule },
   });
   const mask = (t: string): string => maskSecrets(t, result.secrets);
   ctx.io.stdout(mask(renderSummary(result.model)));
   ctx.io.stdout(mask(renderNotCovered(result.notCovered)));
-  writeReports(result.model, { junit: flags.junit, html: flags.html }, result.secrets);
-  if (flags.json) writeText(flags.json, mask(renderProbeJson(result)));
+  const at = (file: string | undefined): string | undefined => file && path.resolve(ctx.io.cwd, file);
+  writeReports(result.model, { junit: at(flags.junit), html: at(flags.html) }, result.secrets);
+  const json = at(flags.json);
+  if (json) writeText(json, mask(renderProbeJson(result)));
   return runPassed(result.model) ? EXIT.OK : EXIT.VIOLATIONS;
 }
