@@ -1,5 +1,7 @@
 import { getContracts } from '../contracts/load';
 import { exampleParts, mutate, removeAt, setAt, substitute, successIsReadOnly } from './request';
+import { targetUrl } from './http';
+import { publicUrl } from './run';
 
 const contracts = getContracts();
 
@@ -75,5 +77,13 @@ describe('probe request crafting', () => {
       expect(ro('mtpush-v4', 'device.delete')).toBe(false);
       expect(ro('mtpush-v4', 'schedules.create')).toBe(false);
     });
+  });
+});
+
+describe('probe URLs', () => {
+  it('keeps a gateway path prefix and drops userinfo, so no credential rides in the URL', () => {
+    const u = targetUrl('https://user:pw@gw.example.com/api/', '/v3/push', 'a=1');
+    expect(u.toString()).toBe('https://gw.example.com/api/v3/push?a=1');
+    expect(publicUrl('https://user:pw@gw.example.com/api')).toBe('https://gw.example.com/api');
   });
 });
