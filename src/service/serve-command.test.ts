@@ -1,0 +1,56 @@
+import { main } from '../cli/main';
+import type { CliIO } from '../cli/io';
+import { basicAuth } from '../credentials';
+import { DEMO_CREDENTIALS } from './index';
+
+function captureIO(env: Record<string, string | undefined> = {}): CliIO & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), env, cwd: process.cwd() };
+}
+
+async function waitFor<T>(probe: () => T | undefined, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('push-contracts serve', () => {
+  it('prints its base URL and the demo app key, serves until SIGINT, then exits 0', async () => {
+    const io = captureIO();
+    const exit = main(['serve', '--port', '0', '--enable-provider-states'], io);
+    const url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(io.out.join(''))?.[1]);
+    const text = io.out.join('');
+    expect(text).toContain(`app key: ${DEMO_CREDENTIALS.appKey}`);
+    expect(text).not.toContain(DEMO_CREDENTIALS.masterSecret);
+    expect(text).toContain(`POST ${url}/_pact/provider-states`);
+    const res = await fetch(`${url}/v3/tags`, { headers: { authorization: basicAuth(DEMO_CREDENTIALS) } });
+    expect(res.status).toBe(200);
+    process.emit('SIGINT');
+    expect(await exit).toBe(0);
+    await expect(fetch(`${url}/v3/tags`)).rejects.toThrow();
+  });
+
+  it('serves the app from PUSH_APP_KEY / PUSH_MASTER_SECRET and never prints the secret', async () => {
+    const creds = { appKey: 'envAppKey000000000000001', masterSecret: 'envMasterSecret000000001' };
+    const io = captureIO({ PUSH_APP_KEY: creds.appKey, PUSH_MASTER_SECRET: creds.masterSecret });
+    const exit = main(['serve', '--port', '0'], io);
+    const url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(io.out.join(''))?.[1]);
+    expect(io.out.join('')).toContain(creds.appKey);
+    expect(io.out.join('') + io.err.join('')).not.toContain(creds.masterSecret);
+    expect((await fetch(`${url}/v3/tags`, { headers: { authorization: basicAuth(creds) } })).status).toBe(200);
+    expect((await fetch(`${url}/v3/tags`, { headers: { authorization: basicAuth(DEMO_CREDENTIALS) } })).status).toBe(401);
+    process.emit('SIGTERM');
+    expect(await exit).toBe(0);
+  });
+
+  it('exits 2 with one line for a bad port', async () => {
+    const io = captureIO();
+    expect(await main(['serve', '--port', 'eighty'], io)).toBe(2);
+    expect(io.err.join('')).toMatch(/--port must be a port number/);
+  });
+});
