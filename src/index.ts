@@ -32,5 +32,13 @@ export type {
 } from './consumer';
 export { PushClient, PushApiError, isPushApiError } from './client';
 export type { PushClientOptions, RetryOptions, CallInput, PushApiErrorFields, PushErrorKind, RateLimitInfo } from './client';
+export {
+  publishPacts, canIDeploy, recordDeployment, checkPactsForPublish, exchangeOf, listPactFiles, renderOffence, secretsFromEnv, brokerConfig,
+  BROKER_ENV, gitFacts,
+} from './broker';
+export type {
+  BrokerContext, PublishOptions, PublishResult, CanIDeployOptions, CanIDeployResult, MatrixRow, RecordDeploymentOptions, RecordDeploymentResult,
+  PrepublishReport, PrepublishOptions, PublishOffence, PactFileSummary, NamedSecret, BrokerConfig, BrokerAuth, BrokerConfigOverrides, GitFacts,
+} from './broker';
 export { main as runCli } from './cli/main';
 export type { CliIO } from './cli/io';
