@@ -44,6 +44,12 @@ export interface RecorderOptions {
   /** Where provider states are really set up; when absent every state call succeeds here. */
   readonly stateSetupUrl?: string;
   readonly timeoutMs: number;
+  /**
+   * Changes the headers of each request before it goes upstream (credential injection). It runs
+   * here, not in pact-js's express proxy: that proxy re-serialises bodies, drops a `{}` body while
+   * keeping its Content-Length, and answers malformed JSON itself, so the provider never sees it.
+   */
+  readonly requestFilter?: (headers: Record<string, string | string[]>) => void;
 }
 
 export interface Recorder {
@@ -168,6 +174,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     const incoming = new URL(req.url ?? '/', 'http://recorder');
     const target = new URL(basePath + incoming.pathname + incoming.search, base);
     const headers = forwardable(req.headers);
+    options.requestFilter?.(headers);
     const r = await send(target, req.method ?? 'GET', headers, body, options.timeoutMs);
     const requestHeaders = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
     const common = { kind: 'exchange' as const, seq: seq++, method: req.method ?? 'GET', path: incoming.pathname, query: incoming.search.replace(/^\?/, ''), requestHeaders };

@@ -1,13 +1,12 @@
 /**
- * Provider verification: replays the consumers' pacts through pact's Verifier (the Rust core) and
- * judges every real response against the policy. The chain is
- *   Rust verifier -> pact-js proxy (request filter injects credentials) -> recording proxy -> provider
+ * Provider verification: replays the consumers' pacts through pact's Verifier (the Rust core, via
+ * pact-core) and judges every real response against the policy. The chain is
+ *   Rust verifier -> recording proxy (request filter injects credentials) -> provider
  * so pact matching and the audit see the same bytes, and credentials never reach the recording.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as net from 'node:net';
 import { rmSync } from 'node:fs';
-import { Verifier } from '@pact-foundation/pact';
+import pactCore, { type VerifierOptions as CoreVerifierOptions } from '@pact-foundation/pact-core';
 import { audit, selectRules } from '../audit/audit';
 import type { Exchange, Finding, InteractionRef } from '../audit/types';
 import { getContracts, type Contracts } from '../contracts/load';
@@ -146,9 +145,11 @@ function stateFailuresFor(i: PactInteraction, events: readonly RecordedEvent[]):
 }
 
 /** Runs pact's Verifier; resolves with its parsed results whether verification passed or failed. */
-async function runPactVerifier(opts: Record<string, unknown>): Promise<VerifierResults & { thrown?: string }> {
+async function runPactVerifier(opts: CoreVerifierOptions): Promise<VerifierResults & { thrown?: string }> {
   try {
-    const out: unknown = await new Verifier(opts as ConstructorParameters<typeof Verifier>[0]).verifyProvider();
+    // pact-core logs through pino at info by default; the report is ours, its chatter is noise.
+    pactCore.logLevel(opts.logLevel ?? 'error');
+    const out: unknown = await pactCore.verifyPacts(opts);
     return parseVerifierResults(typeof out === 'string' ? out : undefined);
   } catch (err) {
     const message = (err as Error).message ?? String(err);
@@ -185,21 +186,19 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
   }
   await checkReachable(options.providerBaseUrl, timeoutMs);
 
-  const recorder = await startRecorder({ providerBaseUrl: options.providerBaseUrl, stateSetupUrl: options.providerStatesSetupUrl, timeoutMs });
-  // Copies fix the order the verifier replays in, and carry only the filtered interactions.
-  const copies = pacts.length > 0 ? writePactCopies(pacts) : undefined;
   const placeholder = placeholderHeader;
   const real = options.credentials ? basicAuth(options.credentials) : undefined;
-  const requestFilter = (req: IncomingMessage, _res: ServerResponse, next: () => void): void => {
+  const requestFilter = (headers: Record<string, string | string[]>): void => {
     // Only the placeholder is swapped: a 401 interaction's deliberately wrong credentials stay wrong.
-    if (real && req.headers.authorization === placeholder) req.headers.authorization = real;
-    next();
+    if (real && headers.authorization === placeholder) headers.authorization = real;
   };
-  const verifierOptions: Record<string, unknown> = {
+  const recorder = await startRecorder({ providerBaseUrl: options.providerBaseUrl, stateSetupUrl: options.providerStatesSetupUrl, timeoutMs, requestFilter });
+  // Copies fix the order the verifier replays in, and carry only the filtered interactions.
+  const copies = pacts.length > 0 ? writePactCopies(pacts) : undefined;
+  const verifierOptions: CoreVerifierOptions = {
     providerBaseUrl: recorder.url,
     providerStatesSetupUrl: recorder.stateSetupUrl,
     pactUrls: copies?.files ?? [],
-    requestFilter,
     logLevel: 'error',
     // The recorder gives up first and says why; the verifier's own bound is only a backstop.
     timeout: timeoutMs + 5_000,
@@ -211,14 +210,14 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
     Object.assign(verifierOptions, byUrl ? { pactUrls: [...(copies?.files ?? []), ...(broker.pactUrls ?? [])] } : {
       provider: broker.provider,
       pactBrokerUrl: broker.url,
-      consumerVersionSelectors: broker.selectors,
+      consumerVersionSelectors: broker.selectors as CoreVerifierOptions['consumerVersionSelectors'],
       enablePending: broker.enablePending,
       includeWipPactsSince: broker.includeWipPactsSince,
     });
     Object.assign(verifierOptions, {
       providerVersion: broker.providerVersion,
       providerVersionBranch: broker.providerBranch,
-      providerVersionTags: broker.providerVersionTags,
+      providerVersionTags: broker.providerVersionTags ? [...broker.providerVersionTags] : undefined,
       publishVerificationResult: broker.publish ?? false,
       pactBrokerToken: broker.token,
       pactBrokerUsername: broker.username,
@@ -226,7 +225,8 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
     });
   }
   // pact-core's option validation counts a present-but-undefined key as set (token vs username/password).
-  for (const k of Object.keys(verifierOptions)) if (verifierOptions[k] === undefined) delete verifierOptions[k];
+  const loose = verifierOptions as unknown as Record<string, unknown>;
+  for (const k of Object.keys(loose)) if (loose[k] === undefined) delete loose[k];
   log(`verifying ${pacts.reduce((n, p) => n + p.interactions.length, 0)} interaction(s) of ${pacts.length} pact(s) against ${options.providerBaseUrl}`);
   let results: Awaited<ReturnType<typeof runPactVerifier>>;
   try {
