@@ -128,7 +128,8 @@ export function secretNeedles(): string[] {
   return [c.masterSecret, `${c.appKey}:${c.masterSecret}`, header.slice('Basic '.length)];
 }
 
-export function describeCatalogue(api: ApiId): void {
+/** Registers the suite of one API; `extra` adds interactions beyond the catalogue cells to the same pact. */
+export function describeCatalogue(api: ApiId, extra?: (pact: PushPact<ApiId>) => void): void {
   const pact = pushPact({ consumer: CONSUMER, api, dir: PACT_DIR }) as PushPact<ApiId>;
   const cells = catalogueCells(api);
 
@@ -137,6 +138,7 @@ export function describeCatalogue(api: ApiId): void {
       const plan = planCell(cell);
       it(`${plan.description}: the reference client follows the policy`, () => playAndAssert(pact, plan));
     }
+    extra?.(pact);
   });
 
   describe(`${api} pact file`, () => {
