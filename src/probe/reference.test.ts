@@ -62,11 +62,32 @@ describe('probe against the reference service', () => {
   });
 
   it('records a case the service does not answer in time as an infrastructure error and fails the run', async () => {
+    // Hangs on the wrong-method request only, as a service whose router stalls on unknown methods would.
+    const forward = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+      const out = http.request(`${svc.url}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 500, up.headers);
+        up.pipe(res);
+      });
+      req.pipe(out);
+    };
+    const stalling = await listen((req, res) => (req.method === 'PUT' ? undefined : forward(req, res)));
+    try {
+      const result = await runProbe({ baseUrl: stalling.url, api: 'mtpush-v4', endpoints: ['tags.list'], credentials: CREDENTIALS, timeoutMs: 100 });
+      const stalled = result.model.cases.filter((c) => c.status.actual === null);
+      expect(stalled.map((c) => c.request.method)).toEqual(['PUT']);
+      expect(stalled[0].errors[0]).toContain('100 ms');
+      expect(runPassed(result.model)).toBe(false);
+    } finally {
+      await stalling.close();
+    }
+  });
+
+  it('gives up with PC_ERR_PROVIDER_TIMEOUT when the service answers none of the first requests', async () => {
     const hanging = await listen(() => undefined);
     try {
-      const result = await runProbe({ baseUrl: hanging.url, api: 'mtpush-v4', endpoints: ['tags.list'], credentials: CREDENTIALS, timeoutMs: 100 });
-      expect(result.model.cases.every((c) => c.status.actual === null && c.errors[0]?.includes('100 ms'))).toBe(true);
-      expect(runPassed(result.model)).toBe(false);
+      const started = Date.now();
+      await expect(runProbe({ baseUrl: hanging.url, api: 'jpush-v3', credentials: CREDENTIALS, timeoutMs: 100 })).rejects.toMatchObject({ code: 'PC_ERR_PROVIDER_TIMEOUT' });
+      expect(Date.now() - started).toBeLessThan(2000);
     } finally {
       await hanging.close();
     }

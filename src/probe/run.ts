@@ -16,6 +16,7 @@ import { planProbe } from './plan';
 import type { BurstOptions, NotCovered, ProbeCase, ProbeOptions } from './types';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+const SILENT_CASES_BEFORE_GIVING_UP = 3;
 
 export interface ProbeResult {
   readonly model: RunModel;
@@ -169,6 +170,10 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
         throw new PushContractsError('PC_ERR_PROVIDER_UNREACHABLE', `cannot reach ${provider}: ${message}`, { url: provider });
       }
       cases.push(reportCase(c, ref, wire, null, [], [message]));
+      // A service that answers nothing at all is down, not non-conforming: stop instead of waiting out every case.
+      if (answered === 0 && cases.length >= SILENT_CASES_BEFORE_GIVING_UP) {
+        throw new PushContractsError('PC_ERR_PROVIDER_TIMEOUT', `${provider} answered none of the first ${cases.length} requests: ${message}`, { url: provider });
+      }
       continue;
     }
     answered += 1;
