@@ -68,6 +68,35 @@ describe('rate-limit burst', () => {
     });
   });
 
+  it('judges the 429 that ends the burst by the policy: one without rate-limit headers is caught', async () => {
+    const limit = 10;
+    const rate = contracts.codeFor('jpush-v3', 'device', 'rate.exceeded')!;
+    let count = 0;
+    const server = http.createServer((_req, res) => {
+      count += 1;
+      if (count > limit) {
+        res.writeHead(rate.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: rate.code, message: rate.message } }));
+        return;
+      }
+      const left = String(limit - count);
+      res.writeHead(200, { 'content-type': 'application/json', 'x-rate-limit-limit': String(limit), 'x-rate-limit-remaining': left, 'x-rate-limit-reset': '60' });
+      res.end(JSON.stringify({ tags: [] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const result = await runProbe({ baseUrl: url, api: 'jpush-v3', endpoints: ['tags.list'], credentials: CREDENTIALS, burst: true });
+      const burst = result.model.cases.find((c) => c.ref.description.includes('burst'));
+      expect(burst?.status.actual).toBe(rate.status);
+      expect(burst?.findings.map((f) => f.ruleId)).toContain('response.header.rate-limit-missing');
+      expect(burst?.findings.map((f) => f.ruleId)).not.toContain(RATE_LIMIT_NOT_ENFORCED);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('finds a service that lets a burst beyond its advertised quota through, naming probe.rate-limit.not-enforced', async () => {
     const svc = await neverLimits(3);
     try {
