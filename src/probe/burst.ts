@@ -6,12 +6,11 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { headerOf } from '../audit/context';
-import type { Contracts } from '../contracts/load';
+import { fillPath, type Contracts } from '../contracts/load';
 import type { ApiId, Endpoint } from '../contracts/types';
 import { send, ProbeTransportError, type WireRequest, type WireResponse } from './http';
 import { expectationFor } from './plan';
 import { exampleParts, successIsReadOnly } from './request';
-import { fillPath } from '../contracts/load';
 import type { BurstOptions, NotCovered, ProbeCase } from './types';
 
 export const DEFAULT_BURST: BurstOptions = { margin: 5, maxRequests: 1000, maxDurationMs: 10_000, concurrency: 8 };
@@ -60,7 +59,7 @@ export function planBursts(contracts: Contracts, api: ApiId, endpoints: readonly
       windowSeconds: limit.windowSeconds,
       catalogueLimit: limit.limit,
       probe: {
-        kind: 'success',
+        kind: 'burst',
         api,
         endpoint: e,
         family: e.family,

@@ -200,7 +200,7 @@ function uncoveredStatuses(contracts: Contracts, e: Endpoint, cases: readonly Pr
   const provoked = new Set<number>([...cases.map((c) => c.expect.status), ...notCovered.filter((n) => n.endpoint === e.id).map((n) => n.status)]);
   for (const status of e.statuses) {
     if (provoked.has(status)) continue;
-    const causes = [...new Set(codesForCause0(contracts, e, status))];
+    const causes = [...new Set(causesAnsweredWith(contracts, e, status))];
     const states = causes.map((c) => contracts.stateForCause(c)?.name).filter((s): s is string => s !== undefined);
     const reason = states.length > 0
       ? `needs a service-side condition a probe cannot create (${states.map((s) => `'${s}'`).join(', ')})`
@@ -209,7 +209,8 @@ function uncoveredStatuses(contracts: Contracts, e: Endpoint, cases: readonly Pr
   }
 }
 
-function codesForCause0(contracts: Contracts, e: Endpoint, status: number): string[] {
+/** The causes whose codes the endpoint's family answers with this status. */
+function causesAnsweredWith(contracts: Contracts, e: Endpoint, status: number): string[] {
   const cat = contracts.apis[e.api];
   const own = cat.families[e.family]?.codeTable;
   return cat.codeTables

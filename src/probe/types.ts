@@ -1,4 +1,3 @@
-import type { Finding } from '../audit/types';
 import type { Credentials } from '../credentials';
 import type { Contracts } from '../contracts/load';
 import type { ApiId, BusinessCode, Endpoint, HttpMethod } from '../contracts/types';
@@ -19,7 +18,7 @@ export interface ProbeRequest {
   readonly auth: AuthMode;
 }
 
-export type CaseKind = 'success' | 'auth' | 'method' | 'bad-request' | 'not-found' | 'unknown-path' | 'retired';
+export type CaseKind = 'success' | 'auth' | 'method' | 'bad-request' | 'not-found' | 'unknown-path' | 'retired' | 'burst';
 
 /** Another answer the case accepts as legitimate without proving its own status (e.g. 403 from a non-VIP app). */
 export interface Alternative {
@@ -99,6 +98,3 @@ export interface ProbeOptions {
   /** Policy rules and probe checks by id, as verify's --rule / --skip-rule: run only these, or skip these. */
   readonly rules?: { readonly only?: readonly string[]; readonly skip?: readonly string[] };
 }
-
-/** What a probe-specific check returns; the run adds severity defaults and the interaction. */
-export type ProbeFinding = Finding;
