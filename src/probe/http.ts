@@ -63,7 +63,9 @@ export function send(baseUrl: string, req: WireRequest, timeoutMs: number, agent
   const url = targetUrl(baseUrl, req.path, req.query);
   const lib = url.protocol === 'https:' ? https : http;
   const headers: Record<string, string | number> = { ...req.headers };
+  // An explicit zero length for a bodiless PUT/POST: Node would otherwise send it chunked, which some gateways refuse.
   if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
+  else if (req.method !== 'GET' && req.method !== 'HEAD') headers['content-length'] = 0;
   const started = Date.now();
   return new Promise<WireResponse>((resolve, reject) => {
     const r = lib.request(url, { method: req.method, headers, agent }, (res) => {
