@@ -88,7 +88,7 @@ const bodyArb: fc.Arbitrary<string | undefined> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('{"platform": "all", "audience": ', '{"__proto__": {"x": 1}}', '{"constructor": {"prototype": {}}}', '\u0000', '[]', 'null', '{}') },
 );
 
-const authArb = fc.constantFrom(
+const authArb = fc.constantFrom<Record<string, string>>(
   { authorization: basicAuth(DEMO_CREDENTIALS) },
   { authorization: basicAuth(DEMO_CREDENTIALS) },
   { authorization: basicAuth(DEMO_CREDENTIALS) },
@@ -103,7 +103,7 @@ const requestArb: fc.Arbitrary<FuzzRequest> = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'GET', 'POST', 'DELETE'),
   path: fc.tuple(pathArb, queryArb).map(([p, q]) => p + q),
   auth: authArb,
-  contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', undefined),
+  contentType: fc.constantFrom<string | undefined>('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', undefined),
   body: bodyArb,
 }).map(({ method, path, auth, contentType, body }) => ({
   method,
