@@ -147,6 +147,39 @@ describe('release pipeline through the broker', () => {
     }
   });
 
+  it('ends verify with PC_ERR_BROKER_UNAUTHORIZED after one request when the broker refuses the token', async () => {
+    const mark = broker.requests.length;
+    let stderr = '';
+    const code = await main(['verify', '--provider', PROVIDER, '--provider-version', '2.0.2', '--publish'], {
+      stdout: () => undefined,
+      stderr: (t) => { stderr += t; },
+      env: { PATH: process.env.PATH, PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: 'not-the-flow-token' },
+      cwd: work,
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('PC_ERR_BROKER_UNAUTHORIZED');
+    expect(broker.requests.slice(mark).map(line)).toEqual(['GET /']);
+    expect(stderr).not.toContain('not-the-flow-token');
+  });
+
+  it('ends verify with PC_ERR_BROKER_UNREACHABLE when nothing listens at the broker URL', async () => {
+    const gone = await startBrokerDouble();
+    const url = gone.url;
+    await gone.close();
+    let stderr = '';
+    const started = Date.now();
+    const code = await main(['verify', '--provider', PROVIDER, '--broker-url', url], {
+      stdout: () => undefined,
+      stderr: (t) => { stderr += t; },
+      env: { PATH: process.env.PATH },
+      cwd: work,
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('PC_ERR_BROKER_UNREACHABLE');
+    expect(stderr).toContain('could not be reached');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   it("verifies a webhook's PACT_URL as is and publishes the result to that pact", async () => {
     const pactUrl = `${broker.url}/pacts/provider/${PROVIDER}/consumer/${CONSUMER}/pact-version/${broker.state.publications[0].sha}`;
     const mark = broker.requests.length;

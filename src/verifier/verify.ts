@@ -17,6 +17,7 @@ import { correlate } from './correlate';
 import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopies, type InteractionFilter, type LoadedPact, type PactInteraction } from './pacts';
 import { startRecorder, type ExchangeEvent, type RecordedEvent, type StateEvent } from './recorder';
 import { errorsFor, parseVerifierResults, type VerifierResults } from './results';
+import { pactLoadFailures } from '../broker/verify-failures';
 
 /** Where pacts come from. The broker fields go straight into pact's VerifierOptions. */
 export type PactSource =
@@ -218,7 +219,8 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
       providerVersion: broker.providerVersion,
       providerVersionBranch: broker.providerBranch,
       providerVersionTags: broker.providerVersionTags ? [...broker.providerVersionTags] : undefined,
-      publishVerificationResult: broker.publish ?? false,
+      // Present at all (even false), pact-core demands a providerVersion.
+      publishVerificationResult: broker.publish === true ? true : undefined,
       pactBrokerToken: broker.token,
       pactBrokerUsername: broker.username,
       pactBrokerPassword: broker.password,
@@ -293,6 +295,10 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
     const message = mask(`pact verifier could not run: ${results.thrown}`);
     runErrors.push(message);
     infrastructure.push({ code: broker ? 'PC_ERR_BROKER_UNREACHABLE' : 'PC_ERR_USAGE', message });
+  }
+  for (const f of pactLoadFailures(results.errors)) {
+    runErrors.push(mask(f.message));
+    if (f.infrastructure) infrastructure.push({ code: f.code, message: mask(f.message) });
   }
   const model: RunModel = {
     meta: {
