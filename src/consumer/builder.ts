@@ -42,7 +42,7 @@ const SETTLE_LIMIT_MS = 500;
  * and reports "expected but not received" for a request the client has fully read (seen with pact
  * 16.4.0: one or two of the ~340 catalogue interactions per run, with two jest workers on two cores).
  */
-async function settled(pact: PactV4, port: number): Promise<void> {
+export async function waitForMatches(pact: PactV4, port: number): Promise<void> {
   const core = (pact as unknown as { pact?: MatchState }).pact;
   if (typeof core?.mockServerMatchedSuccessfully !== 'function') return;
   const deadline = Date.now() + SETTLE_LIMIT_MS;
@@ -80,7 +80,7 @@ export class PushInteraction {
   executeTest<T>(pact: PactV4, test: InteractionTest<T>): Promise<T | undefined> {
     return this.addTo(pact).executeTest(async (mock) => {
       const value = await test(mock, this.plan.example);
-      await settled(pact, mock.port);
+      await waitForMatches(pact, mock.port);
       return value;
     });
   }

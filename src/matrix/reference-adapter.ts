@@ -1,0 +1,71 @@
+/**
+ * The matrix adapter of the reference client (src/client), and the table mapping each endpoint id to the
+ * client's named method, shared with the consumer suites.
+ */
+import { PushApiError, PushClient, type PushClientOptions } from '../client';
+import type { RequestExample } from '../consumer/plan';
+import type { ApiId } from '../contracts';
+import type { AdapterContext, MatrixAdapter } from './matrix';
+
+/** Performs an endpoint's operation with a client's named method, from a catalogue request example. */
+export type ReferenceCall = (client: PushClient<ApiId>, example: RequestExample) => Promise<unknown>;
+
+const param = (ex: RequestExample, name: string): string => ex.params[name];
+const body = (ex: RequestExample): Record<string, unknown> => ex.body as Record<string, unknown>;
+const query = <T>(ex: RequestExample): T => ex.query as T;
+
+/** One entry per endpoint id of either API. */
+export const referenceCalls: Readonly<Record<string, ReferenceCall>> = {
+  push: (c, ex) => c.push(body(ex)),
+  'push.validate': (c, ex) => c.validate(body(ex)),
+  'push.cid': (c, ex) => c.cid(query(ex) ?? {}),
+  'push.withdraw': (c, ex) => c.withdraw(param(ex, 'msg_id')),
+  'report.received': (c, ex) => c.reportReceived(query(ex)),
+  'report.messages': (c, ex) => c.reportMessages(query(ex)),
+  'report.status-message': (c, ex) => c.reportStatusMessage(body(ex)),
+  'device.get': (c, ex) => c.getDevice(param(ex, 'registration_id')),
+  'device.update': (c, ex) => c.updateDevice(param(ex, 'registration_id'), body(ex)),
+  'device.delete': (c, ex) => c.deleteDevice(param(ex, 'registration_id')),
+  'tags.list': (c) => c.listTags(),
+  'tags.update': (c, ex) => c.updateTag(param(ex, 'tag'), body(ex)),
+  'aliases.get': (c, ex) => c.getAlias(param(ex, 'alias'), query(ex)),
+  'aliases.delete': (c, ex) => c.deleteAlias(param(ex, 'alias'), query(ex)),
+  'schedules.create': (c, ex) => c.createSchedule(body(ex)),
+  'schedules.list': (c, ex) => c.listSchedules(query(ex)),
+  'schedules.get': (c, ex) => c.getSchedule(param(ex, 'schedule_id')),
+  'schedules.update': (c, ex) => c.updateSchedule(param(ex, 'schedule_id'), body(ex)),
+  'schedules.delete': (c, ex) => c.deleteSchedule(param(ex, 'schedule_id')),
+};
+
+/**
+ * The reference client as a matrix adapter. Backoff and rate-limit waits default to a few milliseconds,
+ * so a matrix run measures behaviour, not the policy's real waits; the request timeout stays below the
+ * matrix's hang timeout.
+ *
+ * @example
+ * const result = await runMatrix(referenceAdapter('jpush-v3'));
+ * @see docs/resilience-matrix.md
+ */
+export function referenceAdapter(api: ApiId, overrides: Partial<Omit<PushClientOptions, 'api' | 'baseUrl'>> = {}): MatrixAdapter {
+  const calls: Record<string, (ctx: AdapterContext) => Promise<unknown>> = {};
+  const clientFor = (ctx: AdapterContext): PushClient<ApiId> =>
+    new PushClient<ApiId>({
+      api,
+      baseUrl: ctx.baseUrl,
+      credentials: ctx.credentials,
+      timeoutMs: Math.max(50, Math.floor(ctx.hangTimeoutMs / 4)),
+      retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 },
+      // A 429's reset (a minute) is recorded as advice on the error rather than slept through in a matrix run.
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))),
+      ...overrides,
+    });
+  for (const [id, call] of Object.entries(referenceCalls)) calls[id] = (ctx) => call(clientFor(ctx), ctx.example);
+  return {
+    name: 'push-contracts reference client',
+    api,
+    calls,
+    isTypedError: (err) => err instanceof PushApiError,
+    statusOf: (err) => (err instanceof PushApiError ? err.status : undefined),
+    codeOf: (err) => (err instanceof PushApiError ? err.code : undefined),
+  };
+}
