@@ -141,10 +141,53 @@ describe('release pipeline through the broker', () => {
       'GET /matrix',
     ]);
     expect(broker.requests.at(-1)?.query.get('environment')).toBe('production');
+    // The HAL conventions of section 7, as both clients really sent them.
+    for (const r of broker.requests) {
+      if (r.method === 'GET') expect(r.headers.accept).toContain('application/hal+json');
+      else expect(r.headers['content-type']).toBe('application/json');
+    }
     for (const r of [published, no, verified, yes, recorded, providerGate]) {
       expect(r.stdout + r.stderr).not.toContain(TOKEN);
       expect(r.stdout + r.stderr).not.toContain(Buffer.from(TOKEN).toString('base64'));
     }
+  });
+
+  it('verifies a work-in-progress pact as pending: its failure is published but does not fail the provider build', async () => {
+    const contracts = getContracts();
+    const missing = contracts.codeFor('jpush-v3', 'push', 'request.missing-parameter');
+    const state = contracts.endpoint('jpush-v3', 'push').elicit?.success?.state;
+    if (!missing || !state) throw new Error('contracts: push has no missing-parameter code or success state');
+    const wipDir = path.join(work, 'wip');
+    // The consumer's feature branch expects the wrong business code for an invalid platform.
+    await writeSmallPact(path.join(wipDir, 'pacts'), {
+      consumer: CONSUMER,
+      provider: PROVIDER,
+      interactions: [{
+        description: 'a push to an unknown platform, expecting the missing-parameter code',
+        state: state.name,
+        stateParams: state.params as Record<string, string>,
+        request: { method: 'POST', path: '/v3/push', headers: { Authorization: basicAuth(PLACEHOLDER_CREDENTIALS) }, body: { platform: 'symbian', audience: 'all', notification: { alert: 'hi' } } },
+        response: { status: missing.status, headers: { 'Content-Type': 'application/json' }, body: { error: { code: missing.code, message: missing.message } } },
+      }],
+    });
+    expect((await cli(['publish', '--pact-dir', 'wip/pacts', '--consumer-app-version', '1.1.0', '--branch', 'feat/strict-code'])).code).toBe(0);
+
+    const mark = broker.requests.length;
+    const run = await cli(['verify', '--provider', PROVIDER, '--main-branch', '--enable-pending', '--include-wip-pacts-since', '2020-01-01', '--provider-version', '2.0.3', '--provider-branch', 'main', '--publish']);
+    expect(run.code).toBe(0);
+    const sent = broker.requests.slice(mark);
+    const forVerification = sent.find((r) => r.method === 'POST' && r.path.endsWith('/for-verification'));
+    expect(forVerification?.body).toMatchObject({ consumerVersionSelectors: [{ mainBranch: true }], includePendingStatus: true, includeWipPactsSince: '2020-01-01' });
+    const wip = broker.state.publications.find((p) => p.consumerVersion === '1.1.0');
+    const results = sent.filter((r) => r.method === 'POST' && r.path.endsWith('/verification-results'));
+    const wipResults = results.filter((r) => wip !== undefined && r.path.includes(wip.sha));
+    expect(wipResults.map((r) => (r.body as { success: boolean }).success)).toEqual([false]);
+    // Whatever the main branch holds is verified too, and passes.
+    for (const r of results.filter((x) => !wipResults.includes(x))) expect((r.body as { success: boolean }).success).toBe(true);
+
+    const gate = await cli(['can-i-deploy', '--pacticipant', CONSUMER, '--version', '1.1.0']);
+    expect(gate.code).toBe(1);
+    expect(gate.stdout).toContain(`${CONSUMER} 1.1.0 -> ${PROVIDER} 2.0.3: FAILED`);
   });
 
   it('ends verify with PC_ERR_BROKER_UNAUTHORIZED after one request when the broker refuses the token', async () => {
@@ -181,6 +224,7 @@ describe('release pipeline through the broker', () => {
   });
 
   it("verifies a webhook's PACT_URL as is and publishes the result to that pact", async () => {
+    if (broker.state.publications.length === 0) expect((await cli(['publish', '--consumer-app-version', '1.0.0', '--branch', 'main'])).code).toBe(0);
     const pactUrl = `${broker.url}/pacts/provider/${PROVIDER}/consumer/${CONSUMER}/pact-version/${broker.state.publications[0].sha}`;
     const mark = broker.requests.length;
     const run = await cli(['verify', '--pact-url', pactUrl, '--provider-version', '2.0.1', '--provider-branch', 'feat/webhook', '--publish']);

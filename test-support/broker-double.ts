@@ -271,7 +271,7 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
         if (Date.parse(pub.createdAt) < since || verifiedOnBranch(pub.sha)) continue;
         pacts.push({
           shortDescription: 'work in progress',
-          verificationProperties: { pending: true, notices: [{ when: 'before_verification', text: 'This pact is work in progress.' }] },
+          verificationProperties: { pending: true, wip: true, notices: [{ when: 'before_verification', text: 'This pact is work in progress.' }] },
           _links: { self: { href: pactUrl(pub), name: `WIP pact between ${pub.consumer} (${pub.consumerVersion}) and ${provider}` } },
         });
       }
