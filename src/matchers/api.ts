@@ -78,6 +78,10 @@ function firstExample(contracts: Contracts, schemaId: string): unknown {
 /**
  * Header matchers for a header-set schema: one entry per header of the example, each matched by its
  * property schema (a regex where the schema has a pattern).
+ *
+ * @example
+ * b.headers(headersMatcher('common/rate-limit-headers.json', { 'x-rate-limit-quota': '600', 'x-rate-limit-remaining': '1', 'x-rate-limit-reset': '5' }))
+ * @see docs/matchers.md
  */
 export function headersMatcher(schemaRef: string, example: Readonly<Record<string, string>>, contracts: Contracts = getContracts()): TemplateHeaders {
   return deriveMatcher(schemaRef, example, { contracts }).matcher as TemplateHeaders;

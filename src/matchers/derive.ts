@@ -289,14 +289,25 @@ class Deriver {
   }
 }
 
-/** Escapes a literal for a Rust regex; the escaped set is the intersection both engines accept. */
+/**
+ * Escapes a literal for a Pact regex: every character Rust regex treats as meta, each of which Oniguruma
+ * also reads as itself when escaped.
+ *
+ * @example
+ * escapeRustLiteral('a.b') // 'a\\.b'
+ */
 export function escapeRustLiteral(s: string): string {
   return s.replace(/[\\.+*?()|[\]{}^$#&\-~]/g, '\\$&');
 }
 
 /**
  * Derives a Pact MatchersV3 template from a contracts schema and an example, and says where it had to be
- * looser than the schema. See {@link matcherFromSchema}.
+ * looser than the schema (each note: a JSON pointer and why). See {@link matcherFromSchema}.
+ *
+ * @example
+ * const { matcher, notes } = deriveMatcher('jpush-v3/schedule.request.json', example);
+ * if (notes.length) console.warn(notes);
+ * @see docs/matchers.md
  */
 export function deriveMatcher(schemaRef: string, example: unknown, options: MatcherOptions = {}): DerivedMatcher {
   const contracts = options.contracts ?? getContracts();

@@ -31,8 +31,14 @@ function hexCodePoint(cp: number): string {
 }
 
 /**
- * Translates an ECMA-262 (unicode mode) pattern into an equivalent Rust regex, or says why it cannot.
- * Lookarounds, backreferences, control escapes and empty classes have no Rust equivalent.
+ * Translates an ECMA-262 (unicode mode) pattern into one that Rust regex and Oniguruma read with the same
+ * meaning, or says why it cannot: lookarounds, backreferences, word boundaries, control escapes and empty
+ * classes have no shared equivalent.
+ *
+ * @example
+ * toRustRegex('^\\d+$')      // { ok: true, regex: '^[0-9]+$' }
+ * toRustRegex('^(?=a)')      // { ok: false, reason: 'lookaround …' }
+ * @see docs/matchers.md
  */
 export function toRustRegex(pattern: string): RegexTranslation {
   try {
