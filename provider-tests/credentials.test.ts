@@ -7,10 +7,12 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 jest.setTimeout(60_000);
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { secretForms, type Credentials } from '../src/credentials';
+import { basicAuth, PLACEHOLDER_CREDENTIALS, secretForms, type Credentials } from '../src/credentials';
 import { PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../src/service';
 import { exactly, generatedInteractions, pick, PACT_DIR } from './generated-pacts';
 
@@ -52,6 +54,42 @@ describe('credentials during verification', () => {
     expect(output).toContain('PASS: 2 case(s), 0 failed');
     expect(code).toBe(0);
     const texts = [output, ...readdirSync(path.join(dir, 'junit')).map((f) => readFileSync(path.join(dir, 'junit', f), 'utf8')), readFileSync(path.join(dir, 'r.html'), 'utf8'), readFileSync(path.join(dir, 'r.json'), 'utf8')];
+    for (const text of texts) {
+      for (const secret of secretForms(REAL)) expect(text).not.toContain(secret);
+    }
+  });
+
+  it('masks credentials a provider echoes back, in our report and in the verifier\'s own output', async () => {
+    // A careless provider that puts the Authorization it received into its error message.
+    const echo = http.createServer((req, res) => {
+      const auth = String(req.headers.authorization);
+      const decoded = Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString('utf8');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sendno: '0', msg_id: '1', error: { code: 1004, message: `refused ${auth} (${decoded})` } }));
+    });
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-echo-'));
+    writeFileSync(path.join(dir, 'echo.json'), JSON.stringify({
+      consumer: { name: 'echo-client' },
+      provider: { name: 'jpush-v3' },
+      interactions: [{
+        type: 'Synchronous/HTTP',
+        description: 'push answered with an exact body',
+        request: { method: 'POST', path: '/v3/push', headers: { Authorization: [basicAuth(PLACEHOLDER_CREDENTIALS)] } },
+        response: { status: 200, headers: { 'Content-Type': ['application/json'] }, body: { content: { sendno: '0', msg_id: '1', error: 'none' }, contentType: 'application/json', encoded: false } },
+      }],
+      metadata: { pactSpecification: { version: '4.0' } },
+    }));
+    const { code, output } = await runCli(
+      ['verify', '--pact-dir', dir, '--provider-base-url', url, '--pact-output', '--json', path.join(dir, 'r.json'), '--junit', path.join(dir, 'junit')],
+      { PUSH_APP_KEY: REAL.appKey, PUSH_MASTER_SECRET: REAL.masterSecret, PACT_DO_NOT_TRACK: 'true' },
+    );
+    await new Promise<void>((r) => echo.close(() => r()));
+    expect(code).toBe(1);
+    // The echoed text did reach both reports, masked.
+    expect(output).toContain('refused ***');
+    expect(output).toContain('Verifying a pact between');
+    const texts = [output, readFileSync(path.join(dir, 'r.json'), 'utf8'), ...readdirSync(path.join(dir, 'junit')).map((f) => readFileSync(path.join(dir, 'junit', f), 'utf8'))];
     for (const text of texts) {
       for (const secret of secretForms(REAL)) expect(text).not.toContain(secret);
     }

@@ -21,6 +21,8 @@ export interface VerificationRunOptions {
   readonly rules?: { readonly only?: readonly string[]; readonly skip?: readonly string[] };
   readonly reports: ReportTargets;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where the Rust verifier's own report goes (masked); discarded when absent. */
+  readonly pactOutput?: (line: string) => void;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
 }
@@ -53,6 +55,7 @@ export async function runVerification(o: VerificationRunOptions): Promise<Verifi
       credentials,
       rules: o.rules,
       log: (line) => o.stderr(mask(line) + '\n'),
+      pactOutput: o.pactOutput && ((line) => o.pactOutput?.(mask(line))),
     });
     o.stdout(mask(renderSummary(result.model)));
     const reports = writeReports(result.model, o.reports, secrets);

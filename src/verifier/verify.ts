@@ -6,7 +6,7 @@
  */
 import * as net from 'node:net';
 import { rmSync } from 'node:fs';
-import pactCore, { type VerifierOptions as CoreVerifierOptions } from '@pact-foundation/pact-core';
+import type { VerifierOptions as CoreVerifierOptions } from '@pact-foundation/pact-core';
 import { audit, selectRules } from '../audit/audit';
 import type { Exchange, Finding, InteractionRef } from '../audit/types';
 import { getContracts, type Contracts } from '../contracts/load';
@@ -14,6 +14,7 @@ import { basicAuth, PLACEHOLDER_CREDENTIALS, secretForms, maskSecrets, type Cred
 import { PushContractsError, type ErrorCode } from '../errors';
 import type { ReportCase, RunModel } from '../report/model';
 import { correlate } from './correlate';
+import { runNativeVerifier } from './native';
 import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopies, type InteractionFilter, type LoadedPact, type PactInteraction } from './pacts';
 import { startRecorder, type ExchangeEvent, type RecordedEvent, type StateEvent } from './recorder';
 import { errorsFor, parseVerifierResults, type VerifierResults } from './results';
@@ -59,6 +60,8 @@ export interface VerifyOptions {
   readonly contracts?: Contracts;
   /** Progress lines (masked). */
   readonly log?: (line: string) => void;
+  /** The Rust verifier's own report, line by line (masked); discarded when absent. */
+  readonly pactOutput?: (line: string) => void;
 }
 
 /** An infrastructure problem that makes the run inconclusive (exit 2). */
@@ -146,17 +149,10 @@ function stateFailuresFor(i: PactInteraction, events: readonly RecordedEvent[]):
 }
 
 /** Runs pact's Verifier; resolves with its parsed results whether verification passed or failed. */
-async function runPactVerifier(opts: CoreVerifierOptions): Promise<VerifierResults & { thrown?: string }> {
-  try {
-    // pact-core logs through pino at info by default; the report is ours, its chatter is noise.
-    pactCore.logLevel(opts.logLevel ?? 'error');
-    const out: unknown = await pactCore.verifyPacts(opts);
-    return parseVerifierResults(typeof out === 'string' ? out : undefined);
-  } catch (err) {
-    const message = (err as Error).message ?? String(err);
-    const parsed = parseVerifierResults(message);
-    return parsed.parsed ? parsed : { ...parsed, thrown: message };
-  }
+async function runPactVerifier(opts: CoreVerifierOptions, onOutput: (line: string) => void): Promise<VerifierResults & { thrown?: string }> {
+  const run = await runNativeVerifier(opts, onOutput);
+  if (run.json !== undefined) return parseVerifierResults(run.json);
+  return { ...parseVerifierResults(undefined), thrown: run.error ?? 'no result' };
 }
 
 /**
@@ -232,7 +228,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
   log(`verifying ${pacts.reduce((n, p) => n + p.interactions.length, 0)} interaction(s) of ${pacts.length} pact(s) against ${options.providerBaseUrl}`);
   let results: Awaited<ReturnType<typeof runPactVerifier>>;
   try {
-    results = await runPactVerifier(verifierOptions);
+    results = await runPactVerifier(verifierOptions, (line) => options.pactOutput?.(mask(line)));
   } finally {
     await recorder.close();
     if (copies) rmSync(copies.dir, { recursive: true, force: true });

@@ -21,6 +21,7 @@ export interface VerifyFlags extends BrokerVerifyFlags {
   state?: string;
   rule: string[];
   skipRule: string[];
+  pactOutput?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -71,6 +72,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--state <text>', 'only interactions with a provider state containing this (or matching /regex/)')
     .option('--rule <id>', 'run only this policy rule; repeatable', collect, [])
     .option('--skip-rule <id>', 'do not run this policy rule; repeatable', collect, [])
+    .option('--pact-output', 'also print the Rust verifier\'s own report (masked) to stderr')
     .action(async (flags: VerifyFlags) => {
       let timeoutMs: number;
       let providerBaseUrl: string | undefined;
@@ -100,6 +102,7 @@ export function register(program: Command, ctx: CommandContext): void {
           html: flags.html && path.resolve(ctx.io.cwd, flags.html),
           json: flags.json && path.resolve(ctx.io.cwd, flags.json),
         },
+        pactOutput: flags.pactOutput ? (line) => ctx.io.stderr(line + '\n') : undefined,
         env: ctx.io.env,
         stdout: ctx.io.stdout,
         stderr: ctx.io.stderr,
