@@ -256,7 +256,12 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
     const verifiedOnBranch = (sha: string) =>
       state.verifications.some((v) => v.pactSha === sha && v.success && (providerBranch === undefined || existingVersion(provider, v.providerVersion)?.branch === providerBranch));
     const pending = (sha: string) => body.includePendingStatus === true && !verifiedOnBranch(sha);
-    const pacts = [...chosen.values()].map(({ pub, why }) => ({
+    interface VerifiablePact {
+      shortDescription: string;
+      verificationProperties: { pending: boolean; wip?: boolean; notices: Array<{ when: string; text: string }> };
+      _links: { self: { href: string; name: string } };
+    }
+    const pacts: VerifiablePact[] = [...chosen.values()].map(({ pub, why }) => ({
       shortDescription: why.join(', '),
       verificationProperties: {
         pending: pending(pub.sha),

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { PushContractsError } from '../errors';
-import { brokerConfig, type BrokerConfig, type BrokerConfigOverrides, type Env } from './config';
+import { brokerConfig, DEFAULT_TIMEOUT_MS, type BrokerConfig, type BrokerConfigOverrides, type Env } from './config';
 import { gitFacts, requireValue } from './git';
 import { firstProblemLine, runBrokerCli } from './pact-cli';
 import { checkPactsForPublish, listPactFiles, secretsFromEnv, type PactFileSummary, type PublishOffence, type PrepublishOptions } from './prepublish';
@@ -145,7 +145,9 @@ function parseMatrix(output: string): MatrixJson | undefined {
  * deployed. Only `deployable: true` means yes; unknown (a missing verification) is a no.
  */
 export async function canIDeploy(options: CanIDeployOptions): Promise<CanIDeployResult> {
-  const config = resolveConfig(options);
+  // Polling for a missing result must not run into the default time bound.
+  const polling = (options.retryWhileUnknown ?? 0) * (options.retryInterval ?? 10) * 1000;
+  const config = resolveConfig({ ...options, broker: { ...options.broker, timeoutMs: options.broker?.timeoutMs ?? (polling > 0 ? DEFAULT_TIMEOUT_MS + polling : undefined) } });
   const version = requireValue(options.version, (await gitFacts(options.cwd, options.env)).commit, '--version', 'version');
   const args = ['can-i-deploy', '--pacticipant', options.pacticipant, '--version', version, '--output', 'json'];
   if (options.toEnvironment) args.push('--to-environment', options.toEnvironment);

@@ -61,6 +61,13 @@ describe('checkPactsForPublish', () => {
     expect(() => checkPactsForPublish([write({ hello: 'world' })])).toThrow(expect.objectContaining({ code: 'PC_ERR_PACT_MALFORMED' }));
   });
 
+  it('will not skip the status and envelope rules', () => {
+    const file = write({ consumer: { name: 'c' }, provider: { name: 'p' }, interactions: [] });
+    expect(() => checkPactsForPublish([file], { audit: { skip: ['response.status.unknown'] } })).toThrow(expect.objectContaining({ code: 'PC_ERR_USAGE' }));
+    expect(() => checkPactsForPublish([file], { audit: { only: ['response.envelope.invalid'] } })).toThrow(expect.objectContaining({ code: 'PC_ERR_USAGE' }));
+    expect(checkPactsForPublish([file], { audit: { skip: ['response.body.success-schema'] } }).offences).toEqual([]);
+  });
+
   it('ignores values too short to be secrets', () => {
     expect(secretsFromEnv({ PACT_BROKER_TOKEN: 'abc' })).toEqual([]);
   });

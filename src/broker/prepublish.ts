@@ -196,6 +196,9 @@ function readPact(file: string): Json {
   return pact;
 }
 
+/** The gate's core: whatever else is skipped, these always run before a publish. */
+export const MANDATORY_RULES: readonly string[] = ['response.status.unknown', 'response.envelope.invalid'];
+
 export interface PrepublishOptions {
   readonly secrets?: readonly NamedSecret[];
   readonly audit?: Omit<AuditOptions, 'declarativeOnly'>;
@@ -208,6 +211,10 @@ export interface PrepublishOptions {
  */
 export function checkPactsForPublish(files: readonly string[], options: PrepublishOptions = {}): PrepublishReport {
   const secrets = options.secrets ?? [];
+  const skipped = (options.audit?.skip ?? []).filter((id) => MANDATORY_RULES.includes(id));
+  if (skipped.length > 0 || (options.audit?.only && MANDATORY_RULES.some((id) => !options.audit?.only?.includes(id)))) {
+    throw new PushContractsError('PC_ERR_USAGE', `the pre-publish check always applies ${MANDATORY_RULES.join(' and ')}; they cannot be skipped`);
+  }
   const summaries: PactFileSummary[] = [];
   const offences: PublishOffence[] = [];
   for (const file of files) {
