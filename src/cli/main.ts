@@ -8,6 +8,7 @@ import * as canIDeployCommand from './commands/can-i-deploy';
 import * as recordDeploymentCommand from './commands/record-deployment';
 import * as verifyCommand from './commands/verify';
 import * as serveCommand from './commands/serve';
+import * as matrixCommand from './commands/matrix';
 
 /** What every command gets: injected I/O and a way to set the exit code it computed. */
 export interface CommandContext {
@@ -24,6 +25,7 @@ const commands: ReadonlyArray<{ register(program: Command, ctx: CommandContext):
   recordDeploymentCommand,
   verifyCommand,
   serveCommand,
+  matrixCommand,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
