@@ -40,5 +40,7 @@ export type {
   BrokerContext, PublishOptions, PublishResult, CanIDeployOptions, CanIDeployResult, MatrixRow, RecordDeploymentOptions, RecordDeploymentResult,
   PrepublishReport, PrepublishOptions, PublishOffence, PactFileSummary, NamedSecret, BrokerConfig, BrokerAuth, BrokerConfigOverrides, GitFacts,
 } from './broker';
+export { runMatrix, renderMatrixMarkdown, renderMatrixJson, matrixConforms, referenceAdapter, referenceCalls } from './matrix';
+export type { MatrixAdapter, AdapterContext, MatrixOptions, MatrixResult, MatrixCell, MatrixOutcome, MatrixVariant, ReferenceCall } from './matrix';
 export { main as runCli } from './cli/main';
 export type { CliIO } from './cli/io';

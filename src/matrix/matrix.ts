@@ -48,7 +48,7 @@ export interface MatrixAdapter {
   codeOf?(err: unknown): number | undefined;
 }
 
-export type Outcome =
+export type MatrixOutcome =
   /** 200 answered and the client resolved. */
   | 'success'
   /** Error answered and the client threw its own error type. */
@@ -65,13 +65,13 @@ export type Outcome =
   | 'request-mismatch';
 
 /** Scenarios beyond the catalogue's own responses. */
-export type Variant = 'catalogue' | 'html-502';
+export type MatrixVariant = 'catalogue' | 'html-502';
 
 export interface MatrixCell {
   readonly endpoint: string;
   readonly status: StatusCode;
-  readonly variant: Variant;
-  readonly outcome: Outcome;
+  readonly variant: MatrixVariant;
+  readonly outcome: MatrixOutcome;
   /** Requests the client made (1 = no retry). */
   readonly requests: number;
   readonly retries: number;
@@ -95,7 +95,7 @@ export interface MatrixResult {
   readonly generatedAt: string;
   readonly hangTimeoutMs: number;
   readonly cells: readonly MatrixCell[];
-  readonly summary: Readonly<Record<Outcome, number>>;
+  readonly summary: Readonly<Record<MatrixOutcome, number>>;
   /** Endpoints of the API the adapter has no call for. */
   readonly unsupported: readonly string[];
 }
@@ -115,7 +115,7 @@ export interface MatrixOptions {
   readonly onCell?: (cell: MatrixCell) => void;
 }
 
-const OUTCOMES: readonly Outcome[] = ['success', 'typed-error', 'untyped-crash', 'wrong-success', 'error-on-success', 'hang', 'request-mismatch'];
+const OUTCOMES: readonly MatrixOutcome[] = ['success', 'typed-error', 'untyped-crash', 'wrong-success', 'error-on-success', 'hang', 'request-mismatch'];
 
 const HTML_502 = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 
@@ -195,14 +195,14 @@ function requestIssues(contracts: Contracts, plan: InteractionPlan, declaredMeth
   return issues;
 }
 
-function cellIsAsSpecified(status: number, outcome: Outcome): boolean {
+function cellIsAsSpecified(status: number, outcome: MatrixOutcome): boolean {
   return status >= 200 && status < 300 ? outcome === 'success' : outcome === 'typed-error';
 }
 
 async function runCell(
   adapter: MatrixAdapter,
   plan: InteractionPlan,
-  variant: Variant,
+  variant: MatrixVariant,
   options: Required<Pick<MatrixOptions, 'hangTimeoutMs'>> & { credentials: Credentials; contracts: Contracts; dir: string },
 ): Promise<MatrixCell> {
   const { contracts } = options;
@@ -256,7 +256,7 @@ async function runCell(
   }
   const elapsedMs = Date.now() - started;
   const success = plan.status >= 200 && plan.status < 300;
-  let outcome: Outcome;
+  let outcome: MatrixOutcome;
   if (mismatch) outcome = 'request-mismatch';
   else if (settled.kind === 'hang') outcome = 'hang';
   else if (settled.kind === 'resolved') outcome = success ? 'success' : 'wrong-success';
@@ -309,7 +309,7 @@ export async function runMatrix(adapter: MatrixAdapter, options: MatrixOptions =
         // so client-side validation of a mutated request cannot hide how the client handles it.
         const normal = planInteraction(adapter.api, id, endpoint.statuses.find((s) => contracts.status(s)?.class === 'success') ?? status, { contracts });
         const plan = { ...planInteraction(adapter.api, id, status, { contracts }), example: normal.example };
-        const variants: Variant[] = ['catalogue'];
+        const variants: MatrixVariant[] = ['catalogue'];
         if (contracts.status(status)?.retry === 'backoff' && status === 502 && options.html502 !== false) variants.push('html-502');
         for (const variant of variants) {
           const cell = await runCell(adapter, plan, variant, { hangTimeoutMs, credentials, contracts, dir });
@@ -321,7 +321,7 @@ export async function runMatrix(adapter: MatrixAdapter, options: MatrixOptions =
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const summary = Object.fromEntries(OUTCOMES.map((o) => [o, cells.filter((c) => c.outcome === o).length])) as Record<Outcome, number>;
+  const summary = Object.fromEntries(OUTCOMES.map((o) => [o, cells.filter((c) => c.outcome === o).length])) as Record<MatrixOutcome, number>;
   return {
     client: adapter.name,
     api: adapter.api,
@@ -333,7 +333,7 @@ export async function runMatrix(adapter: MatrixAdapter, options: MatrixOptions =
   };
 }
 
-const SHORT: Readonly<Record<Outcome, string>> = {
+const SHORT: Readonly<Record<MatrixOutcome, string>> = {
   success: 'ok',
   'typed-error': 'typed',
   'untyped-crash': 'CRASH',
@@ -353,7 +353,7 @@ function cellText(c: MatrixCell): string {
 
 /** The matrix as a Markdown table (rows: endpoints; columns: statuses, then the HTML 502), a legend and notes. */
 export function renderMatrixMarkdown(result: MatrixResult): string {
-  const columns: Array<{ status: StatusCode; variant: Variant }> = [];
+  const columns: Array<{ status: StatusCode; variant: MatrixVariant }> = [];
   for (const c of result.cells) {
     if (!columns.some((k) => k.status === c.status && k.variant === c.variant)) columns.push({ status: c.status, variant: c.variant });
   }
