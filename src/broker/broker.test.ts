@@ -105,6 +105,9 @@ describe('broker commands against a broker double', () => {
     const no = await cli(['can-i-deploy', '--pacticipant', CONSUMER, '--version', '1.0.0'], env(), work);
     expect(no.code).toBe(1);
     expect(no.stderr).toContain('push-client 1.0.0 cannot be deployed yet');
+    const dryRun = await cli(['can-i-deploy', '--pacticipant', CONSUMER, '--version', '1.0.0', '--dry-run'], env(), work);
+    expect(dryRun.code).toBe(0);
+    expect(dryRun.stderr).toContain('dry run: exiting 0 although the version is not deployable');
     const matrixQuery = broker.requests[2];
     expect(`${matrixQuery.method} ${matrixQuery.path}`).toBe('GET /matrix');
     expect(matrixQuery.query.getAll('q[][pacticipant]')).toEqual([CONSUMER]);

@@ -98,6 +98,8 @@ export interface CanIDeployOptions extends BrokerContext {
   /** Poll this many times while a verification result is still missing. */
   readonly retryWhileUnknown?: number;
   readonly retryInterval?: number;
+  /** Report the verdict but never block (the CLI's "break glass"); also PACT_BROKER_CAN_I_DEPLOY_DRY_RUN=true. */
+  readonly dryRun?: boolean;
 }
 
 export interface MatrixRow {
@@ -117,6 +119,7 @@ export interface CanIDeployResult {
   readonly deployable: boolean | null;
   readonly reason: string;
   readonly rows: readonly MatrixRow[];
+  readonly dryRun: boolean;
   readonly durationMs: number;
 }
 
@@ -164,7 +167,8 @@ export async function canIDeploy(options: CanIDeployOptions): Promise<CanIDeploy
     success: r.verificationResult?.success,
   }));
   const deployable = matrix.summary.deployable === true ? true : matrix.summary.deployable === false ? false : null;
-  return { pacticipant: options.pacticipant, version, toEnvironment: options.toEnvironment, deployable, reason: matrix.summary.reason ?? '', rows, durationMs: run.durationMs };
+  const dryRun = options.dryRun === true || options.env.PACT_BROKER_CAN_I_DEPLOY_DRY_RUN === 'true';
+  return { pacticipant: options.pacticipant, version, toEnvironment: options.toEnvironment, deployable, reason: matrix.summary.reason ?? '', rows, dryRun, durationMs: run.durationMs };
 }
 
 export interface RecordDeploymentOptions extends BrokerContext {

@@ -44,10 +44,13 @@ const ANSI = /\x1b\[[0-9;]*m/g;
  * secret the broker does not need, plus the broker settings. Credentials travel in the environment,
  * never in argv, which `ps` shows to every user of the machine.
  */
+// Set from the resolved config below; other PACT_BROKER_* variables (e.g. PACT_BROKER_CAN_I_DEPLOY_IGNORE) pass through.
+const MANAGED: ReadonlySet<string> = new Set(Object.values(BROKER_ENV));
+
 function childEnv(config: BrokerConfig, env: Env): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(env)) {
-    if (v === undefined || k.startsWith('PACT_BROKER_') || k === ENV_APP_KEY || k === ENV_MASTER_SECRET) continue;
+    if (v === undefined || MANAGED.has(k) || k === ENV_APP_KEY || k === ENV_MASTER_SECRET) continue;
     out[k] = v;
   }
   out[BROKER_ENV.baseUrl] = config.baseUrl;
@@ -59,6 +62,11 @@ function childEnv(config: BrokerConfig, env: Env): NodeJS.ProcessEnv {
     out[BROKER_ENV.password] = config.auth.password;
   }
   return out;
+}
+
+/** Exactly what runBrokerCli starts: the binary, its argv (never a credential) and its environment. */
+export function brokerCliInvocation(args: readonly string[], config: BrokerConfig, env: Env): { file: string; args: string[]; env: NodeJS.ProcessEnv } {
+  return { file: pactBinaryPath(), args: ['broker', ...args], env: childEnv(config, env) };
 }
 
 /** One line of the CLI's output that says what went wrong, for error messages. */
@@ -75,13 +83,14 @@ function firstProblemLine(output: string): string {
  */
 export function runBrokerCli(args: readonly string[], config: BrokerConfig, options: BrokerCliOptions): Promise<BrokerCliResult> {
   const secrets = [...brokerSecrets(config.auth), ...(options.extraSecrets ?? [])];
-  const binary = pactBinaryPath();
+  const call = brokerCliInvocation(args, config, options.env);
   const started = Date.now();
+  const binary = call.file;
   return new Promise((resolve, reject) => {
     execFile(
-      binary,
-      ['broker', ...args],
-      { cwd: options.cwd, env: childEnv(config, options.env), timeout: config.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024, windowsHide: true },
+      call.file,
+      call.args,
+      { cwd: options.cwd, env: call.env, timeout: config.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024, windowsHide: true },
       (error, stdout, stderr) => {
         const durationMs = Date.now() - started;
         const output = maskSecrets(`${stdout}${stderr}`.replace(ANSI, ''), secrets);

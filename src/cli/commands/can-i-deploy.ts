@@ -10,6 +10,7 @@ interface CanIDeployFlags extends BrokerFlags {
   toEnvironment?: string;
   retryWhileUnknown?: string;
   retryInterval?: string;
+  dryRun?: boolean;
 }
 
 /** `push-contracts can-i-deploy`: exit 0 only when the broker says the version is deployable. */
@@ -21,7 +22,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--version <version>', 'application version (default: the git commit sha)')
     .option('--to-environment <env>', 'environment to deploy to (default: check against the latest versions)')
     .option('--retry-while-unknown <n>', 'poll this many times while a verification result is missing')
-    .option('--retry-interval <seconds>', 'seconds between those polls');
+    .option('--retry-interval <seconds>', 'seconds between those polls')
+    .option('--dry-run', 'print the verdict but exit 0 (also PACT_BROKER_CAN_I_DEPLOY_DRY_RUN=true)');
   addBrokerOptions(cmd).action(async (flags: CanIDeployFlags) => {
     const { io } = ctx;
     const r = await canIDeploy({
@@ -33,6 +35,7 @@ export function register(program: Command, ctx: CommandContext): void {
       toEnvironment: flags.toEnvironment,
       retryWhileUnknown: flags.retryWhileUnknown === undefined ? undefined : parseWholeNumber(flags.retryWhileUnknown, '--retry-while-unknown'),
       retryInterval: flags.retryInterval === undefined ? undefined : parseWholeNumber(flags.retryInterval, '--retry-interval'),
+      dryRun: flags.dryRun,
     });
     for (const row of r.rows) {
       const result = row.success === true ? 'verified' : row.success === false ? 'FAILED' : 'not verified';
@@ -43,6 +46,7 @@ export function register(program: Command, ctx: CommandContext): void {
     const line = `${r.pacticipant} ${r.version} ${verdict}${target}: ${r.reason}\n`;
     if (r.deployable === true) io.stdout(line);
     else io.stderr(line);
-    ctx.setExit(r.deployable === true ? EXIT.OK : EXIT.VIOLATIONS);
+    if (r.dryRun && r.deployable !== true) io.stderr('dry run: exiting 0 although the version is not deployable\n');
+    ctx.setExit(r.deployable === true || r.dryRun ? EXIT.OK : EXIT.VIOLATIONS);
   });
 }
