@@ -7,6 +7,7 @@ import * as publishCommand from './commands/publish';
 import * as canIDeployCommand from './commands/can-i-deploy';
 import * as recordDeploymentCommand from './commands/record-deployment';
 import * as verifyCommand from './commands/verify';
+import * as startCommand from './commands/start';
 import * as serveCommand from './commands/serve';
 import * as matrixCommand from './commands/matrix';
 
@@ -24,6 +25,7 @@ const commands: ReadonlyArray<{ register(program: Command, ctx: CommandContext):
   canIDeployCommand,
   recordDeploymentCommand,
   verifyCommand,
+  startCommand,
   serveCommand,
   matrixCommand,
 ];

@@ -47,10 +47,13 @@ export function conformanceMatrix(model: RunModel, contracts: Contracts = getCon
   for (const c of model.cases) {
     const status = statusOf(c);
     if (status === null) continue;
-    if (c.endpoint) {
+    const route = contracts.resolve(c.request.method, c.request.path);
+    if (route.kind === 'method-not-allowed') {
+      // A 405 is about the path: it proves the answer of every endpoint served there.
+      for (const e of contracts.endpoints(route.api).filter((x) => x.path === route.path)) push(`${e.api} ${e.id} ${status}`, c);
+    } else if (c.endpoint) {
       push(`${c.endpoint.api} ${c.endpoint.id} ${status}`, c);
     } else {
-      const route = contracts.resolve(c.request.method, c.request.path);
       const label = route.kind === 'retired' ? `${route.retired.id} (retired)` : `${c.request.method} ${c.request.path}`;
       others.set(label, { api: route.api ?? '', method: c.request.method, path: c.request.path });
       push(`other ${label} ${status}`, c);
