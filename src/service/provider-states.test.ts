@@ -57,7 +57,9 @@ describe('provider states', () => {
 
   it('creates a device with tag_demo and alias_demo for "a device exists"', async () => {
     expect((await change('a device exists', { registration_id: 'rid0001' })).json).toEqual({ registration_id: 'rid0001' });
-    expect((await call(svc.url, 'GET', '/v3/devices/rid0001', undefined, AUTH)).json).toEqual({ tags: ['tag_demo'], alias: 'alias_demo', mobile: null });
+    const example = (contracts.schema(contracts.endpoint('jpush-v3', 'device.get').success) as { examples: unknown[] }).examples[0];
+    expect((await call(svc.url, 'GET', '/v3/devices/rid0001', undefined, AUTH)).json).toEqual(example);
+    expect(example).toMatchObject({ tags: ['tag_demo'], alias: 'alias_demo' });
     expect((await call(svc.url, 'GET', '/v4/aliases/alias_demo', undefined, AUTH)).json).toEqual({ registration_ids: ['rid0001'] });
   });
 

@@ -28,11 +28,14 @@ function scheduleTime(now: number): string {
   return new Date(now + 24 * 3600 * 1000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** A minimal valid push for each API, for schedules a state creates. */
-const DEMO_PUSH: Readonly<Record<ApiId, unknown>> = {
-  'jpush-v3': { platform: 'all', audience: 'all', notification: { alert: 'Hello, JPush!' } },
-  'mtpush-v4': { to: 'all', body: { platform: 'all', notification: { alert: 'Hello, MTPush!' } } },
-};
+/**
+ * The data a resource state creates is the first example of the success schema that shows it, so what
+ * the service answers has the shape (and types) consumers built their pacts from.
+ */
+function successExample(t: StateTarget, api: ApiId, endpointId: string): Record<string, any> {
+  const schema = t.contracts.schema(t.contracts.endpoint(api, endpointId).success) as { examples: Array<Record<string, any>> };
+  return structuredClone(schema.examples[0]);
+}
 
 /**
  * One handler per state of contracts/provider-states.json (the Record type makes a missing one a compile
@@ -41,17 +44,17 @@ const DEMO_PUSH: Readonly<Record<ApiId, unknown>> = {
  */
 export const stateHandlers: Readonly<Record<ProviderStateName, Handler>> = {
   'a device exists': (t, p) => {
-    t.dispatcher.store.upsertDevice(p.registration_id, { tags: ['tag_demo'], alias: 'alias_demo' });
+    const d = successExample(t, 'jpush-v3', 'device.get');
+    t.dispatcher.store.upsertDevice(p.registration_id, { tags: d.tags, alias: d.alias, mobile: d.mobile });
   },
   'an alias exists': (t, p) => {
     t.dispatcher.store.upsertDevice(p.registration_id, { alias: p.alias });
   },
   'a schedule exists': (t, p) => {
     for (const api of Object.keys(t.contracts.apis) as ApiId[]) {
-      t.dispatcher.store.addSchedule({
-        scheduleId: p.schedule_id, api, name: 'schedule_demo', enabled: true,
-        trigger: { single: { time: scheduleTime(t.now()) } }, push: DEMO_PUSH[api],
-      });
+      const s = successExample(t, api, 'schedules.get');
+      const trigger = s.trigger.single ? { single: { ...s.trigger.single, time: scheduleTime(t.now()) } } : s.trigger;
+      t.dispatcher.store.addSchedule({ scheduleId: p.schedule_id, api, name: s.name, enabled: s.enabled, trigger, push: s.push });
     }
   },
   'a message was sent': (t, p) => {

@@ -100,8 +100,9 @@ function msgIdsOf(req: OperationRequest): string[] {
 const received: Operation = (store, req) => ({
   body: msgIdsOf(req).map((id) => {
     const m = store.message(id);
-    const count = m && !m.withdrawn ? m.targets.length : null;
-    return { msg_id: id, android_received: count, ios_apns_sent: null, ios_apns_received: null, ios_msg_received: null, wp_mpns_sent: null };
+    // Counts the service knows are numbers (Android receipts; nothing sent through APNs); the rest are null, as the report API leaves them.
+    if (!m || m.withdrawn) return { msg_id: id, android_received: null, ios_apns_sent: null, ios_apns_received: null, ios_msg_received: null, wp_mpns_sent: null };
+    return { msg_id: id, android_received: m.targets.length, ios_apns_sent: 0, ios_apns_received: null, ios_msg_received: 0, wp_mpns_sent: null };
   }),
 });
 
@@ -217,9 +218,9 @@ const scheduleDelete: Operation = (store, req) => {
   return {};
 };
 
-const cidList: Operation = (_store, req) => {
+const cidList: Operation = (store, req) => {
   const count = Number(req.query.count ?? 1);
-  return { body: { cidlist: Array.from({ length: count }, () => `${req.appKey}-${randomUUID()}`) } };
+  return { body: { cidlist: Array.from({ length: count }, () => store.issueCid(`${req.appKey}-${randomUUID()}`)) } };
 };
 
 /** Every operation, by API and endpoint id; a test keeps it equal to the endpoint catalogue. */

@@ -50,6 +50,7 @@ export class DispatcherStore {
   private readonly messages = new Map<string, Message>();
   private readonly schedules = new Map<string, Schedule>();
   private readonly cids = new Map<string, unknown>();
+  private readonly issuedCids = new Set<string>();
   private nextMsgId = FIRST_MSG_ID;
   private corrupt = false;
 
@@ -71,6 +72,7 @@ export class DispatcherStore {
     this.messages.clear();
     this.schedules.clear();
     this.cids.clear();
+    this.issuedCids.clear();
     this.corrupt = false;
   }
 
@@ -164,6 +166,13 @@ export class DispatcherStore {
   /** Whether the store holds a message, read without the corruption guard: for tests that audit what was accepted. */
   holds(msgId: string): boolean {
     return this.messages.has(msgId);
+  }
+
+  /** Records a cid handed out by GET /v3/push/cid; it stays valid for a day (DOCS push "cid"). */
+  issueCid(cid: string): string {
+    this.guard();
+    this.issuedCids.add(cid);
+    return cid;
   }
 
   cidResult(cid: string): unknown {
