@@ -42,5 +42,18 @@ export type {
 } from './broker';
 export { runMatrix, renderMatrixMarkdown, renderMatrixJson, matrixConforms, referenceAdapter, referenceCalls } from './matrix';
 export type { MatrixAdapter, AdapterContext, MatrixOptions, MatrixResult, MatrixCell, MatrixOutcome, MatrixVariant, ReferenceCall } from './matrix';
+export { verifyProvider, loadPacts, describeSource, DEFAULT_TIMEOUT_MS, runVerification, parsePact, startRecorder } from './verifier';
+export type {
+  VerifyOptions, VerifyResult, PactSource, InfrastructureProblem, VerificationRunOptions, VerificationRunResult, PactInteraction, LoadedPact,
+  InteractionFilter, Recorder, RecordedEvent,
+} from './verifier';
+export {
+  caseVerdict, runPassed, summarize, allFindings, conformanceMatrix, renderJunit, writeJunit, renderHtml, renderJson, renderSummary, renderMatrixText,
+  writeReports,
+} from './report';
+export type {
+  RunModel, ReportCase, RunMetadata, PactOutcome, EndpointRef, CaseVerdict, GroupSummary, ConformanceMatrix, ConformanceRow, ConformanceCell,
+  CellState, JunitOptions, ReportTargets, WrittenReports,
+} from './report';
 export { main as runCli } from './cli/main';
 export type { CliIO } from './cli/io';

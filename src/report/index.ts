@@ -1,6 +1,6 @@
 export { caseVerdict, runPassed, summarize, allFindings, groupOf } from './model';
 export type { RunModel, ReportCase, RunMetadata, PactOutcome, EndpointRef, CaseVerdict, GroupSummary } from './model';
-export { conformanceMatrix, type ConformanceMatrix, type MatrixRow, type MatrixCell, type CellState } from './matrix';
+export { conformanceMatrix, type ConformanceMatrix, type ConformanceRow, type ConformanceCell, type CellState } from './matrix';
 export { renderJunit, writeJunit, type JunitOptions } from './junit';
 export { renderHtml } from './html';
 export { renderJson } from './json';

@@ -4,25 +4,25 @@ import { caseVerdict, type ReportCase, type RunModel } from './model';
 /** A matrix cell: what the run proved about one (endpoint, status). */
 export type CellState = 'verified' | 'failed' | 'not-covered' | 'not-applicable';
 
-export interface MatrixCell {
+export interface ConformanceCell {
   readonly state: CellState;
   /** Descriptions of the cases that landed here (by actual status, else expected). */
   readonly cases: readonly string[];
 }
 
-export interface MatrixRow {
+export interface ConformanceRow {
   readonly api: string;
   /** Endpoint id, or `METHOD path` for a request that matched no catalogued endpoint. */
   readonly endpoint: string;
   readonly method: string;
   readonly path: string;
   readonly catalogued: boolean;
-  readonly cells: Readonly<Record<number, MatrixCell>>;
+  readonly cells: Readonly<Record<number, ConformanceCell>>;
 }
 
 export interface ConformanceMatrix {
   readonly statuses: readonly number[];
-  readonly rows: readonly MatrixRow[];
+  readonly rows: readonly ConformanceRow[];
 }
 
 /** The status a case is about: what the pact (or probe case) expected, else what came back. */
@@ -59,13 +59,13 @@ export function conformanceMatrix(model: RunModel, contracts: Contracts = getCon
       push(`other ${label} ${status}`, c);
     }
   }
-  const cell = (key: string, applicable: boolean): MatrixCell => {
+  const cell = (key: string, applicable: boolean): ConformanceCell => {
     const cases = byKey.get(key) ?? [];
     if (cases.length === 0) return { state: applicable ? 'not-covered' : 'not-applicable', cases: [] };
     const failed = cases.some((c) => caseVerdict(c) === 'failed');
     return { state: failed ? 'failed' : 'verified', cases: cases.map((c) => c.ref.description) };
   };
-  const rows: MatrixRow[] = [];
+  const rows: ConformanceRow[] = [];
   const apisInRun = new Set(model.cases.map((c) => c.endpoint?.api).filter((a): a is NonNullable<typeof a> => a !== undefined));
   for (const e of contracts.endpoints()) {
     // A run against one API should not drown in the other API's empty rows.
