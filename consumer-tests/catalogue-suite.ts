@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PushApiError, PushClient } from '../src/client';
-import { catalogueCells, credentialsFor, planCell, pushPact, type InteractionPlan, type PushPact } from '../src/consumer';
+import {
+  catalogueCells, credentialsFor, elicitableCauses, planCell, planInteraction, pushPact, type CatalogueCell, type InteractionPlan, type PushPact,
+} from '../src/consumer';
 import { getContracts, type ApiId } from '../src/contracts';
 import { basicAuth, credentialsFromEnv, type Credentials } from '../src/credentials';
 import { play } from './play';
@@ -128,14 +130,28 @@ export function secretNeedles(): string[] {
   return [c.masterSecret, `${c.appKey}:${c.masterSecret}`, header.slice('Basic '.length)];
 }
 
+/** The other causes of each error cell (auth.missing, app.not-vip, every badRequest, …): one interaction each. */
+export function alternativePlans(cells: readonly CatalogueCell[]): InteractionPlan[] {
+  return cells
+    .filter((c) => !c.retired)
+    .flatMap((c) => elicitableCauses(c.api, c.endpoint, c.status).slice(1).map((alt) => planInteraction(c.api, c.endpoint, c.status, { cause: alt.cause })));
+}
+
 /** Registers the suite of one API; `extra` adds interactions beyond the catalogue cells to the same pact. */
 export function describeCatalogue(api: ApiId, extra?: (pact: PushPact<ApiId>) => void): void {
   const pact = pushPact({ consumer: CONSUMER, api, dir: PACT_DIR }) as PushPact<ApiId>;
   const cells = catalogueCells(api);
+  const alternatives = alternativePlans(cells);
 
   describe(`${api} catalogue`, () => {
     for (const cell of cells) {
       const plan = planCell(cell);
+      it(`${plan.description}: the reference client follows the policy`, () => playAndAssert(pact, plan));
+    }
+  });
+
+  describe(`${api} other causes of the same statuses`, () => {
+    for (const plan of alternatives) {
       it(`${plan.description}: the reference client follows the policy`, () => playAndAssert(pact, plan));
     }
     extra?.(pact);
@@ -144,11 +160,12 @@ export function describeCatalogue(api: ApiId, extra?: (pact: PushPact<ApiId>) =>
   describe(`${api} pact file`, () => {
     const file = path.join(PACT_DIR, `${CONSUMER}-${pact.provider}.json`);
 
-    it('holds one interaction per catalogued (endpoint, status) with unique descriptions', () => {
+    it('holds one interaction per catalogued (endpoint, status) and per other cause, with unique descriptions', () => {
       const written = JSON.parse(fs.readFileSync(file, 'utf8')) as { interactions: Array<{ description: string }> };
       const descriptions = written.interactions.map((i) => i.description);
       expect(new Set(descriptions).size).toBe(descriptions.length);
       for (const cell of cells) expect(descriptions).toContain(planCell(cell).description);
+      for (const plan of alternatives) expect(descriptions).toContain(plan.description);
     });
 
     it('carries no secret: neither the master secret, key:secret, nor its base64 Basic form', () => {
