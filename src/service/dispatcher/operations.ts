@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiId, CauseId } from '../../contracts';
-import type { Audience, DispatcherStore, Schedule } from './store';
+import { MESSAGE_RETENTION_MS, type Audience, type DispatcherStore, type Schedule } from './store';
 
 /** One job as the gateway hands it over: the endpoint it was routed to and the validated request parts. */
 export interface OperationRequest {
@@ -33,8 +33,6 @@ export class OperationError extends Error {
 type Operation = (store: DispatcherStore, req: OperationRequest, now: number) => OperationResult;
 type Json = Record<string, any>;
 
-/** Withdrawal works for a day after sending (facts §7, EL-PAGES message-recall-api). */
-const WITHDRAW_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** The schedule list pages by 50 (DOCS schedule). */
 const SCHEDULE_PAGE_SIZE = 50;
 /** An alias lookup answers at most 10 registration ids (DOCS device). */
@@ -85,7 +83,7 @@ function withdraw(render: (msgId: string) => Json | undefined): Operation {
     const m = store.message(msgId);
     if (!m || m.appKey !== req.appKey) throw new OperationError('request.invalid-value', 'msg_id not exist');
     if (m.withdrawn) throw new OperationError('request.invalid-value', 'msg_id already withdrawn');
-    if (now - m.sentAt > WITHDRAW_WINDOW_MS) throw new OperationError('request.invalid-value', 'msg_id older than one day');
+    if (now - m.sentAt > MESSAGE_RETENTION_MS) throw new OperationError('request.invalid-value', 'msg_id older than one day');
     m.withdrawn = true;
     const body = render(msgId);
     return body === undefined ? {} : { body };

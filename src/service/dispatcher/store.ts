@@ -38,6 +38,9 @@ export class StoreCorruptError extends Error {
   }
 }
 
+/** How long a sent message is held: its withdraw window (facts §7, EL-PAGES message-recall-api). */
+export const MESSAGE_RETENTION_MS = 24 * 60 * 60 * 1000;
+
 /** Messages are answered with ids above every id a pact or state uses, so allocated ids never collide with them. */
 const FIRST_MSG_ID = 30_000_000_000;
 
@@ -152,6 +155,12 @@ export class DispatcherStore {
   addMessage(m: Message): void {
     this.guard();
     this.messages.set(m.msgId, m);
+    // Messages leave the store a day after sending, when they can no longer be withdrawn; insertion
+    // order is sending order, so the oldest are first. This bounds a long-running sandbox's memory.
+    for (const [id, old] of this.messages) {
+      if (old.sentAt >= m.sentAt - MESSAGE_RETENTION_MS) break;
+      this.messages.delete(id);
+    }
   }
 
   message(msgId: string): Message | undefined {
