@@ -122,7 +122,8 @@ describe('reference service fuzz', () => {
 
   beforeAll(async () => {
     // A limit no run reaches, so requests get past the rate limiter to validation and the dispatcher.
-    svc = await startReferenceService({ limits: { rate: { limit: 1_000_000 } } });
+    // A deadline far beyond any healthy job, so a loaded machine cannot turn a client's request into a 504.
+    svc = await startReferenceService({ limits: { rate: { limit: 1_000_000 } }, dispatcher: { deadlineMs: 10_000 } });
     await svc.setUpState('a device exists', { registration_id: '1a0018970a1b2c3d4e5' });
     await svc.setUpState('a schedule exists', { schedule_id: 'ffffffff-ffff-4fff-8fff-fffffffffff0' });
     await svc.setUpState('a message was sent', { msg_id: '1828256757' });

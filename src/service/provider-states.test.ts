@@ -21,7 +21,7 @@ describe('provider states', () => {
   const change = (state: string, params: unknown = {}, action?: string) => call(svc.url, 'POST', PROVIDER_STATES_PATH, { state, params, ...(action ? { action } : {}) });
 
   beforeAll(async () => {
-    svc = await startReferenceService({ enableProviderStates: true, dispatcher: { deadlineMs: 100 } });
+    svc = await startReferenceService({ enableProviderStates: true, dispatcher: { deadlineMs: 1000 } });
   });
   afterAll(async () => {
     await svc.close();
