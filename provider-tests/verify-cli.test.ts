@@ -86,6 +86,24 @@ describe('push-contracts verify', () => {
     });
   });
 
+  it('reads a pact from an http(s) URL, naming it when it is malformed', async () => {
+    const good = JSON.parse(readFileSync(writePact(tmp(), [{ description: 'retired v2 push', method: 'POST', path: '/v2/push', status: 410 }]), 'utf8')) as unknown;
+    const server = await rawProvider((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(req.url === '/good.json' ? JSON.stringify(good) : '{"consumer":');
+    });
+    const service = await startReferenceService({ enableProviderStates: true });
+    try {
+      const ok = await cli(['verify', '--pact-url', `${server.url}/good.json`, '--provider-base-url', service.url], { PUSH_APP_KEY: 'k', PUSH_MASTER_SECRET: 's' });
+      expect(ok.out).toContain('PASS: 1 case(s), 0 failed');
+      const bad = await cli(['verify', '--pact-url', `${server.url}/bad.json`, '--provider-base-url', service.url], { PUSH_APP_KEY: 'k', PUSH_MASTER_SECRET: 's' });
+      expect(bad.code).toBe(2);
+      expect(bad.err).toContain(`PC_ERR_PACT_MALFORMED: ${server.url}/bad.json: not valid JSON`);
+    } finally {
+      await service.close();
+      await server.close();
+    }
+  });
+
   describe('usage and infrastructure errors exit 2 with one clear line', () => {
     it('refuses an unknown flag', async () => {
       const run = await cli(['verify', '--no-such-flag']);
