@@ -4,6 +4,7 @@
  * jpush-async assertions pin what the matrix found, so a new jpush-async release that changes behaviour
  * fails here and the docs get re-read. Reports are written to reports/resilience-matrix/.
  */
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { planInteraction } from '../src/consumer';
@@ -105,6 +106,49 @@ describe('resilience matrix', () => {
       const issues = new Set(result.cells.flatMap((c) => c.requestIssues));
       expect(issues).toContain('query msg_ids not sent');
       expect(issues).toContain('query page not sent');
+    });
+  });
+
+  describe('jpush-async beyond the matrix: transport and framing, each in its own process', () => {
+    interface Child {
+      code: number;
+      stdout: string;
+      stderr: string;
+    }
+    const child = (scenario: string): Promise<Child> =>
+      new Promise((resolve) => {
+        execFile(process.execPath, [path.join(__dirname, 'adapters', 'jpush-async-child.js'), scenario], { timeout: 10_000 }, (err, stdout, stderr) => {
+          resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+        });
+      });
+    let runs: Record<string, Child>;
+    beforeAll(async () => {
+      const names = ['chunked-200', 'no-content-type', 'empty-200-closed', 'no-answer', 'refused'];
+      const results = await Promise.all(names.map(child));
+      runs = Object.fromEntries(names.map((n, i) => [n, results[i]]));
+    }, 30_000);
+
+    it('kills the process with an uncaught SyntaxError when a 200 body arrives in more than one chunk', () => {
+      expect(runs['chunked-200'].code).toBe(1);
+      expect(runs['chunked-200'].stderr).toMatch(/SyntaxError[^\n]*JSON/);
+      expect(runs['chunked-200'].stderr).toContain('Request2.js');
+    });
+
+    it('kills the process with an uncaught TypeError when a response has no Content-Type', () => {
+      expect(runs['no-content-type'].code).toBe(1);
+      expect(runs['no-content-type'].stderr).toContain("Cannot read properties of undefined (reading 'indexOf')");
+    });
+
+    it('never settles on an empty 200, even after the server closes the connection', () => {
+      expect(JSON.parse(runs['empty-200-closed'].stdout)).toEqual({ outcome: 'pending', afterMs: 1500 });
+    });
+
+    it('never settles when the server does not answer, although readTimeOut is 300 ms', () => {
+      expect(JSON.parse(runs['no-answer'].stdout)).toEqual({ outcome: 'pending', afterMs: 1500 });
+    });
+
+    it('rejects a refused connection with a TypeError, not its APIConnectionError', () => {
+      expect(JSON.parse(runs.refused.stdout)).toEqual({ outcome: 'rejected', name: 'TypeError', message: "Cannot read properties of undefined (reading 'code')" });
     });
   });
 });
