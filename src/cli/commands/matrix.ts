@@ -74,6 +74,8 @@ async function matrixCommand(ctx: CommandContext, flags: MatrixFlags): Promise<n
     if (!getContracts().isCatalogued(n)) throw new PushContractsError('PC_ERR_USAGE', `--statuses: ${s} is not a catalogued status`);
     return n;
   });
+  // The mock server runs in this process; pact-js reads the opt-out from the process environment.
+  process.env.PACT_DO_NOT_TRACK ??= 'true';
   const adapter = flags.reference ? referenceAdapter(flags.reference) : await loadAdapter(flags.adapter as string, ctx.io.cwd);
   const result = await runMatrix(adapter, { endpoints: list(flags.endpoints), statuses, hangTimeoutMs, html502: flags.html502 });
   const md = renderMatrixMarkdown(result);
