@@ -127,7 +127,7 @@ export async function startReferenceService(options: ReferenceServiceOptions = {
     options.enableProviderStates
       ? async (body) => {
         const parsed = parseStateChange(contracts, body);
-        if (!parsed.ok) return { status: 400, body: { error: { code: 'PC_ERR_UNKNOWN_STATE', message: parsed.message } } };
+        if (!parsed.ok) return { status: 400, body: { error: { code: parsed.code, message: parsed.message } } };
         const { change } = parsed;
         if (change.action === 'teardown') await reset();
         else await stateHandlers[change.state as ProviderStateName](target, change.params);
@@ -157,7 +157,7 @@ export async function startReferenceService(options: ReferenceServiceOptions = {
     deadlineMs,
     setUpState: async (state, params = {}) => {
       const parsed = parseStateChange(contracts, { state, params, action: 'setup' });
-      if (!parsed.ok) throw new PushContractsError('PC_ERR_UNKNOWN_STATE', parsed.message, { state });
+      if (!parsed.ok) throw new PushContractsError(parsed.code, parsed.message, { state });
       await stateHandlers[state](target, parsed.change.params);
     },
     reset,

@@ -105,6 +105,11 @@ describe('provider states', () => {
     expect((await call(svc.url, 'GET', '/v3/tags', undefined, AUTH)).status).toBe(403);
   });
 
+  it('answers an unknown state with PC_ERR_UNKNOWN_STATE and a malformed change with PC_ERR_STATE_SETUP_FAILED', async () => {
+    expect((await change('the moon is full')).json.error.code).toBe('PC_ERR_UNKNOWN_STATE');
+    expect((await change('a device exists', {})).json.error.code).toBe('PC_ERR_STATE_SETUP_FAILED');
+  });
+
   it.each([
     [{ state: 'the moon is full', params: {} }, /unknown provider state 'the moon is full'/],
     [{ state: 'a device exists', params: {} }, /'a device exists': missing param 'registration_id'/],

@@ -101,28 +101,31 @@ export interface StateChange {
   readonly action: StateAction;
 }
 
-export type StateChangeResult = { readonly ok: true; readonly change: StateChange } | { readonly ok: false; readonly message: string };
+export type StateChangeResult =
+  | { readonly ok: true; readonly change: StateChange }
+  | { readonly ok: false; readonly code: 'PC_ERR_UNKNOWN_STATE' | 'PC_ERR_STATE_SETUP_FAILED'; readonly message: string };
 
 /** Reads the Pact state-change body {state, params, action}; action defaults to setup. */
 export function parseStateChange(contracts: Contracts, body: unknown): StateChangeResult {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, message: 'the body must be a JSON object {state, params, action}' };
+  const failed = (message: string): StateChangeResult => ({ ok: false, code: 'PC_ERR_STATE_SETUP_FAILED', message });
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return failed('the body must be a JSON object {state, params, action}');
   const b = body as Record<string, unknown>;
-  if (typeof b.state !== 'string') return { ok: false, message: "'state' must be a string" };
+  if (typeof b.state !== 'string') return failed("'state' must be a string");
   const action = b.action ?? 'setup';
-  if (action !== 'setup' && action !== 'teardown') return { ok: false, message: `unknown action '${String(action)}'; use setup or teardown` };
+  if (action !== 'setup' && action !== 'teardown') return failed(`unknown action '${String(action)}'; use setup or teardown`);
   const state = contracts.providerState(b.state);
   if (!state) {
-    return { ok: false, message: `unknown provider state '${b.state}'; known: ${contracts.providerStates.map((s) => `'${s.name}'`).join(', ')}` };
+    return { ok: false, code: 'PC_ERR_UNKNOWN_STATE', message: `unknown provider state '${b.state}'; known: ${contracts.providerStates.map((s) => `'${s.name}'`).join(', ')}` };
   }
   const raw = b.params ?? {};
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, message: `params of '${b.state}' must be an object` };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return failed(`params of '${b.state}' must be an object`);
   if (state.params && action === 'setup') {
     const r = contracts.validate(state.params, raw);
     if (!r.valid) {
       const e = r.errors[0];
       const what = e.keyword === 'required' ? `missing param '${String(e.params.missingProperty)}'`
         : e.keyword === 'additionalProperties' ? `unknown param '${String(e.params.additionalProperty)}'` : `param ${e.pointer} ${e.message}`;
-      return { ok: false, message: `provider state '${b.state}': ${what}` };
+      return failed(`provider state '${b.state}': ${what}`);
     }
   }
   return { ok: true, change: { state: b.state, params: raw as Params, action } };

@@ -79,8 +79,9 @@ function clientErrorHandler(contracts: Contracts) {
       return;
     }
     const cause = err.code === 'HPE_HEADER_OVERFLOW' ? 'request.too-large' : 'request.malformed';
-    const body = JSON.stringify(errorAnswer(contracts, api, family, cause).body);
-    const status = contracts.codeFor(api, family, cause)?.status ?? 400;
+    const answer = errorAnswer(contracts, api, family, cause);
+    const body = JSON.stringify(answer.body);
+    const status = answer.status;
     if (socket.writable) {
       socket.write(
         `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
