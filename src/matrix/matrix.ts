@@ -180,7 +180,7 @@ function oneLine(value: unknown): string {
   return `${kind === 'object' || kind === 'array' ? '' : `${kind} `}${text}`.replace(/\s+/g, ' ').slice(0, 160);
 }
 
-function requestIssues(contracts: Contracts, plan: InteractionPlan, declaredMethod: string, seen: readonly Recorded[]): string[] {
+function requestIssues(plan: InteractionPlan, declaredMethod: string, seen: readonly Recorded[]): string[] {
   const issues: string[] = [];
   const first = seen[0];
   if (!first) return ['no request reached the server'];
@@ -191,7 +191,6 @@ function requestIssues(contracts: Contracts, plan: InteractionPlan, declaredMeth
   const expected = Object.keys(plan.example.query ?? {});
   const dropped = expected.filter((k) => !sent.has(k));
   if (dropped.length > 0) issues.push(`query ${dropped.join(', ')} not sent`);
-  void contracts;
   return issues;
 }
 
@@ -275,7 +274,7 @@ async function runCell(
     reportedCode: thrown !== undefined ? adapter.codeOf?.(thrown) : undefined,
     expectedCode: variant === 'catalogue' ? plan.businessCode?.code : undefined,
     detail: settled.kind === 'hang' ? `no answer after ${options.hangTimeoutMs} ms` : oneLine(settled.value),
-    requestIssues: requestIssues(contracts, plan, endpoint.method, seen),
+    requestIssues: requestIssues(plan, endpoint.method, seen),
     asSpecified: cellIsAsSpecified(plan.status, outcome),
   };
 }
