@@ -111,7 +111,9 @@ export interface MatrixOptions {
   readonly html502?: boolean;
   readonly credentials?: Credentials;
   readonly contracts?: Contracts;
-  /** Called after each cell, for progress output. */
+  /** Cells run at once (each has its own mock server). Default 4. */
+  readonly concurrency?: number;
+  /** Called after each cell (in completion order), for progress output. */
   readonly onCell?: (cell: MatrixCell) => void;
 }
 
@@ -300,23 +302,35 @@ export async function runMatrix(adapter: MatrixAdapter, options: MatrixOptions =
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'push-contracts-matrix-'));
   const cells: MatrixCell[] = [];
   try {
+    const jobs: Array<{ plan: InteractionPlan; variant: MatrixVariant }> = [];
     for (const id of chosen) {
       const endpoint = contracts.endpoint(adapter.api, id);
+      // The proxy-page scenario belongs to the status a gateway answers when its upstream is unreachable.
+      const badGateway = contracts.codeFor(adapter.api, endpoint.family, 'upstream.unreachable')?.status;
       for (const status of endpoint.statuses) {
         if (options.statuses && !options.statuses.includes(status)) continue;
         // The client always makes its normal call (the success example): the cell varies only the answer,
         // so client-side validation of a mutated request cannot hide how the client handles it.
         const normal = planInteraction(adapter.api, id, endpoint.statuses.find((s) => contracts.status(s)?.class === 'success') ?? status, { contracts });
         const plan = { ...planInteraction(adapter.api, id, status, { contracts }), example: normal.example };
-        const variants: MatrixVariant[] = ['catalogue'];
-        if (contracts.status(status)?.retry === 'backoff' && status === 502 && options.html502 !== false) variants.push('html-502');
-        for (const variant of variants) {
-          const cell = await runCell(adapter, plan, variant, { hangTimeoutMs, credentials, contracts, dir });
-          cells.push(cell);
-          options.onCell?.(cell);
-        }
+        jobs.push({ plan, variant: 'catalogue' });
+        if (status === badGateway && options.html502 !== false) jobs.push({ plan, variant: 'html-502' });
       }
     }
+    // Cells are independent (own mock server, proxy and pact directory), so a few run at once.
+    const results: MatrixCell[] = new Array(jobs.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < jobs.length) {
+        const index = next++;
+        const { plan, variant } = jobs[index];
+        const cell = await runCell(adapter, plan, variant, { hangTimeoutMs, credentials, contracts, dir: path.join(dir, String(index)) });
+        results[index] = cell;
+        options.onCell?.(cell);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, jobs.length)) }, worker));
+    cells.push(...results);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
