@@ -149,22 +149,19 @@ function typed(jp: JPushAsyncModule, err: unknown): boolean {
  * the endpoints it lacks.
  */
 export function jpushAsyncAdapter(): MatrixAdapter {
-  let lastModule: JPushAsyncModule | undefined;
   const wrapped: MatrixAdapter['calls'] = Object.fromEntries(
-    Object.entries(calls).map(([id, call]) => [
-      id,
-      (ctx: AdapterContext) => {
-        const { jp, client } = clientFor(ctx);
-        lastModule = jp;
-        return call(client, inClientRealm(ctx.example));
-      },
-    ]),
+    Object.entries(calls).map(([id, call]) => [id, (ctx: AdapterContext) => call(clientFor(ctx).client, inClientRealm(ctx.example))]),
   );
   return {
     name: `jpush-async ${JPUSH_ASYNC_VERSION}`,
     api: 'jpush-v3',
     calls: wrapped,
-    isTypedError: (err) => lastModule !== undefined && typed(lastModule, err),
+    // Every compiled copy requires the package's one JPushError.js through Node's module cache, so any
+    // loaded copy's error classes are the ones all copies throw.
+    isTypedError: (err) => {
+      const jp = loaded.values().next().value;
+      return jp !== undefined && typed(jp, err);
+    },
     statusOf: (err) => {
       const code = (err as { httpCode?: unknown } | null)?.httpCode;
       return typeof code === 'number' ? code : undefined;

@@ -15,6 +15,7 @@ interface MatrixFlags {
   endpoints?: string;
   statuses?: string;
   hangTimeout: string;
+  concurrency: string;
   md?: string;
   json?: string;
   html502: boolean;
@@ -57,6 +58,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--endpoints <ids>', 'comma-separated endpoint ids (default: every endpoint the adapter supports)')
     .option('--statuses <codes>', 'comma-separated statuses (default: every catalogued status)')
     .option('--hang-timeout <ms>', 'give up on a call after this long and classify it as a hang', '2000')
+    .option('--concurrency <n>', 'cells run at once (each has its own mock server)', '4')
     .option('--md <file>', 'write the Markdown table here (default: stdout)')
     .option('--json <file>', 'write the JSON result here')
     .option('--no-html-502', 'skip the HTML 502 scenario')
@@ -69,6 +71,8 @@ async function matrixCommand(ctx: CommandContext, flags: MatrixFlags): Promise<n
   if (Boolean(flags.adapter) === Boolean(flags.reference)) throw new PushContractsError('PC_ERR_USAGE', 'give exactly one of --adapter <module> or --reference <api>');
   const hangTimeoutMs = Number(flags.hangTimeout);
   if (!Number.isInteger(hangTimeoutMs) || hangTimeoutMs <= 0) throw new PushContractsError('PC_ERR_USAGE', `--hang-timeout must be a positive integer of milliseconds, got '${flags.hangTimeout}'`);
+  const concurrency = Number(flags.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency <= 0) throw new PushContractsError('PC_ERR_USAGE', `--concurrency must be a positive integer, got '${flags.concurrency}'`);
   const statuses = list(flags.statuses)?.map((s) => {
     const n = Number(s);
     if (!getContracts().isCatalogued(n)) throw new PushContractsError('PC_ERR_USAGE', `--statuses: ${s} is not a catalogued status`);
@@ -77,7 +81,7 @@ async function matrixCommand(ctx: CommandContext, flags: MatrixFlags): Promise<n
   // The mock server runs in this process; pact-js reads the opt-out from the process environment.
   process.env.PACT_DO_NOT_TRACK ??= 'true';
   const adapter = flags.reference ? referenceAdapter(flags.reference) : await loadAdapter(flags.adapter as string, ctx.io.cwd);
-  const result = await runMatrix(adapter, { endpoints: list(flags.endpoints), statuses, hangTimeoutMs, html502: flags.html502 });
+  const result = await runMatrix(adapter, { endpoints: list(flags.endpoints), statuses, hangTimeoutMs, concurrency, html502: flags.html502 });
   const md = renderMatrixMarkdown(result);
   if (flags.md) writeText(path.resolve(ctx.io.cwd, flags.md), md);
   else ctx.io.stdout(md);
