@@ -15,6 +15,10 @@ import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
 import { startBrokerDouble, type BrokerDouble, type RecordedRequest } from '../test-support/broker-double';
 import { writeSmallPact } from '../test-support/small-pact';
 
+// Each step starts the real pact binary (about 0.1-0.3 s, much more on a loaded 2-core machine); the bounds
+// that matter are asserted on durations inside the tests.
+jest.setTimeout(30_000);
+
 const CONSUMER = 'push-client';
 const PROVIDER = 'push-api';
 const TOKEN = 'flow-token-5d1e0b7a9c';

@@ -11,6 +11,10 @@ import { basicAuth } from '../credentials';
 import { startBrokerDouble, type BrokerDouble } from '../../test-support/broker-double';
 import { writeSmallPact } from '../../test-support/small-pact';
 
+// Each step starts the real pact binary (about 0.1-0.3 s, much more on a loaded 2-core machine); the bounds
+// that matter are asserted on durations inside the tests.
+jest.setTimeout(30_000);
+
 const CONSUMER = 'push-client';
 const PROVIDER = 'push-api';
 const TOKEN = 'broker-token-3f9a1c77e2';
