@@ -7,7 +7,7 @@ export function addBrokerOptions(cmd: Command): Command {
   return cmd
     .option('--broker-url <url>', `Pact Broker base URL (default: $${BROKER_ENV.baseUrl})`)
     .option('--retries <n>', `HTTP retries on 5xx, 408, 429 and connection errors, with back-off from 0.5 s (default: $${BROKER_ENV.retries} or ${DEFAULT_RETRIES})`)
-    .option('--timeout <seconds>', `give up after this long, whatever the broker does (default: ${DEFAULT_TIMEOUT_MS / 1000})`);
+    .option('--timeout <ms>', `give up after this many milliseconds, whatever the broker does (default: ${DEFAULT_TIMEOUT_MS})`);
 }
 
 export interface BrokerFlags {
@@ -24,9 +24,9 @@ function integer(raw: string, flag: string): number {
 export function brokerOverrides(flags: BrokerFlags): BrokerConfigOverrides {
   let timeoutMs: number | undefined;
   if (flags.timeout !== undefined) {
-    const s = Number(flags.timeout);
-    if (!Number.isFinite(s) || s <= 0) throw new PushContractsError('PC_ERR_USAGE', `--timeout must be a positive number of seconds, got '${flags.timeout}'`);
-    timeoutMs = s * 1000;
+    // Milliseconds, like verify's --timeout.
+    if (!/^[1-9][0-9]*$/.test(flags.timeout)) throw new PushContractsError('PC_ERR_USAGE', `--timeout must be a positive number of milliseconds, got '${flags.timeout}'`);
+    timeoutMs = Number(flags.timeout);
   }
   return {
     baseUrl: flags.brokerUrl,

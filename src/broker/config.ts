@@ -81,7 +81,7 @@ export function brokerConfig(env: Env, overrides: BrokerConfigOverrides = {}): B
   }
   const retries = parseRetries(overrides.retries, '--retries') ?? parseRetries(env[BROKER_ENV.retries], BROKER_ENV.retries) ?? DEFAULT_RETRIES;
   const timeoutMs = overrides.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new PushContractsError('PC_ERR_USAGE', `--timeout must be a positive number of seconds`);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new PushContractsError('PC_ERR_USAGE', `--timeout must be a positive number of milliseconds`);
   return Object.freeze({ baseUrl: baseUrl.replace(/\/+$/, ''), auth, retries, timeoutMs });
 }
 

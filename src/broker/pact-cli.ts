@@ -99,7 +99,7 @@ export function runBrokerCli(args: readonly string[], config: BrokerConfig, opti
           return;
         }
         if (error && error.killed) {
-          reject(new PushContractsError('PC_ERR_BROKER_UNREACHABLE', `the Pact Broker at ${config.baseUrl} did not answer within ${Math.round(config.timeoutMs / 1000)} s (retries: ${config.retries})`, { url: config.baseUrl }));
+          reject(new PushContractsError('PC_ERR_BROKER_UNREACHABLE', `the Pact Broker at ${config.baseUrl} did not answer within ${config.timeoutMs} ms (retries: ${config.retries})`, { url: config.baseUrl }));
           return;
         }
         const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
