@@ -48,6 +48,12 @@ describe('brokerSourceOf', () => {
     await expect(brokerSourceOf(flags({ provider: 'p' }), { PATH: process.env.PATH }, outside)).rejects.toMatchObject({ message: expect.stringContaining('PACT_BROKER_BASE_URL') });
   });
 
+  it('fetches a pact URL on the configured broker with its credentials even without other broker flags', async () => {
+    const url = `${BASE}/pacts/provider/p/consumer/c/pact-version/abc`;
+    expect(await verifySources(flags({ pactUrl: [url] }), env, outside, local)).toEqual([expect.objectContaining({ kind: 'broker', pactUrls: [url], token: 'tok-abcdef', publish: false })]);
+    expect(await verifySources(flags({ pactUrl: ['http://elsewhere.example/p.json'] }), env, outside, local)).toEqual([{ kind: 'urls', urls: ['http://elsewhere.example/p.json'] }]);
+  });
+
   it("takes a webhook's pact URL on the broker over from the plain URL sources", async () => {
     const url = `${BASE}/pacts/provider/p/consumer/c/pact-version/abc`;
     const sources = await verifySources(flags({ pactUrl: [url, 'local.json'], publish: true, providerVersion: '1' }), env, outside, local);

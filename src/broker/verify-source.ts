@@ -73,7 +73,16 @@ export async function brokerSourceOf(flags: BrokerVerifyFlags, env: Env, cwd: st
     flags.provider !== undefined || flags.brokerUrl !== undefined || flags.publish === true || flags.consumerVersionSelector.length > 0 ||
     flags.mainBranch === true || flags.matchingBranch === true || flags.deployedOrReleased === true || flags.enablePending === true ||
     flags.includeWipPactsSince !== undefined || flags.providerVersion !== undefined || flags.providerBranch !== undefined || flags.providerVersionTag.length > 0;
-  if (!brokerFlagsUsed) return undefined;
+  // A pact URL on the configured broker needs the broker's credentials even without other broker flags.
+  const envBase = flags.brokerUrl ?? env.PACT_BROKER_BASE_URL;
+  const onBroker = envBase !== undefined && envBase !== '' && flags.pactUrl.some((u) => {
+    try {
+      return isBrokerPactUrl(u, envBase);
+    } catch {
+      return false;
+    }
+  });
+  if (!brokerFlagsUsed && !onBroker) return undefined;
   const config = brokerConfig(env, { baseUrl: flags.brokerUrl });
   const webhookUrls = flags.pactUrl.filter((u) => isBrokerPactUrl(u, config.baseUrl));
   if (flags.provider === undefined && webhookUrls.length === 0) {
