@@ -203,6 +203,12 @@ describe('PushClient', () => {
       expect(e).toMatchObject({ kind: 'invalid-response', status: 200, retryAdvised: false, attempts: 1 });
     });
 
+    it('rejects a call to an endpoint the API does not have (cid on MTPush v4) without sending anything', async () => {
+      srv = await server([{ status: 200, body: '{}' }]);
+      await expect(client(srv.url, [], { api: 'mtpush-v4' }).cid()).rejects.toMatchObject({ code: 'PC_ERR_UNKNOWN_ENDPOINT' });
+      expect(srv.seen).toHaveLength(0);
+    });
+
     it('sends the query string of GET endpoints', async () => {
       srv = await server([{ status: 200, body: JSON.stringify({ cidlist: ['x'] }) }]);
       await client(srv.url, []).cid({ count: '3', type: 'push' });

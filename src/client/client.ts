@@ -207,7 +207,7 @@ export class PushClient<A extends ApiId = ApiId> {
   // ---- generic
 
   /** Calls any catalogued endpoint of this API by id. */
-  call(endpointId: EndpointId<A>, input: CallInput = {}): Promise<unknown> {
+  async call(endpointId: EndpointId<A>, input: CallInput = {}): Promise<unknown> {
     const endpoint = this.contracts.endpoint(this.api, endpointId);
     const path = fillPath(endpoint.path, input.params ?? {});
     const body = input.body as Record<string, unknown> | undefined;

@@ -33,3 +33,8 @@ v4.interaction('push.withdraw', 200);
 v4.interaction('schedules.get', 400);
 // @ts-expect-error the pact is bound to mtpush-v4, which has no push.cid
 v4.interaction('push.cid', 200);
+
+// Causes are the closed vocabulary of contracts/causes.json.
+interaction('jpush-v3', 'push', 401, { cause: 'auth.missing' });
+// @ts-expect-error a misspelt cause
+interaction('jpush-v3', 'push', 403, { cause: 'app.blacklistd' });

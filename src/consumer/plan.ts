@@ -9,7 +9,7 @@ import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
 import type { TemplateHeaders } from '@pact-foundation/pact/src/v3/types';
 import { fillPath, getContracts, type Contracts } from '../contracts';
 import type {
-  ApiId, BadRequest, BusinessCode, Endpoint, HttpMethod, RetiredEndpoint, StateRef, StatusCode,
+  ApiId, BadRequest, BusinessCode, CauseId, Endpoint, HttpMethod, RetiredEndpoint, StateRef, StatusCode,
 } from '../contracts';
 import { BASIC_AUTH_PATTERN, PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS, basicAuth, type Credentials } from '../credentials';
 import { PushContractsError } from '../errors';
@@ -74,7 +74,7 @@ export interface InteractionOptions {
    * auth.failed or auth.missing; 403: app.blacklisted, app.ip-not-whitelisted, app.not-vip on VIP-only
    * endpoints). Defaults to the first the endpoint allows, in causes.json order (400: catalogue order).
    */
-  readonly cause?: string;
+  readonly cause?: CauseId;
   /** Overrides the generated description ("jpush-v3 push: 401 auth.failed"). */
   readonly description?: string;
   /** Replaces parts of the example request (the mutation of a 400 still applies on top). */
@@ -86,7 +86,7 @@ export interface InteractionOptions {
 
 /** What an (endpoint, status) combination can be elicited by, in preference order. */
 export interface ElicitableCause {
-  readonly cause: string;
+  readonly cause: CauseId;
   readonly code: BusinessCode;
 }
 
@@ -158,7 +158,7 @@ export function elicitableCauses(api: ApiId, endpointId: string, status: number,
   const endpoint = contracts.endpoint(api, endpointId);
   const out: ElicitableCause[] = [];
   const seen = new Set<string>();
-  const add = (cause: string): void => {
+  const add = (cause: CauseId): void => {
     if (seen.has(cause)) return;
     const code = contracts.codeFor(api, endpoint.family, cause);
     if (code && code.status === status) {
@@ -166,8 +166,10 @@ export function elicitableCauses(api: ApiId, endpointId: string, status: number,
       out.push({ cause, code });
     }
   };
-  for (const bad of endpoint.elicit.badRequests) if (bad.raw === undefined) add(bad.cause);
-  for (const c of contracts.causes) {
+  for (const bad of endpoint.elicit.badRequests) if (bad.raw === undefined) add(bad.cause as CauseId);
+  for (const cause of contracts.causes) {
+    // contracts/causes.json is the source of the CauseId union (generated), so its ids are CauseIds.
+    const c = { ...cause, id: cause.id as CauseId };
     switch (c.elicitedBy) {
       case 'request':
         if (c.id === 'resource.not-found' && endpoint.elicit.notFound) add(c.id);
