@@ -33,10 +33,10 @@ async function cli(args: string[], env: Record<string, string | undefined> = {},
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'pc-verify-'));
 
 /** A hand-written v4 pact with one interaction per entry. */
-function writePact(dir: string, interactions: Array<{ description: string; state?: string; method: string; path: string; status: number; body?: unknown }>): string {
-  const file = path.join(dir, 'hand-jpush-v3.json');
+function writePact(dir: string, interactions: Array<{ description: string; state?: string; method: string; path: string; status: number; body?: unknown }>, consumer = 'hand'): string {
+  const file = path.join(dir, `${consumer}-jpush-v3.json`);
   writeFileSync(file, JSON.stringify({
-    consumer: { name: 'hand' },
+    consumer: { name: consumer },
     provider: { name: 'jpush-v3' },
     interactions: interactions.map((i) => ({
       type: 'Synchronous/HTTP',
@@ -102,6 +102,16 @@ describe('push-contracts verify', () => {
       await service.close();
       await server.close();
     }
+  });
+
+  it('verifies several --pact-url files and writes one JUnit file per consumer', async () => {
+    const dir = tmp();
+    const a = writePact(dir, [{ description: 'retired v2 push', method: 'POST', path: '/v2/push', status: 410 }], 'app-a');
+    const b = writePact(dir, [{ description: 'retired v2 push too', method: 'POST', path: '/v2/push', status: 410 }], 'app-b');
+    const run = await cli(['verify', '--pact-url', a, b, '--junit', path.join(dir, 'junit.xml')]);
+    expect(run.code).toBe(0);
+    expect(readdirSync(dir).filter((f) => f.startsWith('junit')).sort()).toEqual(['junit.app-a.xml', 'junit.app-b.xml']);
+    expect(readFileSync(path.join(dir, 'junit.app-b.xml'), 'utf8')).toContain('name="retired v2 push too"');
   });
 
   describe('usage and infrastructure errors exit 2 with one clear line', () => {

@@ -62,7 +62,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--provider-base-url <url>', 'provider to verify (default: start the embedded reference service with provider states)')
     .option('--provider-states-setup-url <url>', 'where the provider sets up provider states (POST {state, params, action})')
     .option('--pact-dir <dir>', 'directory of pact files (default: ./pacts when no other source is given)')
-    .option('--pact-url <url>', 'a pact file path or http(s) URL; repeatable', collect, [])
+    .option('--pact-url <url...>', 'pact file paths or http(s) URLs (several, or the flag repeated)', [])
     .option('--junit <file|dir>', 'JUnit XML, one file per consumer (dir/<consumer>.xml, or name.<consumer>.xml)')
     .option('--html <file>', 'HTML conformance matrix (endpoint x status)')
     .option('--json <file>', 'JSON with every case and finding')
