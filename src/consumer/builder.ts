@@ -40,7 +40,8 @@ const SETTLE_LIMIT_MS = 500;
  * Waits until the mock server has recorded the requests it already answered. The native mock server
  * can write a response before it records the match, so under load pact-js sometimes checks too early
  * and reports "expected but not received" for a request the client has fully read (seen with pact
- * 16.4.0: one or two of the ~340 catalogue interactions per run, with two jest workers on two cores).
+ * 16.4.0: one or two of the ~340 catalogue interactions per run, with two jest workers on two cores;
+ * upstream: pact-foundation/pact-reference#535, since 16.3.0).
  */
 export async function waitForMatches(pact: PactV4, port: number): Promise<void> {
   const core = (pact as unknown as { pact?: MatchState }).pact;
