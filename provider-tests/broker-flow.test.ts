@@ -14,6 +14,8 @@ import { getContracts } from '../src/contracts';
 import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
 import { startBrokerDouble, type BrokerDouble, type RecordedRequest } from '../test-support/broker-double';
 import { writeSmallPact } from '../test-support/small-pact';
+import { SCAN_ENV } from '../consumer-tests/catalogue-suite';
+import { generatedInteractions, PACT_DIR } from './generated-pacts';
 
 // Each step starts the real pact binary (about 0.1-0.3 s, much more on a loaded 2-core machine); the bounds
 // that matter are asserted on durations inside the tests.
@@ -192,6 +194,30 @@ describe('release pipeline through the broker', () => {
     const gate = await cli(['can-i-deploy', '--pacticipant', CONSUMER, '--version', '1.1.0']);
     expect(gate.code).toBe(1);
     expect(gate.stdout).toContain(`${CONSUMER} 1.1.0 -> ${PROVIDER} 2.0.3: FAILED`);
+  });
+
+  it('passes the pacts the consumer suites generated through the gate and publishes every interaction', async () => {
+    const expected = generatedInteractions().length;
+    // A copy: the gate must not need to write, and other suites read pacts/ meanwhile.
+    const copy = path.join(work, 'generated');
+    fs.cpSync(PACT_DIR, copy, { recursive: true });
+    const files = fs.readdirSync(copy).filter((f) => f.endsWith('.json'));
+    const mark = broker.requests.length;
+    let out = '';
+    const code = await main(['publish', '--pact-dir', 'generated', '--consumer-app-version', '3.0.0', '--branch', 'main'], {
+      stdout: (t) => { out += t; },
+      stderr: (t) => { out += t; },
+      // The credentials the consumer suites used as "real": a pact carrying them would be refused.
+      env: { PATH: process.env.PATH, PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, ...SCAN_ENV },
+      cwd: work,
+    });
+    expect(out).not.toContain('PC_ERR');
+    expect(code).toBe(0);
+    const posts = broker.requests.slice(mark).filter((r) => r.method === 'POST' && r.path === '/contracts/publish');
+    const sent = posts.flatMap((r) => (r.body as { contracts: Array<{ content: string }> }).contracts)
+      .map((c) => JSON.parse(Buffer.from(c.content, 'base64').toString('utf8')) as { interactions: Array<{ type?: string }> });
+    expect(sent).toHaveLength(files.length);
+    expect(sent.flatMap((p) => p.interactions).filter((i) => i.type === undefined || i.type === 'Synchronous/HTTP')).toHaveLength(expected);
   });
 
   it('ends verify with PC_ERR_BROKER_UNAUTHORIZED after one request when the broker refuses the token', async () => {
