@@ -8,7 +8,7 @@ import type { GatewayDeps } from './gateway/context';
 import { DispatcherClient } from './gateway/dispatcher-client';
 import { RateLimiter } from './gateway/rate-limiter';
 import { buildGateway, PROVIDER_STATES_PATH } from './gateway/server';
-import { parseStateChange, stateHandlers, type StateTarget } from './provider-states';
+import { isStatelessChange, parseStateChange, stateHandlers, type StateTarget } from './provider-states';
 
 /**
  * The demo app used when PUSH_APP_KEY / PUSH_MASTER_SECRET are unset: 24 alphanumerics each, like real
@@ -126,6 +126,8 @@ export async function startReferenceService(options: ReferenceServiceOptions = {
     { bodyBytes: options.limits?.bodyBytes ?? DEFAULTS.bodyBytes, requestTimeoutMs: options.limits?.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs },
     options.enableProviderStates
       ? async (body) => {
+        // Pact's verifier calls the setup URL with an empty state for interactions that have none.
+        if (isStatelessChange(body)) return { status: 200, body: {} };
         const parsed = parseStateChange(contracts, body);
         if (!parsed.ok) return { status: 400, body: { error: { code: parsed.code, message: parsed.message } } };
         const { change } = parsed;

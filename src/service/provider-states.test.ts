@@ -105,6 +105,12 @@ describe('provider states', () => {
     expect((await call(svc.url, 'GET', '/v3/tags', undefined, AUTH)).status).toBe(403);
   });
 
+  it('accepts the empty state pact\'s verifier sends for an interaction without states, changing nothing', async () => {
+    const a = await call(svc.url, 'POST', PROVIDER_STATES_PATH, { state: '', params: {}, action: 'setup' });
+    expect(a.status).toBe(200);
+    expect((await call(svc.url, 'GET', '/v3/tags', undefined, AUTH)).status).toBe(200);
+  });
+
   it('answers an unknown state with PC_ERR_UNKNOWN_STATE and a malformed change with PC_ERR_STATE_SETUP_FAILED', async () => {
     expect((await change('the moon is full')).json.error.code).toBe('PC_ERR_UNKNOWN_STATE');
     expect((await change('a device exists', {})).json.error.code).toBe('PC_ERR_STATE_SETUP_FAILED');

@@ -105,6 +105,11 @@ export type StateChangeResult =
   | { readonly ok: true; readonly change: StateChange }
   | { readonly ok: false; readonly code: 'PC_ERR_UNKNOWN_STATE' | 'PC_ERR_STATE_SETUP_FAILED'; readonly message: string };
 
+/** A state change that names no state: nothing to set up or tear down. */
+export function isStatelessChange(body: unknown): boolean {
+  return body !== null && typeof body === 'object' && !Array.isArray(body) && (body as Record<string, unknown>).state === '';
+}
+
 /** Reads the Pact state-change body {state, params, action}; action defaults to setup. */
 export function parseStateChange(contracts: Contracts, body: unknown): StateChangeResult {
   const failed = (message: string): StateChangeResult => ({ ok: false, code: 'PC_ERR_STATE_SETUP_FAILED', message });
