@@ -33,6 +33,8 @@ export interface VerificationRunResult {
   readonly reports?: WrittenReports;
 }
 
+const EMBEDDED_DEADLINE_MS = 500;
+
 /** Runs, reports, prints; never throws (a usage or infrastructure error becomes one line and exit 2). */
 export async function runVerification(o: VerificationRunOptions): Promise<VerificationRunResult> {
   const envCredentials = credentialsFromEnv(o.env);
@@ -43,7 +45,9 @@ export async function runVerification(o: VerificationRunOptions): Promise<Verifi
   let service: Awaited<ReturnType<typeof startReferenceService>> | undefined;
   try {
     if (embedded) {
-      service = await startReferenceService({ port: 0, enableProviderStates: true, credentials });
+      // The embedded dispatcher is in-process on loopback: half a second is ample for a healthy answer,
+      // and each "the dispatcher is slow" interaction then costs half a second instead of a full one.
+      service = await startReferenceService({ port: 0, enableProviderStates: true, credentials, dispatcher: { deadlineMs: EMBEDDED_DEADLINE_MS } });
       o.stderr(`started the embedded reference service at ${service.url}\n`);
     }
     const result = await verifyProvider({
