@@ -8,8 +8,9 @@
 import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
 import type { TemplateHeaders } from '@pact-foundation/pact/src/v3/types';
 import { fillPath, getContracts, type Contracts } from '../contracts';
+import { applyBadRequest, exampleRequest } from '../contracts/requests';
 import type {
-  ApiId, BadRequest, BusinessCode, CauseId, Endpoint, HttpMethod, RetiredEndpoint, StateRef, StatusCode,
+  ApiId, BusinessCode, CauseId, Endpoint, HttpMethod, RetiredEndpoint, StateRef, StatusCode,
 } from '../contracts';
 import { BASIC_AUTH_PATTERN, PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS, basicAuth, type Credentials } from '../credentials';
 import { PushContractsError } from '../errors';
@@ -103,48 +104,6 @@ function clone<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
-function firstExample(contracts: Contracts, schemaId: string | undefined): unknown {
-  if (!schemaId) return undefined;
-  const examples = contracts.schema(schemaId).examples;
-  return Array.isArray(examples) && examples.length > 0 ? clone(examples[0]) : undefined;
-}
-
-/** Path parameters from the synthesized params schema: each property's first example. */
-function exampleParams(contracts: Contracts, endpoint: Endpoint): Record<string, string> {
-  if (!endpoint.request.params) return {};
-  const props = (contracts.schema(endpoint.request.params).properties ?? {}) as Record<string, { examples?: unknown[] }>;
-  const out: Record<string, string> = {};
-  for (const name of endpoint.request.paramNames) {
-    const ex = props[name]?.examples?.[0];
-    if (typeof ex !== 'string') throw notCatalogued(`${endpoint.api} ${endpoint.id}: path parameter ${name} has no string example`);
-    out[name] = ex;
-  }
-  return out;
-}
-
-function unescapePointer(seg: string): string {
-  return seg.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
-/** Applies a catalogue mutation (remove a pointer, or set it to a value or repeated text) in place. */
-function mutate(target: Record<string, unknown>, bad: BadRequest): void {
-  const pointer = bad.remove ?? bad.set?.pointer;
-  if (pointer === undefined) return;
-  const segs = pointer.split('/').slice(1).map(unescapePointer);
-  let node: Record<string, unknown> = target;
-  for (const seg of segs.slice(0, -1)) {
-    const next = node[seg];
-    if (next === null || typeof next !== 'object') node[seg] = {};
-    node = node[seg] as Record<string, unknown>;
-  }
-  const last = segs[segs.length - 1];
-  if (bad.remove !== undefined) {
-    delete node[last];
-  } else if (bad.set) {
-    node[last] = bad.set.repeat ? bad.set.repeat.text.repeat(bad.set.repeat.times) : clone(bad.set.value);
-  }
-}
-
 function methodNotAllowed(contracts: Contracts, path: string): HttpMethod | undefined {
   return METHOD_ORDER.find((m) => contracts.resolve(m, path).kind === 'method-not-allowed');
 }
@@ -181,7 +140,7 @@ export function elicitableCauses(api: ApiId, endpointId: string, status: number,
         if (contracts.stateForCause(c.id) && (c.id !== 'app.not-vip' || endpoint.vipOnly)) add(c.id);
         break;
       case 'method':
-        if (methodNotAllowed(contracts, fillPath(endpoint.path, exampleParams(contracts, endpoint)))) add(c.id);
+        if (methodNotAllowed(contracts, fillPath(endpoint.path, exampleRequest(contracts, endpoint).params))) add(c.id);
         break;
       case 'path':
         // path.not-found addresses no endpoint; api.retired belongs to retired endpoints (planRetired).
@@ -244,9 +203,10 @@ export function planInteraction(api: ApiId, endpointId: string, status: number, 
   }
   const code = status as StatusCode;
 
-  let params = { ...exampleParams(contracts, endpoint), ...options.request?.params };
-  let query = (options.request?.query ?? firstExample(contracts, endpoint.request.query)) as Record<string, string> | undefined;
-  let body = options.request && 'body' in options.request ? clone(options.request.body) : firstExample(contracts, endpoint.request.body);
+  const example = exampleRequest(contracts, endpoint);
+  let params: Record<string, string> = { ...example.params, ...options.request?.params };
+  let query: Record<string, string> | undefined = options.request?.query ?? example.query;
+  let body = options.request && 'body' in options.request ? clone(options.request.body) : example.body?.kind === 'json' ? example.body.value : undefined;
   if (query && Object.keys(query).length === 0) query = undefined;
   let method = endpoint.method;
   let credentials: CredentialKind = 'valid';
@@ -282,19 +242,10 @@ export function planInteraction(api: ApiId, endpointId: string, status: number, 
       } else {
         const bad = endpoint.elicit.badRequests.find((b) => b.cause === c && b.raw === undefined);
         if (!bad) throw notCatalogued(`${api} ${endpointId}: no JSON mutation elicits ${c}`);
-        if (bad.in === 'params') {
-          const p = { ...params };
-          mutate(p, bad);
-          params = p;
-        } else if (bad.in === 'query') {
-          const q: Record<string, unknown> = { ...(query ?? {}) };
-          mutate(q, bad);
-          query = Object.keys(q).length > 0 ? (q as Record<string, string>) : undefined;
-        } else {
-          const b = (body ?? {}) as Record<string, unknown>;
-          mutate(b, bad);
-          body = b;
-        }
+        const mutated = applyBadRequest({ params, query, body: body === undefined ? undefined : { kind: 'json', value: body } }, bad);
+        params = mutated.params;
+        query = mutated.query && Object.keys(mutated.query).length > 0 ? mutated.query : undefined;
+        if (mutated.body?.kind === 'json') body = mutated.body.value;
       }
       break;
     case 'credentials':

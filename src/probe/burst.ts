@@ -10,7 +10,8 @@ import { fillPath, type Contracts } from '../contracts/load';
 import type { ApiId, Endpoint } from '../contracts/types';
 import { send, ProbeTransportError, type WireRequest, type WireResponse } from './http';
 import { expectationFor } from './plan';
-import { exampleParts, successIsReadOnly } from './request';
+import { exampleRequest } from '../contracts/requests';
+import { successIsReadOnly } from './request';
 import type { BurstOptions, NotCovered, ProbeCase } from './types';
 
 export const DEFAULT_BURST: BurstOptions = { margin: 5, maxRequests: 1000, maxDurationMs: 10_000, concurrency: 8 };
@@ -50,7 +51,7 @@ export function planBursts(contracts: Contracts, api: ApiId, endpoints: readonly
       notCovered.push({ api, endpoint: null, status: expect?.status ?? 429, cause: 'rate.exceeded', reason: `no read-only endpoint of the ${bucket} bucket to repeat` });
       continue;
     }
-    const parts = exampleParts(contracts, e);
+    const parts = exampleRequest(contracts, e);
     const request = success?.request ?? { method: e.method, path: fillPath(e.path, parts.params), query: parts.query, body: parts.body, auth: 'valid' as const };
     const limit = cat.families[e.family].rateLimit;
     targets.push({

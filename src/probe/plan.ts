@@ -6,7 +6,8 @@ import type { Contracts } from '../contracts/load';
 import type { ApiId, BusinessCode, Endpoint, HttpMethod } from '../contracts/types';
 import { fillPath } from '../contracts/load';
 import { PushContractsError } from '../errors';
-import { exampleParts, mutate, substituteParts, successIsReadOnly, type RequestParts } from './request';
+import { applyBadRequest, exampleRequest, type RequestParts } from '../contracts/requests';
+import { substituteParts, successIsReadOnly } from './request';
 import type { Alternative, AuthMode, CaseKind, NotCovered, ProbeCase, ProbeExpectation, ProbePlan, ProbeRequest } from './types';
 
 export interface PlanOptions {
@@ -93,7 +94,7 @@ interface EndpointContext {
 }
 
 function endpointContext(contracts: Contracts, options: PlanOptions, e: Endpoint): EndpointContext {
-  const example = exampleParts(contracts, e);
+  const example = exampleRequest(contracts, e);
   const ids = options.ids ?? {};
   const state = e.elicit.success?.state;
   const def = state ? contracts.providerState(state.name) : undefined;
@@ -162,7 +163,7 @@ function errorCases(ctx: EndpointContext, notCovered: NotCovered[]): ProbeCase[]
       skip(400, bad.cause, `no business code is catalogued for ${bad.cause} in the ${e.family} family`);
       continue;
     }
-    cases.push(endpointCase(ctx, 'bad-request', describeMutation(bad), toRequest(e, mutate(ctx.errorParts, bad), 'valid'), expect));
+    cases.push(endpointCase(ctx, 'bad-request', describeMutation(bad), toRequest(e, applyBadRequest(ctx.errorParts, bad), 'valid'), expect));
   }
   if (e.elicit.notFound) {
     const expect = expectationFor(contracts, e.api, e.family, 'resource.not-found', authed);

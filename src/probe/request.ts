@@ -1,109 +1,10 @@
 /**
- * Crafting requests from contracts/ data: the valid request is each schema's first example; a bad
- * request is a mutation of it (remove a pointer, set a pointer, or a raw non-JSON body).
+ * What the probe adds to the requests contracts/ describes (src/contracts/requests.ts): the user's
+ * own ids in place of the examples, and whether a success would be read-only.
  */
 import type { Contracts } from '../contracts/load';
-import type { BadRequest, Endpoint } from '../contracts/types';
-import type { ProbeBody } from './types';
-
-/** The parts of a request an endpoint's schemas describe, as plain data that mutations edit. */
-export interface RequestParts {
-  readonly params: Record<string, string>;
-  readonly query?: Record<string, string>;
-  readonly body?: ProbeBody;
-}
-
-function firstExample(contracts: Contracts, id: string): unknown {
-  const examples = contracts.schema(id).examples;
-  return Array.isArray(examples) ? examples[0] : undefined;
-}
-
-const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
-
-/** The request the contracts consider valid for an endpoint: path params, query and body from schema examples. */
-export function exampleParts(contracts: Contracts, e: Endpoint): RequestParts {
-  const params: Record<string, string> = {};
-  if (e.request.params) {
-    const props = (contracts.schema(e.request.params).properties ?? {}) as Record<string, { examples?: unknown[] }>;
-    for (const name of e.request.paramNames) {
-      const ex = props[name]?.examples?.[0];
-      if (ex !== undefined) params[name] = String(ex);
-    }
-  }
-  const query = e.request.query ? (clone(firstExample(contracts, e.request.query)) as Record<string, string> | undefined) ?? {} : undefined;
-  const body = e.request.body ? { kind: 'json' as const, value: clone(firstExample(contracts, e.request.body)) ?? {} } : undefined;
-  return { params, query, body };
-}
-
-export function parsePointer(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-type Container = Record<string, unknown> | unknown[];
-
-function isContainer(v: unknown): v is Container {
-  return v !== null && typeof v === 'object';
-}
-
-/** Removes the value at a pointer; a missing path changes nothing. */
-export function removeAt(doc: unknown, pointer: string): unknown {
-  const copy = clone(doc);
-  const segs = parsePointer(pointer);
-  if (segs.length === 0) return undefined;
-  let node: unknown = copy;
-  for (const seg of segs.slice(0, -1)) {
-    if (!isContainer(node)) return copy;
-    node = (node as Record<string, unknown>)[seg];
-  }
-  const last = segs[segs.length - 1];
-  if (Array.isArray(node)) node.splice(Number(last), 1);
-  else if (isContainer(node)) delete (node as Record<string, unknown>)[last];
-  return copy;
-}
-
-/** Sets the value at a pointer, creating the objects on the way (a bad request may add a whole branch). */
-export function setAt(doc: unknown, pointer: string, value: unknown): unknown {
-  const segs = parsePointer(pointer);
-  if (segs.length === 0) return clone(value);
-  const copy = isContainer(doc) ? clone(doc) : {};
-  let node = copy as Container;
-  for (const seg of segs.slice(0, -1)) {
-    const next = (node as Record<string, unknown>)[seg];
-    if (!isContainer(next)) (node as Record<string, unknown>)[seg] = {};
-    node = (node as Record<string, unknown>)[seg] as Container;
-  }
-  (node as Record<string, unknown>)[segs[segs.length - 1]] = clone(value);
-  return copy;
-}
-
-/** The value a `set` mutation writes: a literal, or a text repeated (an oversized field). */
-export function setValue(set: NonNullable<BadRequest['set']>): unknown {
-  return set.repeat ? set.repeat.text.repeat(set.repeat.times) : set.value;
-}
-
-/** Applies one catalogued bad-request mutation to the valid request's parts. */
-export function mutate(parts: RequestParts, bad: BadRequest): RequestParts {
-  if (bad.raw !== undefined) return { ...parts, body: { kind: 'raw', text: bad.raw } };
-  const edit = (doc: unknown): unknown =>
-    bad.remove !== undefined ? removeAt(doc, bad.remove) : bad.set ? setAt(doc, bad.set.pointer, setValue(bad.set)) : doc;
-  switch (bad.in) {
-    case 'body': {
-      const value = parts.body?.kind === 'json' ? parts.body.value : {};
-      return { ...parts, body: { kind: 'json', value: edit(value) } };
-    }
-    case 'query':
-      return { ...parts, query: stringValues(edit(parts.query ?? {})) };
-    case 'params':
-      return { ...parts, params: stringValues(edit(parts.params)) };
-    default:
-      return bad.in satisfies never;
-  }
-}
-
-function stringValues(v: unknown): Record<string, string> {
-  return Object.fromEntries(Object.entries(isContainer(v) ? v : {}).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)]));
-}
+import type { Endpoint } from '../contracts/types';
+import type { RequestParts } from '../contracts/requests';
 
 /**
  * Replaces the example ids of a provider state with ids the user says exist, wherever the example
@@ -119,7 +20,7 @@ export function substitute<T>(value: T, replacements: ReadonlyArray<readonly [st
       return /^[0-9]{1,15}$/.test(hit[1]) ? Number(hit[1]) : hit[1];
     }
     if (Array.isArray(v)) return v.map(walk);
-    if (isContainer(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return walk(value) as T;

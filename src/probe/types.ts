@@ -1,12 +1,13 @@
 import type { Credentials } from '../credentials';
 import type { Contracts } from '../contracts/load';
 import type { ApiId, BusinessCode, Endpoint, HttpMethod } from '../contracts/types';
+import type { RequestBody } from '../contracts/requests';
 
 /** What a crafted request carries as credentials. */
 export type AuthMode = 'valid' | 'wrong' | 'none';
 
 /** A request body: JSON to serialise, or raw text sent as is (malformed JSON). */
-export type ProbeBody = { readonly kind: 'json'; readonly value: unknown } | { readonly kind: 'raw'; readonly text: string };
+export type ProbeBody = RequestBody;
 
 /** One request the probe sends, before credentials are injected. */
 export interface ProbeRequest {

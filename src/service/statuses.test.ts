@@ -5,6 +5,7 @@
  */
 import * as http from 'node:http';
 import { getContracts, fillPath, type ApiId, type CauseId, type Endpoint, type ProviderStateName } from '../contracts';
+import { applyBadRequest, exampleRequest as requestOf } from '../contracts/requests';
 import { basicAuth, PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS } from '../credentials';
 import { DEMO_CREDENTIALS, startReferenceService, type ReferenceService } from './index';
 
@@ -61,32 +62,13 @@ function expectRateHeaders(a: Answer): void {
 
 /** A request that passes validation: the first example of each request schema. */
 function exampleRequest(e: Endpoint): { params: Record<string, string>; query: Record<string, unknown>; body?: unknown } {
-  const params: Record<string, string> = {};
-  if (e.request.params) {
-    const props = (contracts.schema(e.request.params) as { properties: Record<string, { examples: string[] }> }).properties;
-    for (const [k, v] of Object.entries(props)) params[k] = v.examples[0];
-  }
-  const example = (id?: string): unknown => (id ? structuredClone((contracts.schema(id) as { examples: unknown[] }).examples[0]) : undefined);
-  return { params, query: (example(e.request.query) as Record<string, unknown>) ?? {}, body: example(e.request.body) };
+  const parts = requestOf(contracts, e);
+  return { params: parts.params, query: parts.query ?? {}, body: parts.body?.kind === 'json' ? parts.body.value : undefined };
 }
 
 function urlOf(e: Endpoint, params: Record<string, string>, query: Record<string, unknown>): string {
   const qs = new URLSearchParams(query as Record<string, string>).toString();
   return fillPath(e.path, params) + (qs ? `?${qs}` : '');
-}
-
-function setAt(target: any, pointer: string, value: unknown): void {
-  const segs = pointer.split('/').slice(1);
-  let node = target;
-  for (const s of segs.slice(0, -1)) node = node[s] ??= {};
-  node[segs[segs.length - 1]] = value;
-}
-
-function removeAt(target: any, pointer: string): void {
-  const segs = pointer.split('/').slice(1);
-  let node = target;
-  for (const s of segs.slice(0, -1)) node = node?.[s];
-  if (node) delete node[segs[segs.length - 1]];
 }
 
 const stateHolding = (e: Endpoint) => e.elicit.success?.state;
@@ -123,11 +105,9 @@ describe('reference service statuses', () => {
     it.each(cases)('%s', async (_name, e, bad) => {
       const state = stateHolding(e);
       if (state) await svc.setUpState(state.name as ProviderStateName, state.params as Record<string, string>);
-      const req = exampleRequest(e);
-      const part: any = bad.in === 'body' ? (req.body ??= {}) : bad.in === 'query' ? req.query : req.params;
-      if (bad.remove) removeAt(part, bad.remove);
-      if (bad.set) setAt(part, bad.set.pointer, bad.set.repeat ? bad.set.repeat.text.repeat(bad.set.repeat.times) : bad.set.value);
-      const a = await call(svc.url, e.method, urlOf(e, req.params, req.query), bad.raw !== undefined ? { raw: bad.raw, headers: authed() } : { body: req.body, headers: authed() });
+      const req = applyBadRequest(requestOf(contracts, e), bad);
+      const body = req.body?.kind === 'raw' ? { raw: req.body.text } : { body: req.body?.value };
+      const a = await call(svc.url, e.method, urlOf(e, req.params, req.query ?? {}), { ...body, headers: authed() });
       expectEnvelope(a, e.api, e.family, bad.cause as CauseId);
       expectRateHeaders(a);
     });
