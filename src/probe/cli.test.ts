@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { getContracts } from '../contracts/load';
 import type { Credentials } from '../credentials';
 import { main } from '../cli/main';
 import type { CliIO } from '../cli/io';
@@ -24,18 +25,41 @@ describe('push-contracts probe', () => {
   afterAll(() => svc.close());
   afterEach(() => svc.reset());
 
-  it('exits 0 on a conforming service and writes a JSON report with the not-covered list', async () => {
+  it('exits 0 on a conforming service and writes the not-covered statuses with their reasons to JSON, JUnit (skipped) and HTML', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'probe-cli-'));
     const file = path.join(dir, 'probe.json');
     const cli = io();
-    const code = await main(['probe', '--base-url', svc.url, '--api', 'mtpush-v4', '--json', file], cli);
+    const code = await main(['probe', '--base-url', svc.url, '--api', 'mtpush-v4', '--json', file, '--junit', path.join(dir, 'junit'), '--html', path.join(dir, 'probe.html')], cli);
     expect(code).toBe(0);
-    expect(cli.out.join('')).toMatch(/PASS: \d+ case\(s\), 0 failed/);
+    expect(cli.out.join('')).toMatch(/PASS: \d+ case\(s\), 0 failed, \d+ not covered/);
     expect(cli.out.join('')).toMatch(/not covered \(\d+; never counted as passed\)/);
-    const report = JSON.parse(readFileSync(file, 'utf8')) as { passed: boolean; meta: { kind: string }; cases: unknown[]; notCovered: Array<{ status: number }> };
+    type Gap = { endpoint: { api: string; id: string } | null; status: number; reason: string };
+    const report = JSON.parse(readFileSync(file, 'utf8')) as { passed: boolean; meta: { kind: string }; cases: unknown[]; notCovered: Gap[] };
     expect(report).toMatchObject({ passed: true, meta: { kind: 'probe' } });
     expect(report.cases.length).toBeGreaterThan(50);
     expect(report.notCovered.some((n) => n.status === 500)).toBe(true);
+
+    // The 5xx of an endpoint need service-side conditions: each is a skipped testcase carrying the probe's reason.
+    const contracts = getContracts();
+    const endpoint = contracts.endpoints('mtpush-v4')[0];
+    const serverErrors = endpoint.statuses.filter((s) => contracts.status(s)?.class === 'server-error');
+    expect(serverErrors.length).toBeGreaterThan(0);
+    expect(readdirSync(path.join(dir, 'junit'))).toEqual(['probe.xml']);
+    const junit = readFileSync(path.join(dir, 'junit', 'probe.xml'), 'utf8');
+    const unxml = (t: string): string => t.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const testcases = [...junit.matchAll(/<testcase [^>]*name="([^"]+) not covered"[^>]*>\s*<skipped message="([^"]*)"\/>/g)];
+    expect(testcases).toHaveLength(report.notCovered.length);
+    const skipped = new Map(testcases.map((m) => [unxml(m[1]), unxml(m[2])]));
+    expect(junit).toMatch(new RegExp(`<testsuites [^>]*skipped="${report.notCovered.length}"`));
+    for (const status of serverErrors) {
+      const gap = report.notCovered.find((n) => n.endpoint?.id === endpoint.id && n.status === status);
+      expect(gap?.reason).toEqual(expect.any(String));
+      expect(skipped.get(`mtpush-v4 ${endpoint.id} ${status}`)).toBe(gap?.reason);
+    }
+    // The HTML matrix's cell says why, too.
+    const html = readFileSync(path.join(dir, 'probe.html'), 'utf8');
+    const gap = report.notCovered.find((n) => n.endpoint?.id === endpoint.id && n.status === serverErrors[0]);
+    expect(html).toContain(`<td class="cell not-covered" title="not-covered: ${(gap?.reason ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}">·<sup>`);
   });
 
   it('exits 1 and names the rule when the service breaks the policy', async () => {

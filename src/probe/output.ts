@@ -1,6 +1,6 @@
 /**
- * What the probe adds to the shared reports: the statuses it did not provoke, with reasons. The
- * cases themselves are written by src/report; only the not-covered list is the probe's own.
+ * The probe's console view of the statuses it did not provoke. Every written report (JUnit, HTML,
+ * JSON) takes them from the run model's `notCovered`, like the cases.
  */
 import { renderJson } from '../report/json';
 import type { ProbeResult } from './run';
@@ -20,8 +20,7 @@ export function renderNotCovered(notCovered: readonly NotCovered[]): string {
   return lines.join('');
 }
 
-/** The shared JSON report plus the probe's not-covered list. */
+/** The shared JSON report of the probe's run; its `notCovered` is the model's list. */
 export function renderProbeJson(result: ProbeResult): string {
-  const doc = JSON.parse(renderJson(result.model)) as Record<string, unknown>;
-  return JSON.stringify({ ...doc, notCovered: result.notCovered }, null, 2) + '\n';
+  return renderJson(result.model);
 }

@@ -8,7 +8,7 @@ import type { Exchange, Finding, HeaderMap, InteractionRef } from '../audit/type
 import { getContracts, type Contracts } from '../contracts/load';
 import { maskSecrets, secretForms } from '../credentials';
 import { PushContractsError } from '../errors';
-import type { ReportCase, RunModel } from '../report/model';
+import type { NotCoveredStatus, ReportCase, RunModel } from '../report/model';
 import { DEFAULT_BURST, planBursts, runBurst, type BurstOutcome, type BurstTarget } from './burst';
 import { judgeExpectation, listProbeChecks, RATE_LIMIT_NOT_ENFORCED } from './checks';
 import { send, toWire, ProbeTransportError, type WireRequest, type WireResponse } from './http';
@@ -20,7 +20,10 @@ const SILENT_CASES_BEFORE_GIVING_UP = 3;
 
 export interface ProbeResult {
   readonly model: RunModel;
-  /** Listed statuses the run did not provoke, each with the reason; never counted as passes. */
+  /**
+   * Listed statuses the run did not provoke, each with the reason; never counted as passes. The same
+   * list is `model.notCovered` (what every report writes), here in the probe's own shape for the console.
+   */
   readonly notCovered: readonly NotCovered[];
   /** Every form of the secret, for masking whatever the caller prints or writes. */
   readonly secrets: readonly string[];
@@ -67,6 +70,10 @@ function reportCase(c: ProbeCase, ref: InteractionRef, wire: WireRequest, actual
     errors,
     durationMs,
   };
+}
+
+function toReport(n: NotCovered): NotCoveredStatus {
+  return { endpoint: n.endpoint === null ? null : { api: n.api, id: n.endpoint }, api: n.api, status: n.status, ...(n.cause ? { cause: n.cause } : {}), reason: n.reason };
 }
 
 /** Which policy rules and probe checks judge the run, split from one list of ids as verify takes them. */
@@ -211,6 +218,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     },
     cases,
     errors: [],
+    notCovered: remaining.map(toReport),
   };
   return { model, notCovered: remaining, secrets };
 }

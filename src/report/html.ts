@@ -1,5 +1,5 @@
 import type { Contracts } from '../contracts/load';
-import { conformanceMatrix, type CellState } from './matrix';
+import { conformanceMatrix, type CellState, type ConformanceCell } from './matrix';
 import { caseVerdict, runPassed, summarize, type RunModel } from './model';
 import { caseTitle, problemLines } from './text';
 
@@ -14,8 +14,9 @@ body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#222}
 h1{font-size:1.4rem} h2{font-size:1.1rem;margin-top:2rem}
 table{border-collapse:collapse} th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}
 .matrix td.cell{text-align:center;min-width:2.2rem}
-.verified{background:#c8f0c8} .failed{background:#f6b3b3;font-weight:bold} .not-covered{background:#f3f3f3;color:#999} .not-applicable{background:#fff}
+.verified{background:#c8f0c8} .failed{background:#f6b3b3;font-weight:bold} .not-covered{background:#f3f3f3;color:#999} .not-covered sup a{color:#666;text-decoration:none} .not-applicable{background:#fff}
 .pass{color:#186118} .fail{color:#a01616}
+ol.reasons .where{color:#666}
 pre{white-space:pre-wrap;margin:.25rem 0;background:#fafafa;padding:.4rem}
 `;
 
@@ -27,15 +28,40 @@ export function renderHtml(model: RunModel, contracts?: Contracts): string {
   const m = conformanceMatrix(model, contracts);
   const passed = runPassed(model);
   const groups = summarize(model);
-  const cell = (state: CellState, cases: readonly string[]): string =>
-    `<td class="cell ${state}" title="${esc(state === 'not-applicable' ? 'not catalogued for this endpoint' : `${state}${cases.length ? ': ' + cases.join('; ') : ''}`)}">${LABEL[state]}</td>`;
+  // Reasons are numbered once each and footnoted, so 17 endpoints x "500 needs a condition" stay one line below the matrix.
+  const notCovered = model.notCovered ?? [];
+  const reasonNumbers = new Map<string, number>();
+  const where = new Map<string, string[]>();
+  const footnote = (reason: string): number => {
+    if (!reasonNumbers.has(reason)) reasonNumbers.set(reason, reasonNumbers.size + 1);
+    return reasonNumbers.get(reason) as number;
+  };
+  for (const r of m.rows) for (const s of m.statuses) for (const reason of r.cells[s].reasons ?? []) footnote(reason);
+  for (const n of notCovered) {
+    footnote(n.reason);
+    where.set(n.reason, [...(where.get(n.reason) ?? []), `${n.endpoint ? n.endpoint.id : `${n.api ?? 'any endpoint'}`} ${n.status}`]);
+  }
+  const cell = (c: ConformanceCell): string => {
+    const reasons = c.reasons ?? [];
+    const title = c.state === 'not-applicable'
+      ? 'not catalogued for this endpoint'
+      : `${c.state}${c.cases.length ? ': ' + c.cases.join('; ') : reasons.length ? ': ' + reasons.join('; ') : ''}`;
+    const marker = reasons.length ? `<sup>${reasons.map((r) => `<a href="#not-covered-${footnote(r)}">${footnote(r)}</a>`).join(',')}</sup>` : '';
+    return `<td class="cell ${c.state}" title="${esc(title)}">${LABEL[c.state]}${marker}</td>`;
+  };
   const matrix = [
     '<table class="matrix"><thead><tr><th>api</th><th>endpoint</th><th>method</th><th>path</th>',
     ...m.statuses.map((s) => `<th>${s}</th>`),
     '</tr></thead><tbody>',
-    ...m.rows.map((r) => `<tr><td>${esc(r.api)}</td><td>${esc(r.endpoint)}</td><td>${esc(r.method)}</td><td>${esc(r.path)}</td>${m.statuses.map((s) => cell(r.cells[s].state, r.cells[s].cases)).join('')}</tr>`),
+    ...m.rows.map((r) => `<tr><td>${esc(r.api)}</td><td>${esc(r.endpoint)}</td><td>${esc(r.method)}</td><td>${esc(r.path)}</td>${m.statuses.map((s) => cell(r.cells[s])).join('')}</tr>`),
     '</tbody></table>',
-    '<p>✔ verified · ✘ failed · <span class="not-covered">·</span> not covered (the endpoint may answer it, no case exercised it) · blank: not catalogued for the endpoint</p>',
+    '<p>✔ verified · ✘ failed · <span class="not-covered">·</span> not covered (the endpoint may answer it, no case exercised it; a number points to the reason below) · blank: not catalogued for the endpoint</p>',
+  ].join('\n');
+  const reasonList = reasonNumbers.size === 0 ? '' : [
+    `<h2>Not covered</h2>\n<p>${notCovered.length} status(es) the run did not exercise, by reason; never counted as passed.</p>`,
+    '<ol class="reasons">',
+    ...[...reasonNumbers.entries()].map(([reason, n]) => `<li id="not-covered-${n}" value="${n}">${esc(reason)}${where.has(reason) ? ` <span class="where">(${esc((where.get(reason) ?? []).join(', '))})</span>` : ''}</li>`),
+    '</ol>',
   ].join('\n');
   const summary = [
     '<table><thead><tr><th>consumer</th><th>provider</th><th>interactions</th><th>passed</th><th>failed</th><th>error findings</th><th>warnings</th></tr></thead><tbody>',
@@ -59,6 +85,7 @@ ${model.errors.length ? `<pre class="fail">${esc(model.errors.join('\n'))}</pre>
 ${summary}
 <h2>Conformance matrix</h2>
 ${matrix}
+${reasonList}
 <h2>Findings</h2>
 ${details.length ? details.join('\n') : '<p>No findings.</p>'}
 </body></html>

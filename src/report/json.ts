@@ -1,8 +1,9 @@
 import { caseVerdict, runPassed, summarize, type RunModel } from './model';
 
 /**
- * The whole run as JSON: metadata, per-group summary, and every case with its pact outcome and
- * every finding. Stable field names; `schemaVersion` changes when they do.
+ * The whole run as JSON: metadata, per-group summary, the not-covered statuses with their reasons
+ * (when the producer lists them), and every case with its pact outcome and every finding. Stable
+ * field names; `schemaVersion` changes when they do.
  */
 export function renderJson(model: RunModel): string {
   return JSON.stringify(
@@ -12,6 +13,8 @@ export function renderJson(model: RunModel): string {
       meta: model.meta,
       summary: summarize(model),
       errors: model.errors,
+      // Only a run that accounts for its gaps has the list; an absent list claims nothing about coverage.
+      ...(model.notCovered ? { notCovered: model.notCovered } : {}),
       cases: model.cases.map((c) => ({ verdict: caseVerdict(c), ...c })),
     },
     null,

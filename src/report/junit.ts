@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { maskSecrets } from '../credentials';
-import { caseVerdict, groupOf, type ReportCase, type RunModel } from './model';
+import { caseVerdict, groupOf, type NotCoveredStatus, type ReportCase, type RunModel } from './model';
 import { caseName, findingLine, problemLines, slug } from './text';
 
 export interface JunitOptions {
@@ -47,27 +47,55 @@ function testcase(c: ReportCase, classname: string): string {
   return body.length === 0 ? `    <testcase ${attrs}/>` : [`    <testcase ${attrs}>`, ...body, '    </testcase>'].join('\n');
 }
 
-/** One JUnit document for the cases of one consumer (all cases when `consumer` is undefined). */
+function skippedTestcase(n: NotCoveredStatus, classname: string): string {
+  const where = n.endpoint ? `${n.endpoint.api} ${n.endpoint.id}` : `${n.api ?? 'any endpoint'} (no single endpoint)`;
+  return [
+    `    <testcase classname="${xml(classname)}" name="${xml(`${where} ${n.status} not covered`)}" time="0.000">`,
+    `      <skipped message="${xml(n.reason)}"/>`,
+    '    </testcase>',
+  ].join('\n');
+}
+
+/**
+ * The group a not-covered status is reported under. It belongs to the run, not to one consumer, so it
+ * shares the file of the run's own group (the probe's only one; for a verification, a file of its own).
+ */
+function notCoveredGroup(model: RunModel): string {
+  return model.meta.kind;
+}
+
+/**
+ * One JUnit document for the cases of one consumer (all cases when `consumer` is undefined). Each
+ * not-covered status of the run is a `<testcase>` with `<skipped message="reason"/>`, so CI shows the
+ * gap, counted in `skipped`, never as a pass.
+ */
 export function renderJunit(model: RunModel, consumer?: string): string {
   const cases = model.cases.filter((c) => consumer === undefined || groupOf(c, model) === consumer);
-  const byProvider = new Map<string, ReportCase[]>();
-  for (const c of cases) {
-    const key = `${groupOf(c, model)} -> ${c.ref.provider ?? model.meta.providerBaseUrl}`;
-    byProvider.set(key, [...(byProvider.get(key) ?? []), c]);
-  }
+  const skipped = consumer === undefined || consumer === notCoveredGroup(model) ? (model.notCovered ?? []) : [];
+  const suiteName = (group: string, provider: string): string => `${group} -> ${provider}`;
+  const byProvider = new Map<string, { cases: ReportCase[]; skipped: NotCoveredStatus[] }>();
+  const suite = (key: string): { cases: ReportCase[]; skipped: NotCoveredStatus[] } => {
+    const s = byProvider.get(key) ?? { cases: [], skipped: [] };
+    byProvider.set(key, s);
+    return s;
+  };
+  for (const c of cases) suite(suiteName(groupOf(c, model), c.ref.provider ?? model.meta.providerBaseUrl)).cases.push(c);
+  for (const n of skipped) suite(suiteName(notCoveredGroup(model), model.meta.providerBaseUrl)).skipped.push(n);
   const failures = cases.filter((c) => caseVerdict(c) === 'failed').length;
   const time = seconds(cases.reduce((n, c) => n + (c.durationMs ?? 0), 0));
-  const suites = [...byProvider.entries()].map(([name, list]) => {
-    const f = list.filter((c) => caseVerdict(c) === 'failed').length;
+  const suites = [...byProvider.entries()].map(([name, s]) => {
+    const f = s.cases.filter((c) => caseVerdict(c) === 'failed').length;
+    const classname = name.replace(' -> ', '.');
     return [
-      `  <testsuite name="${xml(name)}" tests="${list.length}" failures="${f}" errors="0" skipped="0" timestamp="${xml(model.meta.startedAt)}" time="${seconds(list.reduce((n, c) => n + (c.durationMs ?? 0), 0))}">`,
-      ...list.map((c) => testcase(c, name.replace(' -> ', '.'))),
+      `  <testsuite name="${xml(name)}" tests="${s.cases.length + s.skipped.length}" failures="${f}" errors="0" skipped="${s.skipped.length}" timestamp="${xml(model.meta.startedAt)}" time="${seconds(s.cases.reduce((n, c) => n + (c.durationMs ?? 0), 0))}">`,
+      ...s.cases.map((c) => testcase(c, classname)),
+      ...s.skipped.map((n) => skippedTestcase(n, classname)),
       '  </testsuite>',
     ].join('\n');
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="push-contracts ${xml(model.meta.kind)}" tests="${cases.length}" failures="${failures}" errors="0" time="${time}">`,
+    `<testsuites name="push-contracts ${xml(model.meta.kind)}" tests="${cases.length + skipped.length}" failures="${failures}" errors="0" skipped="${skipped.length}" time="${time}">`,
     ...suites,
     '</testsuites>',
     '',
@@ -80,7 +108,9 @@ export function renderJunit(model: RunModel, consumer?: string): string {
  * inserted before `.xml` (junit.xml -> junit.<consumer>.xml), so consumers never overwrite each other.
  */
 export function writeJunit(model: RunModel, target: string, options: JunitOptions = {}): string[] {
-  const consumers = [...new Set(model.cases.map((c) => groupOf(c, model)))].sort();
+  const groups = model.cases.map((c) => groupOf(c, model));
+  if ((model.notCovered ?? []).length > 0) groups.push(notCoveredGroup(model));
+  const consumers = [...new Set(groups)].sort();
   if (consumers.length === 0) consumers.push(model.meta.kind);
   const isFile = target.toLowerCase().endsWith('.xml');
   const written: string[] = [];

@@ -8,6 +8,8 @@ export interface ConformanceCell {
   readonly state: CellState;
   /** Descriptions of the cases that landed here (by actual status, else expected). */
   readonly cases: readonly string[];
+  /** Why no case exercised the status (from the run's notCovered list); only on cells without cases. */
+  readonly reasons?: readonly string[];
 }
 
 export interface ConformanceRow {
@@ -59,14 +61,27 @@ export function conformanceMatrix(model: RunModel, contracts: Contracts = getCon
       push(`other ${label} ${status}`, c);
     }
   }
+  const reasons = new Map<string, string[]>();
+  for (const n of model.notCovered ?? []) {
+    if (!n.endpoint) continue;
+    const key = `${n.endpoint.api} ${n.endpoint.id} ${n.status}`;
+    const list = reasons.get(key) ?? [];
+    if (!list.includes(n.reason)) list.push(n.reason);
+    reasons.set(key, list);
+  }
   const cell = (key: string, applicable: boolean): ConformanceCell => {
     const cases = byKey.get(key) ?? [];
-    if (cases.length === 0) return { state: applicable ? 'not-covered' : 'not-applicable', cases: [] };
+    if (cases.length === 0) {
+      const why = reasons.get(key);
+      return { state: applicable ? 'not-covered' : 'not-applicable', cases: [], ...(why ? { reasons: why } : {}) };
+    }
     const failed = cases.some((c) => caseVerdict(c) === 'failed');
     return { state: failed ? 'failed' : 'verified', cases: cases.map((c) => c.ref.description) };
   };
   const rows: ConformanceRow[] = [];
-  const apisInRun = new Set(model.cases.map((c) => c.endpoint?.api).filter((a): a is NonNullable<typeof a> => a !== undefined));
+  const apisInRun = new Set(
+    [...model.cases.map((c) => c.endpoint?.api), ...(model.notCovered ?? []).map((n) => n.endpoint?.api ?? n.api)].filter((a): a is NonNullable<typeof a> => a !== undefined),
+  );
   for (const e of contracts.endpoints()) {
     // A run against one API should not drown in the other API's empty rows.
     if (apisInRun.size > 0 && !apisInRun.has(e.api)) continue;

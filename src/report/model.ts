@@ -45,11 +45,28 @@ export interface RunMetadata {
   readonly rules: readonly string[];
 }
 
+/**
+ * A status the catalogue lists that the run did not exercise, with the reason. Never a pass and never a
+ * failure: reports show it as skipped / not covered so a gap in coverage is visible, not silent.
+ */
+export interface NotCoveredStatus {
+  /** The endpoint the status belongs to; null when the gap is not one endpoint's (e.g. a whole rate-limit bucket). */
+  readonly endpoint: EndpointRef | null;
+  /** The API the gap is in; what names it when `endpoint` is null. */
+  readonly api?: ApiId;
+  readonly status: number;
+  /** The cause the status would have stood for, when one was aimed at. */
+  readonly cause?: string;
+  readonly reason: string;
+}
+
 export interface RunModel {
   readonly meta: RunMetadata;
   readonly cases: readonly ReportCase[];
   /** Run-level problems not tied to one case (e.g. the verifier's own notices). */
   readonly errors: readonly string[];
+  /** Statuses the run could not or must not provoke, each with its reason (the probe fills this). */
+  readonly notCovered?: readonly NotCoveredStatus[];
 }
 
 export type CaseVerdict = 'passed' | 'failed';

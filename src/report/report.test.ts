@@ -131,3 +131,63 @@ describe('JSON and summary', () => {
     }
   });
 });
+
+describe('not-covered statuses', () => {
+  const odd = 'needs the dispatcher <down> & "slow"';
+  const probeRun: RunModel = {
+    meta: { ...model.meta, kind: 'probe' },
+    cases: [{ ...kase('ignored', 'push 400', 400), ref: { description: 'push 400', provider: model.meta.providerBaseUrl } }],
+    errors: [],
+    notCovered: [
+      { endpoint: { api: 'jpush-v3', id: 'push' }, api: 'jpush-v3', status: 500, cause: 'internal.error', reason: odd },
+      { endpoint: { api: 'jpush-v3', id: 'push' }, api: 'jpush-v3', status: 503, reason: odd },
+      { endpoint: null, api: 'jpush-v3', status: 429, cause: 'rate.exceeded', reason: 'no read-only endpoint of the push bucket to repeat' },
+    ],
+  };
+
+  it('are JUnit testcases with <skipped message="reason"/>, escaped, counted in skipped and tests', () => {
+    const xml = renderJunit(probeRun, 'probe');
+    const esc = 'needs the dispatcher &lt;down&gt; &amp; &quot;slow&quot;';
+    expect(xml).toContain(`<testsuites name="push-contracts probe" tests="4" failures="0" errors="0" skipped="3"`);
+    expect(xml).toContain(`<testsuite name="probe -&gt; ${model.meta.providerBaseUrl}" tests="4" failures="0" errors="0" skipped="3"`);
+    expect(xml).toContain(`<testcase classname="probe.${model.meta.providerBaseUrl}" name="jpush-v3 push 500 not covered" time="0.000">\n      <skipped message="${esc}"/>\n    </testcase>`);
+    expect(xml).toContain(`name="jpush-v3 push 503 not covered" time="0.000">\n      <skipped message="${esc}"/>`);
+    expect(xml).toContain('name="jpush-v3 (no single endpoint) 429 not covered" time="0.000">\n      <skipped message="no read-only endpoint of the push bucket to repeat"/>');
+    expect(xml.match(/<skipped /g)).toHaveLength(3);
+    expect(xml).not.toContain('<down>');
+  });
+
+  it('belong to no consumer: a verification writes them to a file of their own, never into a consumer\'s', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-junit-skipped-'));
+    const files = writeJunit({ ...model, notCovered: probeRun.notCovered }, dir);
+    expect(files.map((f) => path.basename(f))).toEqual(['app-a.xml', 'app-b.xml', 'verification.xml']);
+    expect(readFileSync(files[0], 'utf8')).toContain('tests="2" failures="1" errors="0" skipped="0"');
+    expect(readFileSync(files[2], 'utf8')).toMatch(/<testsuite name="verification -&gt; [^"]+" tests="3" failures="0" errors="0" skipped="3"/);
+    // Without a list, nothing changes: no extra file, no skipped testcase.
+    expect(writeJunit(model, mkdtempSync(path.join(os.tmpdir(), 'pc-junit-none-'))).map((f) => path.basename(f))).toEqual(['app-a.xml', 'app-b.xml']);
+  });
+
+  it('carry their reason into the matrix cell and the HTML page, escaped', () => {
+    const push = conformanceMatrix(probeRun).rows.find((r) => r.endpoint === 'push');
+    expect(push?.cells[500]).toEqual({ state: 'not-covered', cases: [], reasons: [odd] });
+    expect(push?.cells[502]).toEqual({ state: 'not-covered', cases: [] });
+    const html = renderHtml(probeRun);
+    const cell500 = html.match(/<tr><td>jpush-v3<\/td><td>push<\/td>.*?<\/tr>/)?.[0] ?? '';
+    // Columns follow contracts' status order; 500 is the 9th status.
+    const cells = [...cell500.matchAll(/<td class="cell ([a-z-]+)" title="([^"]*)">(.*?)<\/td>/g)];
+    expect(cells[8].slice(1)).toEqual(['not-covered', 'not-covered: needs the dispatcher &lt;down&gt; &amp; &quot;slow&quot;', '·<sup><a href="#not-covered-1">1</a></sup>']);
+    expect(cells[9][3]).toBe('·');
+    expect(html).toContain('<li id="not-covered-1" value="1">needs the dispatcher &lt;down&gt; &amp; &quot;slow&quot; <span class="where">(push 500, push 503)</span></li>');
+    expect(html).toContain('<li id="not-covered-2" value="2">no read-only endpoint of the push bucket to repeat <span class="where">(jpush-v3 429)</span></li>');
+    expect(html).not.toContain('<down>');
+    expect(renderHtml(model)).not.toContain('<h2>Not covered</h2>');
+  });
+
+  it('are in the JSON report when the run lists them, and counted in the console summary', () => {
+    const doc = JSON.parse(renderJson(probeRun)) as { notCovered: unknown[] };
+    expect(doc.notCovered).toEqual(probeRun.notCovered);
+    expect(JSON.parse(renderJson(model))).not.toHaveProperty('notCovered');
+    expect(renderSummary(probeRun)).toMatch(/PASS: 1 case\(s\), 0 failed, 3 not covered, in /);
+    expect(renderSummary(model)).toMatch(/FAIL: 4 case\(s\), 2 failed, in /);
+  });
+});

@@ -44,6 +44,7 @@ export function renderSummary(model: RunModel, contracts?: Contracts): string {
   }
   for (const e of model.errors) out.push(`ERROR ${e}\n`);
   out.push('\n' + renderMatrixText(model, contracts));
-  out.push(`\n${runPassed(model) ? 'PASS' : 'FAIL'}: ${model.cases.length} case(s), ${failing.length} failed, in ${(model.meta.durationMs / 1000).toFixed(1)} s\n`);
+  const gaps = model.notCovered && model.notCovered.length > 0 ? `, ${model.notCovered.length} not covered` : '';
+  out.push(`\n${runPassed(model) ? 'PASS' : 'FAIL'}: ${model.cases.length} case(s), ${failing.length} failed${gaps}, in ${(model.meta.durationMs / 1000).toFixed(1)} s\n`);
   return out.join('');
 }
