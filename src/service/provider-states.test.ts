@@ -2,18 +2,13 @@ import { getContracts, providerStateNames } from '../contracts';
 import { basicAuth } from '../credentials';
 import { DEMO_CREDENTIALS, DEMO_DEVICE, PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from './index';
 import { stateHandlers } from './provider-states';
+import { httpCall, type HttpAnswer } from '../../test-support/http';
 
 const contracts = getContracts();
 const AUTH = { authorization: basicAuth(DEMO_CREDENTIALS) };
 
-async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; text: string }> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, text, json: text ? JSON.parse(text) : undefined };
+function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+  return typeof body === 'string' ? httpCall(base, method, path, { raw: body, headers }) : httpCall(base, method, path, { body, headers });
 }
 
 describe('provider states', () => {

@@ -6,35 +6,15 @@ import * as http from 'node:http';
 import { getContracts } from '../contracts';
 import { basicAuth } from '../credentials';
 import { DEMO_CREDENTIALS, startReferenceService, type ReferenceService } from './index';
+import { httpCall, type HttpAnswer } from '../../test-support/http';
 
 const contracts = getContracts();
 const AUTH = basicAuth(DEMO_CREDENTIALS);
 
-interface Answer {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly json: any;
-  readonly sentAt: number;
-  readonly at: number;
-}
+type Answer = HttpAnswer;
 
 function send(agent: http.Agent, base: string, method: string, path: string, body?: unknown): Promise<Answer> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const sentAt = Date.now();
-  return new Promise((resolve, reject) => {
-    const req = http.request(base + path, {
-      method, agent, headers: { authorization: AUTH, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, json: text ? JSON.parse(text) : undefined, sentAt, at: Date.now() });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
+  return httpCall(base, method, path, { agent, body, headers: { authorization: AUTH } });
 }
 
 /** `clients` loops, each sending one request after another until `until()` says stop. */

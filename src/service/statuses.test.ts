@@ -3,47 +3,17 @@
  * catalogued endpoint where the contracts say how: success from its provider state, each bad request
  * from its mutation, 404 from its notFound params. Codes and statuses are read from contracts/.
  */
-import * as http from 'node:http';
 import { getContracts, fillPath, type ApiId, type CauseId, type Endpoint, type ProviderStateName } from '../contracts';
 import { applyBadRequest, exampleRequest as requestOf } from '../contracts/requests';
 import { basicAuth, PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS } from '../credentials';
 import { DEMO_CREDENTIALS, startReferenceService, type ReferenceService } from './index';
+import { httpCall, type HttpAnswer } from '../../test-support/http';
 
 const contracts = getContracts();
 const AUTH = basicAuth(DEMO_CREDENTIALS);
 
-interface Answer {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly text: string;
-  readonly json: any;
-}
-
-function call(base: string, method: string, path: string, opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const payload = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
-  return new Promise((resolve, reject) => {
-    const req = http.request(base + path, {
-      method,
-      agent: false,
-      headers: { ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...opts.headers },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+type Answer = HttpAnswer;
+const call = httpCall;
 
 const authed = (headers: Record<string, string> = {}): Record<string, string> => ({ authorization: AUTH, ...headers });
 
