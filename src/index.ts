@@ -53,7 +53,7 @@ export {
 } from './report';
 export type {
   RunModel, ReportCase, RunMetadata, PactOutcome, EndpointRef, CaseVerdict, GroupSummary, ConformanceMatrix, ConformanceRow, ConformanceCell,
-  CellState, JunitOptions, ReportTargets, WrittenReports,
+  CellState, JunitOptions, ReportTargets, WrittenReports, NotCoveredStatus,
 } from './report';
 export { main as runCli } from './cli/main';
 export type { CliIO } from './cli/io';
