@@ -221,6 +221,21 @@ const cidList: Operation = (store, req) => {
   return { body: { cidlist: Array.from({ length: count }, () => store.issueCid(`${req.appKey}-${randomUUID()}`)) } };
 };
 
+/** Devices, tags, aliases and schedules are served by the same operations on both APIs. */
+const deviceAndScheduleOperations: Readonly<Record<string, Operation>> = {
+  'device.get': deviceGet,
+  'device.update': deviceUpdate,
+  'tags.list': tagsList,
+  'tags.update': tagsUpdate,
+  'aliases.get': aliasGet,
+  'aliases.delete': aliasDelete,
+  'schedules.create': scheduleCreate,
+  'schedules.list': scheduleList,
+  'schedules.get': scheduleGet,
+  'schedules.update': scheduleUpdate,
+  'schedules.delete': scheduleDelete,
+};
+
 /** Every operation, by API and endpoint id; a test keeps it equal to the endpoint catalogue. */
 export const operations: Readonly<Record<ApiId, Readonly<Record<string, Operation>>>> = {
   'jpush-v3': {
@@ -231,34 +246,14 @@ export const operations: Readonly<Record<ApiId, Readonly<Record<string, Operatio
     'report.received': received,
     'report.messages': messagesReport,
     'report.status-message': statusMessage,
-    'device.get': deviceGet,
-    'device.update': deviceUpdate,
-    'tags.list': tagsList,
-    'tags.update': tagsUpdate,
-    'aliases.get': aliasGet,
-    'aliases.delete': aliasDelete,
-    'schedules.create': scheduleCreate,
-    'schedules.list': scheduleList,
-    'schedules.get': scheduleGet,
-    'schedules.update': scheduleUpdate,
-    'schedules.delete': scheduleDelete,
+    ...deviceAndScheduleOperations,
   },
   'mtpush-v4': {
     push: v4Push(true),
     'push.validate': v4Push(false),
     'push.withdraw': withdraw((msgId) => ({ request_id: '', msg_id: msgId })),
-    'device.get': deviceGet,
-    'device.update': deviceUpdate,
     'device.delete': deviceDelete,
-    'tags.list': tagsList,
-    'tags.update': tagsUpdate,
-    'aliases.get': aliasGet,
-    'aliases.delete': aliasDelete,
-    'schedules.create': scheduleCreate,
-    'schedules.list': scheduleList,
-    'schedules.get': scheduleGet,
-    'schedules.update': scheduleUpdate,
-    'schedules.delete': scheduleDelete,
+    ...deviceAndScheduleOperations,
   },
 };
 
