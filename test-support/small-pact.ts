@@ -3,6 +3,7 @@
  * publish a file exactly as consumers produce it without waiting for the consumer suites.
  */
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
+import { waitForMatches } from '../src/consumer/builder';
 
 export interface SmallInteraction {
   readonly description: string;
@@ -44,6 +45,9 @@ export async function writeSmallPact(dir: string, spec: SmallPact): Promise<stri
           body: i.request.body === undefined ? undefined : JSON.stringify(i.request.body),
         });
         await res.arrayBuffer();
+        // The mock server can answer before it records the match; without this wait executeTest
+        // sometimes reports the answered request as "expected but not received" (seen in CI).
+        await waitForMatches(pact, mock.port);
       });
   }
   return `${dir}/${spec.consumer}-${spec.provider}.json`;

@@ -11,6 +11,7 @@ import { getContracts, RATE_LIMIT_HEADERS_SCHEMA, type ApiId, type BusinessCode 
 import { errorEnvelopeMatcher, rateLimitHeadersMatcher, successBodyMatcher } from './api';
 import { escapeRustLiteral } from './derive';
 import { toRustRegex } from './regex';
+import { waitForMatches } from '../consumer/builder';
 
 /**
  * Round trip through the real Pact core: the consumer side proves the mock server serves bodies valid
@@ -196,21 +197,13 @@ async function verifyAgainst(answers: ReadonlyMap<string, Served>, pactUrls: str
   }
 }
 
-/**
- * The mock server answers before it records the match (an async channel since pact 16.3.0), so under CPU
- * load executeTest can read "expected but not received" for a request that was answered; giving its event
- * loop a moment avoids that (pact-foundation/pact-reference#535, pact-core-mock-server#13).
- */
-function matchRecorded(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 50));
-}
-
 const conforming = (): Map<string, Served> => new Map(cases.map((c) => [c.path, c.conforming]));
 
 describe('matchers in a real pact', () => {
   it('serves, from the mock server, bodies valid against their schemas and writes the pact', async () => {
     for (const c of cases) {
-      await new PactV4({ consumer: 'matchers-consumer', provider: `matchers-${c.pact}`, dir, logLevel: 'error' })
+      const pact = new PactV4({ consumer: 'matchers-consumer', provider: `matchers-${c.pact}`, dir, logLevel: 'error' });
+      await pact
         .addInteraction()
         .uponReceiving(c.description)
         .withRequest('GET', c.path)
@@ -227,7 +220,7 @@ describe('matchers in a real pact', () => {
             const headers = Object.fromEntries(Object.keys(rateExample).map((h) => [h, res.headers.get(h)]));
             expect(contracts.validate(RATE_LIMIT_HEADERS_SCHEMA, headers).valid).toBe(true);
           }
-          await matchRecorded();
+          await waitForMatches(pact, mock.port);
         });
     }
     for (const name of PACTS) {
