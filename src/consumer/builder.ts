@@ -34,7 +34,8 @@ interface MatchState {
   mockServerMatchedSuccessfully(port: number): boolean;
 }
 
-const SETTLE_LIMIT_MS = 500;
+// Only waited out when a request really went unmatched; a matched one settles in milliseconds.
+const SETTLE_LIMIT_MS = 2000;
 
 /**
  * Waits until the mock server has recorded the requests it already answered. The native mock server
