@@ -220,7 +220,8 @@ describe('PushClient', () => {
     it('times out after timeoutMs, retries an idempotent call, and never a push without cid', async () => {
       srv = await server([{ status: 200, hang: true }]);
       const e = await failure(client(srv.url, [], { timeoutMs: 80, retry: { maxRetries: 1 } }).listTags());
-      expect(e).toMatchObject({ kind: 'timeout', status: undefined, retryAdvised: true, attempts: 2 });
+      expect(e).toMatchObject({ kind: 'timeout', retryAdvised: true, attempts: 2 });
+      expect(e.status).toBeUndefined();
       const p = await failure(client(srv.url, [], { timeoutMs: 80 }).push(PUSH));
       expect(p).toMatchObject({ kind: 'timeout', retryAdvised: false, attempts: 1 });
       expect(srv.seen).toHaveLength(3);
@@ -231,7 +232,8 @@ describe('PushClient', () => {
       const url = probe.url;
       await probe.close();
       const e = await failure(client(url, [], { retry: { maxRetries: 0 } }).listTags());
-      expect(e).toMatchObject({ kind: 'network', status: undefined, attempts: 1 });
+      expect(e).toMatchObject({ kind: 'network', attempts: 1 });
+      expect(e.status).toBeUndefined();
       expect(e.message).toMatch(/ECONNREFUSED/);
     });
   });

@@ -39,48 +39,26 @@ export interface PushApiErrorFields {
   readonly path: string;
 }
 
-export class PushApiError extends Error implements PushApiErrorFields {
-  readonly kind: PushErrorKind;
-  readonly status?: number;
-  readonly code?: number;
-  readonly msgId?: string;
-  readonly rateLimit?: RateLimitInfo;
-  readonly retryAdvised: boolean;
-  readonly retryAfterMs?: number;
-  readonly contentType?: string;
-  readonly bodySnippet?: string;
-  readonly attempts: number;
-  readonly method: string;
-  readonly path: string;
+// Declaration merging gives the class every field of PushApiErrorFields, listed once above.
+// (message comes from Error itself).
+export interface PushApiError extends Omit<PushApiErrorFields, 'message'> {}
+export class PushApiError extends Error {
+  readonly #fields: PushApiErrorFields;
 
   constructor(fields: PushApiErrorFields) {
     super(fields.message);
     this.name = 'PushApiError';
-    this.kind = fields.kind;
-    this.status = fields.status;
-    this.code = fields.code;
-    this.msgId = fields.msgId;
-    this.rateLimit = fields.rateLimit;
-    this.retryAdvised = fields.retryAdvised;
-    this.retryAfterMs = fields.retryAfterMs;
-    this.contentType = fields.contentType;
-    this.bodySnippet = fields.bodySnippet;
-    this.attempts = fields.attempts;
-    this.method = fields.method;
-    this.path = fields.path;
+    this.#fields = { ...fields };
+    Object.assign(this, this.#fields);
   }
 
   /** The same error with another attempt count (the count is known only when retrying stops). */
   withAttempts(attempts: number): PushApiError {
-    return new PushApiError({ ...this.fields(), attempts });
+    return new PushApiError({ ...this.#fields, attempts });
   }
 
   fields(): PushApiErrorFields {
-    return {
-      kind: this.kind, status: this.status, code: this.code, message: this.message, msgId: this.msgId, rateLimit: this.rateLimit,
-      retryAdvised: this.retryAdvised, retryAfterMs: this.retryAfterMs, contentType: this.contentType, bodySnippet: this.bodySnippet,
-      attempts: this.attempts, method: this.method, path: this.path,
-    };
+    return { ...this.#fields };
   }
 }
 
