@@ -39,7 +39,7 @@ export interface PushApiErrorFields {
   readonly path: string;
 }
 
-// Declaration merging gives the class every field of PushApiErrorFields, listed once above.
+// Declaration merging gives the class every field of PushApiErrorFields, listed once above
 // (message comes from Error itself).
 export interface PushApiError extends Omit<PushApiErrorFields, 'message'> {}
 export class PushApiError extends Error {
