@@ -46,14 +46,42 @@ export function secretForms(c: Credentials): string[] {
 
 const MASK = '***';
 
+/** A run this long of any secret form is masked wherever it appears, so a cut-off copy leaks nothing usable. */
+export const MIN_FRAGMENT = 8;
+
 /**
- * Replaces every occurrence of each secret (and its base64 Basic form) with ***. Used on everything
- * that leaves the process as text: logs, reports, error messages.
+ * Replaces every occurrence of each secret with ***, and every run of MIN_FRAGMENT or more characters
+ * of a secret form at least that long (the secret itself, the base64 of `key:secret`, the Basic header):
+ * a body truncated mid-credential, or a header reflected at any offset, leaves no fragment. Forms shorter
+ * than MIN_FRAGMENT (but at least 4) are masked whole. Used on everything that leaves the process as
+ * text: logs, reports, error messages.
  */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of [...secrets].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) {
-    out = out.split(s).join(MASK);
+  const usable = secrets.filter((x) => x.length >= 4);
+  if (usable.length === 0 || text.length === 0) return text;
+  // Every MIN_FRAGMENT-long window of a long form; a text window equal to one is covered.
+  const windows = new Set<string>();
+  for (const s of usable) {
+    if (s.length < MIN_FRAGMENT) continue;
+    for (let i = 0; i + MIN_FRAGMENT <= s.length; i++) windows.add(s.slice(i, i + MIN_FRAGMENT));
   }
-  return out;
+  const covered = new Uint8Array(text.length);
+  if (windows.size > 0) {
+    for (let i = 0; i + MIN_FRAGMENT <= text.length; i++) {
+      if (windows.has(text.slice(i, i + MIN_FRAGMENT))) covered.fill(1, i, i + MIN_FRAGMENT);
+    }
+  }
+  for (const s of usable) {
+    if (s.length >= MIN_FRAGMENT) continue;
+    for (let at = text.indexOf(s); at !== -1; at = text.indexOf(s, at + 1)) covered.fill(1, at, at + s.length);
+  }
+  const parts: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const start = i;
+    const masked = covered[i] === 1;
+    while (i < text.length && (covered[i] === 1) === masked) i++;
+    parts.push(masked ? MASK : text.slice(start, i));
+  }
+  return parts.join('');
 }

@@ -35,12 +35,13 @@ describe('push-contracts serve', () => {
     await expect(fetch(`${url}/v3/tags`)).rejects.toThrow();
   });
 
-  it('serves the app from PUSH_APP_KEY / PUSH_MASTER_SECRET and never prints the secret', async () => {
+  it('serves the app from PUSH_APP_KEY / PUSH_MASTER_SECRET and prints neither the app key nor the secret', async () => {
     const creds = { appKey: 'envAppKey000000000000001', masterSecret: 'envMasterSecret000000001' };
     const io = captureIO({ PUSH_APP_KEY: creds.appKey, PUSH_MASTER_SECRET: creds.masterSecret });
     const exit = main(['serve', '--port', '0'], io);
     const url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(io.out.join(''))?.[1]);
-    expect(io.out.join('')).toContain(creds.appKey);
+    expect(io.out.join('')).toContain('credentials: from PUSH_APP_KEY and PUSH_MASTER_SECRET');
+    expect(io.out.join('') + io.err.join('')).not.toContain(creds.appKey);
     expect(io.out.join('') + io.err.join('')).not.toContain(creds.masterSecret);
     expect((await fetch(`${url}/v3/tags`, { headers: { authorization: basicAuth(creds) } })).status).toBe(200);
     expect((await fetch(`${url}/v3/tags`, { headers: { authorization: basicAuth(DEMO_CREDENTIALS) } })).status).toBe(401);

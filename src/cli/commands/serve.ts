@@ -30,7 +30,7 @@ export async function startServe(io: CliIO, flags: ServeFlags): Promise<Referenc
   const svc = await startReferenceService({ port, host: flags.host, enableProviderStates: flags.enableProviderStates === true, credentials });
   io.stdout(`push-contracts reference service listening on ${svc.url}\n`);
   io.stdout(credentials
-    ? `app key: ${svc.appKey} (from ${ENV_APP_KEY}; secret from ${ENV_MASTER_SECRET})\n`
+    ? `credentials: from ${ENV_APP_KEY} and ${ENV_MASTER_SECRET} (not printed)\n`
     : `app key: ${svc.appKey} (demo credentials; see docs/reference-service.md for the master secret)\n`);
   if (flags.enableProviderStates) io.stdout(`provider states: POST ${svc.url}${PROVIDER_STATES_PATH}\n`);
   return svc;
