@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { maskSecrets } from '../credentials';
+import { PushContractsError } from '../errors';
 import { caseVerdict, groupOf, type NotCoveredStatus, type ReportCase, type RunModel } from './model';
 import { caseName, findingLine, problemLines, slug } from './text';
 
@@ -113,16 +114,25 @@ export function writeJunit(model: RunModel, target: string, options: JunitOption
   const consumers = [...new Set(groups)].sort();
   if (consumers.length === 0) consumers.push(model.meta.kind);
   const isFile = target.toLowerCase().endsWith('.xml');
-  const written: string[] = [];
-  for (const consumer of consumers) {
-    const file = !isFile
-      ? path.join(target, `${slug(consumer)}.xml`)
-      : target.includes('{consumer}')
-        ? target.split('{consumer}').join(slug(consumer))
-        : target.replace(/\.xml$/i, `.${slug(consumer)}.xml`);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, maskSecrets(renderJunit(model, consumer), options.secrets ?? []));
-    written.push(file);
+  const files = consumers.map((consumer) => !isFile
+    ? path.join(target, `${slug(consumer)}.xml`)
+    : target.includes('{consumer}')
+      ? target.split('{consumer}').join(slug(consumer))
+      : target.replace(/\.xml$/i, `.${slug(consumer)}.xml`));
+  refuseOverwrite(files);
+  consumers.forEach((consumer, i) => {
+    mkdirSync(path.dirname(files[i]), { recursive: true });
+    writeFileSync(files[i], maskSecrets(renderJunit(model, consumer), options.secrets ?? []));
+  });
+  return files;
+}
+
+/** Throws before anything is written when two reports of one run would land on the same file. */
+export function refuseOverwrite(files: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const f of files) {
+    const key = path.resolve(f);
+    if (seen.has(key)) throw new PushContractsError('PC_ERR_USAGE', `report file ${f} would be written twice in one run; give each report its own path`);
+    seen.add(key);
   }
-  return written;
 }

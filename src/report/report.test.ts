@@ -51,6 +51,31 @@ describe('run model', () => {
   });
 });
 
+describe('report file names', () => {
+  it('gives consumers whose names differ only in non-ASCII characters their own files, readable and stable', () => {
+    const names = ['émoji-consumer-🚀', 'ümoji-consumer-🔥', '推送客户端', '消息服务'];
+    const m: RunModel = { ...model, cases: names.map((n) => kase(n, 'push 200', 200)) };
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-junit-names-'));
+    const files = writeJunit(m, dir).map((f) => path.basename(f));
+    expect(new Set(files).size).toBe(4);
+    expect(readdirSync(dir)).toHaveLength(4);
+    expect(files.filter((f) => /^emoji-consumer-[0-9a-f]{8}\.xml$/.test(f))).toHaveLength(1);
+    expect(files.filter((f) => /^umoji-consumer-[0-9a-f]{8}\.xml$/.test(f))).toHaveLength(1);
+    expect(files.filter((f) => /^consumer-[0-9a-f]{8}\.xml$/.test(f))).toHaveLength(2);
+    expect(writeJunit(m, mkdtempSync(path.join(os.tmpdir(), 'pc-junit-names-'))).map((f) => path.basename(f))).toEqual(files);
+    const contents = files.map((f) => readFileSync(path.join(dir, f), 'utf8'));
+    for (const n of names) expect(contents.filter((c) => c.includes(n))).toHaveLength(1);
+  });
+
+  it('refuses, before writing anything, two reports of one run on the same file', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-reports-same-'));
+    const same = path.join(dir, 'report.out');
+    expect(() => writeReports(model, { html: same, json: same })).toThrow(/would be written twice in one run/);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(() => writeReports(model, { junit: path.join(dir, 'x.xml'), html: path.join(dir, 'x.app-a.xml') })).toThrow(/x\.app-a\.xml would be written twice/);
+  });
+});
+
 describe('JUnit', () => {
   it('writes one file per consumer into a directory, each with one testcase per interaction and the findings inside it', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-junit-'));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describeInteraction } from '../audit/audit';
 import type { Finding } from '../audit/types';
 import type { ReportCase } from './model';
@@ -26,7 +27,18 @@ export function caseTitle(c: ReportCase): string {
   return describeInteraction(c.ref);
 }
 
-/** A file-name-safe form of a consumer name. */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * A file-name-safe, stable and unique form of a consumer name. A name that is already safe is kept as
+ * it is; any other gets a readable ASCII form (accents stripped, the rest dropped) plus 8 hex digits
+ * of the SHA-256 of the full name, so `émoji-consumer-🚀` and `ümoji-consumer-🔥` (or two Chinese
+ * names) never share a file.
+ */
 export function slug(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '_') || '_';
+  if (SAFE_NAME.test(name)) return name;
+  const readable = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  const hash = createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 8);
+  return readable ? `${readable}-${hash}` : `consumer-${hash}`;
 }
