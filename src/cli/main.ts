@@ -10,6 +10,7 @@ import * as verifyCommand from './commands/verify';
 import * as startCommand from './commands/start';
 import * as serveCommand from './commands/serve';
 import * as matrixCommand from './commands/matrix';
+import { addExitCodesHelp } from './exit-codes';
 
 /** What every command gets: injected I/O and a way to set the exit code it computed. */
 export interface CommandContext {
@@ -47,6 +48,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run push-contracts --help for usage)');
   for (const c of commands) c.register(program, ctx);
+  addExitCodesHelp(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {

@@ -17,7 +17,7 @@ interface CanIDeployFlags extends BrokerFlags {
 export function register(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('can-i-deploy')
-    .description('ask the Pact Broker whether a version may be deployed; exit 0 yes, 1 no or unknown')
+    .description('ask the Pact Broker whether a version may be deployed (exit codes below)')
     .requiredOption('--pacticipant <name>', 'application name in the broker')
     .option('--version <version>', 'application version (default: the git commit sha)')
     .option('--to-environment <env>', 'environment to deploy to (default: check against the latest versions)')
