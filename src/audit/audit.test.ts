@@ -23,6 +23,14 @@ const ids = (ex: Exchange): string[] => audit(ex).map((f) => `${f.severity}:${f.
 const pushOk = { sendno: '0', msg_id: '1828256757' };
 const envelope = (code: number, message = 'x') => ({ error: { code, message } });
 
+describe('an endpoint outside the catalogue', () => {
+  it('is still judged by the API-wide rules: status in the twelve, error-on-200, the error envelope', () => {
+    expect(ids(exchange('GET', '/v3/webhooks', 418, envelope(1000)))).toContain('error:response.status.unknown');
+    expect(ids(exchange('GET', '/v3/webhooks', 200, envelope(1000)))).toContain('error:response.body.error-on-200');
+    expect(ids(exchange('GET', '/v3/webhooks', 400, '<html>bad</html>', { 'content-type': 'text/html' })).some((id) => id.startsWith('error:response.envelope') || id.includes('content-type'))).toBe(true);
+  });
+});
+
 describe('policy rules', () => {
   it('accept a conforming success and a conforming error', () => {
     expect(ids(exchange('POST', '/v3/push', 200, pushOk))).toEqual([]);

@@ -1,7 +1,7 @@
 import type { Contracts } from '../contracts/load';
 import { conformanceMatrix, type CellState, type ConformanceCell } from './matrix';
 import { caseVerdict, runPassed, summarize, type RunModel } from './model';
-import { caseTitle, problemLines } from './text';
+import { caseTitle, NOT_IN_CATALOGUE, problemLines, uncataloguedCases } from './text';
 
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -68,11 +68,18 @@ export function renderHtml(model: RunModel, contracts?: Contracts): string {
     ...groups.map((g) => `<tr><td>${esc(g.consumer)}</td><td>${esc(g.provider)}</td><td>${g.cases}</td><td>${g.passed}</td><td class="${g.failed ? 'fail' : ''}">${g.failed}</td><td>${g.findings.error}</td><td>${g.findings.warning}</td></tr>`),
     '</tbody></table>',
   ].join('\n');
+  const outside = uncataloguedCases(model.cases);
+  const outsideList = outside.length === 0 ? '' : [
+    `<h2>Not in the catalogue</h2>\n<p>${outside.length} interaction(s) ${esc(NOT_IN_CATALOGUE)}: no endpoint-specific rule applied.</p>`,
+    '<ul class="uncatalogued">',
+    ...outside.map((c) => `<li>${esc(c.request.method)} ${esc(c.request.path)}: ${esc(caseTitle(c))}</li>`),
+    '</ul>',
+  ].join('\n');
   const detailed = model.cases.filter((c) => caseVerdict(c) === 'failed' || c.findings.length > 0);
   const details = detailed.map((c) => {
     const v = caseVerdict(c);
     return `<h3 class="${v === 'failed' ? 'fail' : ''}">${v === 'failed' ? '✘' : '!'} ${esc(caseTitle(c))}</h3>
-<p>${esc(c.request.method)} ${esc(c.request.path)} — expected ${c.status.expected ?? '-'}, got ${c.status.actual ?? 'no response'}</p>
+<p>${esc(c.request.method)} ${esc(c.request.path)}${c.endpoint === null ? ` (${esc(NOT_IN_CATALOGUE)})` : ''} — expected ${c.status.expected ?? '-'}, got ${c.status.actual ?? 'no response'}</p>
 <pre>${esc(problemLines(c).join('\n'))}</pre>`;
   });
   return `<!doctype html>
@@ -86,6 +93,7 @@ ${summary}
 <h2>Conformance matrix</h2>
 ${matrix}
 ${reasonList}
+${outsideList}
 <h2>Findings</h2>
 ${details.length ? details.join('\n') : '<p>No findings.</p>'}
 </body></html>

@@ -1,4 +1,5 @@
 import { caseVerdict, runPassed, summarize, type RunModel } from './model';
+import { NOT_IN_CATALOGUE } from './text';
 
 /**
  * The whole run as JSON: metadata, per-group summary, the not-covered statuses with their reasons
@@ -15,7 +16,8 @@ export function renderJson(model: RunModel): string {
       errors: model.errors,
       // Only a run that accounts for its gaps has the list; an absent list claims nothing about coverage.
       ...(model.notCovered ? { notCovered: model.notCovered } : {}),
-      cases: model.cases.map((c) => ({ verdict: caseVerdict(c), ...c })),
+      // verdict and note are derived (re-computable from the case); the rest is the case as the model holds it.
+      cases: model.cases.map((c) => ({ verdict: caseVerdict(c), ...(c.endpoint === null ? { note: NOT_IN_CATALOGUE } : {}), ...c })),
     },
     null,
     2,

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { maskSecrets } from '../credentials';
 import { PushContractsError } from '../errors';
 import { caseVerdict, groupOf, type NotCoveredStatus, type ReportCase, type RunModel } from './model';
-import { caseName, findingLine, problemLines, slug } from './text';
+import { caseName, findingLine, NOT_IN_CATALOGUE, problemLines, slug } from './text';
 
 export interface JunitOptions {
   /** Secrets to mask in the written XML (the credentials the run used). */
@@ -38,9 +38,10 @@ function testcase(c: ReportCase, classname: string): string {
   }
   const warnings = c.findings.filter((f) => f.severity === 'warning');
   if (warnings.length > 0) body.push(`      <system-out>${xml(warnings.map(findingLine).join('\n'))}</system-out>`);
-  if (c.findings.length > 0) {
+  if (c.findings.length > 0 || c.endpoint === null) {
     body.unshift(
       '      <properties>',
+      ...(c.endpoint === null ? [`        <property name="catalogue" value="${xml(NOT_IN_CATALOGUE)}"/>`] : []),
       ...c.findings.map((f) => `        <property name="finding.${xml(f.severity)}" value="${xml(`${f.ruleId}: ${f.message} (at ${f.location})`)}"/>`),
       '      </properties>',
     );

@@ -51,6 +51,21 @@ describe('run model', () => {
   });
 });
 
+describe('a case outside the catalogue', () => {
+  it('is labelled "not in the catalogue" in the summary, HTML, JUnit and JSON, even when it passed', () => {
+    const m: RunModel = { ...model, cases: [...model.cases, kase('app-a', 'list webhooks', 200, { endpoint: null, request: { method: 'GET', path: '/v3/webhooks' } })] };
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-uncatalogued-'));
+    const written = writeReports(m, { junit: dir, html: path.join(dir, 'r.html'), json: path.join(dir, 'r.json') });
+    expect(renderSummary(m)).toMatch(/1 not in the catalogue .*\n {2}- GET \/v3\/webhooks: .*list webhooks/);
+    const html = readFileSync(written.html ?? '', 'utf8');
+    expect(html).toContain('<h2>Not in the catalogue</h2>');
+    expect(html).toMatch(/<li>GET \/v3\/webhooks: [^<]*list webhooks[^<]*<\/li>/);
+    expect(readFileSync(written.junit[0], 'utf8')).toMatch(/name="list webhooks[^"]*"[^>]*>\s*<properties>\s*<property name="catalogue" value="not in the catalogue \(audited by the API-wide rules only\)"\/>/);
+    const json = JSON.parse(readFileSync(written.json ?? '', 'utf8')) as { cases: Array<{ note?: string; request: { path: string } }> };
+    expect(json.cases.filter((c) => c.note === 'not in the catalogue (audited by the API-wide rules only)').map((c) => c.request.path)).toEqual(['/v3/webhooks']);
+  });
+});
+
 describe('report file names', () => {
   it('gives consumers whose names differ only in non-ASCII characters their own files, readable and stable', () => {
     const names = ['émoji-consumer-🚀', 'ümoji-consumer-🔥', '推送客户端', '消息服务'];

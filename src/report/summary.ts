@@ -1,7 +1,7 @@
 import type { Contracts } from '../contracts/load';
 import { conformanceMatrix, type CellState } from './matrix';
 import { caseVerdict, runPassed, summarize, type RunModel } from './model';
-import { caseTitle, problemLines } from './text';
+import { caseTitle, NOT_IN_CATALOGUE, problemLines, uncataloguedCases } from './text';
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
@@ -41,6 +41,11 @@ export function renderSummary(model: RunModel, contracts?: Contracts): string {
   for (const c of warned) {
     out.push(`  ! ${caseTitle(c)}\n`);
     for (const line of problemLines(c)) out.push(`      ${line}\n`);
+  }
+  const outside = uncataloguedCases(model.cases);
+  if (outside.length > 0) {
+    out.push(`\n${outside.length} ${NOT_IN_CATALOGUE}:\n`);
+    for (const c of outside) out.push(`  - ${c.request.method} ${c.request.path}: ${caseTitle(c)}\n`);
   }
   for (const e of model.errors) out.push(`ERROR ${e}\n`);
   out.push('\n' + renderMatrixText(model, contracts));

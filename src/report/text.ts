@@ -42,3 +42,11 @@ export function slug(name: string): string {
   const hash = createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 8);
   return readable ? `${readable}-${hash}` : `consumer-${hash}`;
 }
+
+/** How every report labels a case whose path is in no endpoint catalogue: only the API-wide rules judged it. */
+export const NOT_IN_CATALOGUE = 'not in the catalogue (audited by the API-wide rules only)';
+
+/** The cases on a path outside the endpoint catalogue (unknown or retired paths), so reports can say so. */
+export function uncataloguedCases(cases: readonly ReportCase[]): ReportCase[] {
+  return cases.filter((c) => c.endpoint === null);
+}
