@@ -46,10 +46,13 @@ export function conformanceMatrix(model: RunModel, contracts: Contracts = getCon
     byKey.set(key, list);
   };
   const others = new Map<string, { api: string; method: string; path: string }>();
+  // The API of every request, catalogued or not, so a run of only uncatalogued v3 paths shows no v4 rows.
+  const routeApis = new Set<string>();
   for (const c of model.cases) {
     const status = statusOf(c);
     if (status === null) continue;
     const route = contracts.resolve(c.request.method, c.request.path);
+    if (route.api) routeApis.add(route.api);
     if (route.kind === 'method-not-allowed') {
       // A 405 is about the path: it proves the answer of every endpoint served there.
       for (const e of contracts.endpoints(route.api).filter((x) => x.path === route.path)) push(`${e.api} ${e.id} ${status}`, c);
@@ -80,7 +83,7 @@ export function conformanceMatrix(model: RunModel, contracts: Contracts = getCon
   };
   const rows: ConformanceRow[] = [];
   const apisInRun = new Set(
-    [...model.cases.map((c) => c.endpoint?.api), ...(model.notCovered ?? []).map((n) => n.endpoint?.api ?? n.api)].filter((a): a is NonNullable<typeof a> => a !== undefined),
+    [...routeApis, ...model.cases.map((c) => c.endpoint?.api), ...(model.notCovered ?? []).map((n) => n.endpoint?.api ?? n.api)].filter((a): a is NonNullable<typeof a> => a !== undefined),
   );
   for (const e of contracts.endpoints()) {
     // A run against one API should not drown in the other API's empty rows.

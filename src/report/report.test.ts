@@ -66,6 +66,14 @@ describe('a case outside the catalogue', () => {
   });
 });
 
+describe('conformance matrix APIs', () => {
+  it('shows only the API of a run whose every case is on an uncatalogued v3 path', () => {
+    const m: RunModel = { ...model, cases: [kase('app-a', 'list webhooks', 200, { endpoint: null, request: { method: 'GET', path: '/v3/webhooks' } })] };
+    const apis = new Set(conformanceMatrix(m).rows.map((r) => r.api));
+    expect([...apis]).toEqual(['jpush-v3']);
+  });
+});
+
 describe('report file names', () => {
   it('gives consumers whose names differ only in non-ASCII characters their own files, readable and stable', () => {
     const names = ['émoji-consumer-🚀', 'ümoji-consumer-🔥', '推送客户端', '消息服务'];
