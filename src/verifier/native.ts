@@ -5,6 +5,9 @@
  * It also gives every run its own native log level (pact-core sets it once per process).
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { VerifierOptions as CoreVerifierOptions } from '@pact-foundation/pact-core';
 
 export interface NativeRun {
@@ -30,8 +33,30 @@ core.default.verifyPacts(opts).then(
 );
 `;
 
+/**
+ * Where the child's TLS trust store comes from. pact's Rust verifier builds a new HTTP client for every
+ * interaction and every provider-state call, and each build re-reads the whole system trust store
+ * (~8 ms of CPU each, ~24 ms per interaction; seanmonstar/reqwest#2437, see docs/benchmarks.md).
+ * 'empty' points rustls-native-certs at an empty file and directory: safe only when the verifier
+ * speaks plain HTTP on loopback (to the recording proxy) and reads its pacts from local files.
+ */
+export type TrustStore = 'system' | 'empty';
+
+let emptyTrustStore: { file: string; dir: string } | undefined;
+function emptyTrustStoreEnv(): Record<string, string> {
+  if (!emptyTrustStore) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-no-certs-'));
+    const file = path.join(dir, 'none.pem');
+    fs.writeFileSync(file, '');
+    fs.mkdirSync(path.join(dir, 'certs'));
+    emptyTrustStore = { file, dir: path.join(dir, 'certs') };
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return { SSL_CERT_FILE: emptyTrustStore.file, SSL_CERT_DIR: emptyTrustStore.dir };
+}
+
 /** Runs one verification; `onOutput` receives the native report line by line (unmasked: mask it). */
-export function runNativeVerifier(options: CoreVerifierOptions, onOutput: (line: string) => void): Promise<NativeRun> {
+export function runNativeVerifier(options: CoreVerifierOptions, onOutput: (line: string) => void, trustStore: TrustStore = 'system'): Promise<NativeRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['-e', CHILD], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -40,6 +65,7 @@ export function runNativeVerifier(options: CoreVerifierOptions, onOutput: (line:
         PC_PACT_CORE: require.resolve('@pact-foundation/pact-core'),
         PC_VERIFIER_OPTIONS: JSON.stringify(options),
         PACT_DO_NOT_TRACK: process.env.PACT_DO_NOT_TRACK ?? 'true',
+        ...(trustStore === 'empty' ? emptyTrustStoreEnv() : {}),
       },
     });
     let result: NativeRun | undefined;
