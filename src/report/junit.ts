@@ -104,22 +104,32 @@ export function renderJunit(model: RunModel, consumer?: string): string {
   ].join('\n');
 }
 
-/**
- * Writes one JUnit file per consumer and returns their paths. `target` is a directory
- * (<dir>/<consumer>.xml) or a file name: `{consumer}` in it is replaced, otherwise the consumer is
- * inserted before `.xml` (junit.xml -> junit.<consumer>.xml), so consumers never overwrite each other.
- */
-export function writeJunit(model: RunModel, target: string, options: JunitOptions = {}): string[] {
+function junitConsumers(model: RunModel): string[] {
   const groups = model.cases.map((c) => groupOf(c, model));
   if ((model.notCovered ?? []).length > 0) groups.push(notCoveredGroup(model));
   const consumers = [...new Set(groups)].sort();
   if (consumers.length === 0) consumers.push(model.meta.kind);
-  const isFile = target.toLowerCase().endsWith('.xml');
-  const files = consumers.map((consumer) => !isFile
-    ? path.join(target, `${slug(consumer)}.xml`)
-    : target.includes('{consumer}')
-      ? target.split('{consumer}').join(slug(consumer))
-      : target.replace(/\.xml$/i, `.${slug(consumer)}.xml`));
+  return consumers;
+}
+
+function junitFile(target: string, consumer: string): string {
+  if (!target.toLowerCase().endsWith('.xml')) return path.join(target, `${slug(consumer)}.xml`);
+  return target.includes('{consumer}') ? target.split('{consumer}').join(slug(consumer)) : target.replace(/\.xml$/i, `.${slug(consumer)}.xml`);
+}
+
+/**
+ * The JUnit files writeJunit writes, one per consumer, without writing them. `target` is a directory
+ * (<dir>/<consumer>.xml) or a file name: `{consumer}` in it is replaced, otherwise the consumer is
+ * inserted before `.xml` (junit.xml -> junit.<consumer>.xml), so consumers never overwrite each other.
+ */
+export function junitFiles(model: RunModel, target: string): string[] {
+  return junitConsumers(model).map((consumer) => junitFile(target, consumer));
+}
+
+/** Writes one JUnit file per consumer (paths as junitFiles gives them) and returns their paths. */
+export function writeJunit(model: RunModel, target: string, options: JunitOptions = {}): string[] {
+  const consumers = junitConsumers(model);
+  const files = consumers.map((consumer) => junitFile(target, consumer));
   refuseOverwrite(files);
   consumers.forEach((consumer, i) => {
     mkdirSync(path.dirname(files[i]), { recursive: true });

@@ -96,6 +96,7 @@ describe('report file names', () => {
     expect(() => writeReports(model, { html: same, json: same })).toThrow(/would be written twice in one run/);
     expect(readdirSync(dir)).toEqual([]);
     expect(() => writeReports(model, { junit: path.join(dir, 'x.xml'), html: path.join(dir, 'x.app-a.xml') })).toThrow(/x\.app-a\.xml would be written twice/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@ import type { Contracts } from '../contracts/load';
 import { maskSecrets } from '../credentials';
 import { renderHtml } from './html';
 import { renderJson } from './json';
-import { refuseOverwrite, writeJunit } from './junit';
+import { junitFiles, refuseOverwrite, writeJunit } from './junit';
 import type { RunModel } from './model';
 
 export interface ReportTargets {
@@ -29,11 +29,9 @@ function writeText(file: string, text: string): string {
 /** Writes the asked-for reports, masking every secret form in each, and returns their paths. */
 export function writeReports(model: RunModel, targets: ReportTargets, secrets: readonly string[] = [], contracts?: Contracts): WrittenReports {
   const mask = (t: string): string => maskSecrets(t, secrets);
-  // The HTML and JSON must not land on each other or on a JUnit file; JUnit checks its own files.
-  const single = [targets.html, targets.json].filter((f): f is string => f !== undefined);
-  refuseOverwrite(single);
+  // Every path is checked before anything is written: no two reports of one run on the same file.
+  refuseOverwrite([...(targets.junit ? junitFiles(model, targets.junit) : []), targets.html, targets.json].filter((f): f is string => f !== undefined));
   const junit = targets.junit ? writeJunit(model, targets.junit, { secrets }) : [];
-  refuseOverwrite([...junit, ...single]);
   return {
     junit,
     html: targets.html ? writeText(targets.html, mask(renderHtml(model, contracts))) : undefined,
