@@ -7,7 +7,7 @@ import { PushContractsError } from '../../errors';
 import { matrixConforms, renderMatrixJson, renderMatrixMarkdown, runMatrix, type MatrixAdapter } from '../../matrix/matrix';
 import { referenceAdapter } from '../../matrix/reference-adapter';
 import { EXIT } from '../io';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 
 interface MatrixFlags {
   adapter?: string;
