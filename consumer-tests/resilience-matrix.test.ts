@@ -68,8 +68,8 @@ describe('resilience matrix', () => {
 
     const cells = (pred: (c: MatrixResult['cells'][number]) => boolean) => result.cells.filter(pred);
 
-    it('has no call for cid or withdraw', () => {
-      expect(result.unsupported).toEqual(['push.cid', 'push.withdraw']);
+    it('has no usable call for cid, withdraw, device status, tag membership and deletion, alias device removal or schedule msg_ids', () => {
+      expect([...result.unsupported].sort()).toEqual(['aliases.remove-devices', 'device.status', 'push.cid', 'push.withdraw', 'schedules.msg-ids', 'tags.delete', 'tags.has-device']);
     });
 
     it('hangs forever on a 200 with an empty body (it resolves on the first data chunk, which never comes)', () => {

@@ -40,8 +40,8 @@ export function generatePolicyDoc(c: Contracts): string {
     out.push(`## ${api.title}: endpoints\n`);
     out.push(`Error envelope: \`${api.errorEnvelope.replace(/^.*\/schemas\//, 'contracts/schemas/')}\`. Rate-limit headers: ${api.rateLimitHeaders.presence} (${api.rateLimitHeaders.note})\n`);
     out.push(table(['family', 'auth failure codes', 'rate limit'], Object.values(api.families).map((f) => [f.id, f.authFailureCodes.join(', '), `${f.rateLimit.limit} per ${f.rateLimit.windowSeconds} s (bucket ${f.rateLimit.bucket})`])));
-    out.push(table(['endpoint', 'method', 'path', 'family', 'statuses', 'success body'],
-      api.endpoints.map((e) => [`\`${e.id}\``, e.method, `\`${e.path}\``, e.family, e.statuses.join(' '), e.success === 'empty' ? 'empty' : `\`${e.success.replace(/^.*\/schemas\//, '')}\``])));
+    out.push(table(['endpoint', 'method', 'path', 'family', 'statuses', 'success body', 'certainty'],
+      api.endpoints.map((e) => [`\`${e.id}\``, e.method, `\`${e.path}\``, e.family, e.statuses.join(' '), e.success === 'empty' ? 'empty' : `\`${e.success.replace(/^.*\/schemas\//, '')}\``, e.certainty])));
     if (api.retired.length > 0) {
       out.push('Retired (answer 410):\n');
       out.push(table(['method', 'path', 'announcement'], api.retired.map((r) => [r.method, `\`${r.path}\``, r.announcement])));

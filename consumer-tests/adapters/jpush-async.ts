@@ -23,6 +23,9 @@ interface JPushAsyncClient {
   validate(payload: unknown): Promise<unknown>;
   getReportReceiveds(msgIds: string): Promise<unknown>;
   getReportMessages(msgIds: string): Promise<unknown>;
+  getReportReceivedDetail(msgIds: string): Promise<unknown>;
+  getReportMessagesDetail(msgIds: string): Promise<unknown>;
+  getReportUsers(timeUnit: string, start: string, duration: string): Promise<unknown>;
   getReportStatusMessage(msgId: unknown, registrationIds: unknown, date?: string): Promise<{ res?: unknown; err?: unknown }>;
   getDeviceTagAlias(registrationId: string): Promise<unknown>;
   updateDeviceTagAlias(registrationId: string, alias: string | null, clearTag: boolean, add: string[], remove: string[]): Promise<unknown>;
@@ -115,6 +118,9 @@ const calls: Record<string, (client: JPushAsyncClient, ex: Ex) => Promise<unknow
   'push.validate': (c, ex) => c.validate(ex.body),
   'report.received': (c, ex) => c.getReportReceiveds(q(ex, 'msg_ids')),
   'report.messages': (c, ex) => c.getReportMessages(q(ex, 'msg_ids')),
+  'report.received-detail': (c, ex) => c.getReportReceivedDetail(q(ex, 'msg_ids')),
+  'report.messages-detail': (c, ex) => c.getReportMessagesDetail(q(ex, 'msg_ids')),
+  'report.users': (c, ex) => c.getReportUsers(q(ex, 'time_unit'), q(ex, 'start'), q(ex, 'duration')),
   // This method never rejects: it resolves { res } or { err }. A user unwraps it, so the adapter does too.
   'report.status-message': async (c, ex) => {
     const { res, err } = await c.getReportStatusMessage(b(ex).msg_id, b(ex).registration_ids, b(ex).date as string | undefined);
@@ -146,7 +152,11 @@ function typed(jp: JPushAsyncModule, err: unknown): boolean {
 
 /**
  * The adapter. jpush-async covers JPush v3 only (no cid, no withdraw in the async API); the matrix lists
- * the endpoints it lacks.
+ * the endpoints it lacks. Its isDeviceInTag sends a double slash (`TAG_PATH + '/' + tag` with TAG_PATH
+ * `/v3/tags/`), its deleteTag (with a platform) and getDeviceStatus a trailing slash (`/v3/tags/t/?platform=`,
+ * `/v3/devices/status/`); a pact mock server matches none of those paths, so a cell could only show the
+ * mismatch, not how the client handles a status. Its getScheduleMsgIds is not on the client's prototype.
+ * Those endpoints are left unsupported here.
  */
 export function jpushAsyncAdapter(): MatrixAdapter {
   const wrapped: MatrixAdapter['calls'] = Object.fromEntries(

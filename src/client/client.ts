@@ -204,6 +204,79 @@ export class PushClient<A extends ApiId = ApiId> {
     return this.call('schedules.delete' as EndpointId<A>, { params: { schedule_id: scheduleId } });
   }
 
+  reportReceivedDetail(query: { msg_ids: string }): Promise<unknown> {
+    return this.call('report.received-detail' as EndpointId<A>, { query });
+  }
+
+  reportMessagesDetail(query: { msg_ids: string }): Promise<unknown> {
+    return this.call('report.messages-detail' as EndpointId<A>, { query });
+  }
+
+  /** GET user statistics (v3 /v3/users, v4 /v4/status/users). */
+  reportUsers(query: { time_unit: string; start: string; duration: string }): Promise<unknown> {
+    return this.call('report.users' as EndpointId<A>, { query });
+  }
+
+  /** GET message statistics by message id (v4). */
+  reportStatusDetail(query: { message_ids: string }): Promise<unknown> {
+    return this.call('report.status-detail' as EndpointId<A>, { query });
+  }
+
+  /** GET the lifecycle of a message per registration id (v4; on v3 the same id is POST /v3/status/message, see reportStatusMessage). */
+  reportMessageLifecycle(query: { message_id: string; registration_ids: string }): Promise<unknown> {
+    return this.call('report.status-message' as EndpointId<A>, { query });
+  }
+
+  getDeviceStatus(body: { registration_ids: string[] }): Promise<unknown> {
+    return this.call('device.status' as EndpointId<A>, { body });
+  }
+
+  /** GET whether a device carries a tag. */
+  isDeviceInTag(tag: string, registrationId: string): Promise<unknown> {
+    return this.call('tags.has-device' as EndpointId<A>, { params: { tag, registration_id: registrationId } });
+  }
+
+  deleteTag(tag: string, query?: { platform?: string }): Promise<unknown> {
+    return this.call('tags.delete' as EndpointId<A>, { params: { tag }, query: query as Record<string, string> | undefined });
+  }
+
+  /** GET devices per tag (v4). */
+  countTags(query: { tags: string; platform?: string }): Promise<unknown> {
+    return this.call('tags.count' as EndpointId<A>, { query });
+  }
+
+  /** GET tag and alias quotas (v4). */
+  getTagQuota(query: { tags?: string; platform?: string } = {}): Promise<unknown> {
+    return this.call('tags.quota' as EndpointId<A>, { query: query as Record<string, string> });
+  }
+
+  /** POST registration ids to unbind from an alias (v3). */
+  removeAliasDevices(alias: string, body: Record<string, unknown>): Promise<unknown> {
+    return this.call('aliases.remove-devices' as EndpointId<A>, { params: { alias }, body });
+  }
+
+  getScheduleMsgIds(scheduleId: string): Promise<unknown> {
+    return this.call('schedules.msg-ids' as EndpointId<A>, { params: { schedule_id: scheduleId } });
+  }
+
+  /** POST a push plan, created or updated by plan_id (v4). */
+  upsertPushPlan(body: { plan_id: string; plan_description: string }): Promise<unknown> {
+    return this.call('plans.upsert' as EndpointId<A>, { body });
+  }
+
+  listPushPlans(query: { page_index: string; page_size: string; send_source?: string; search_description?: string }): Promise<unknown> {
+    return this.call('plans.list' as EndpointId<A>, { query });
+  }
+
+  deletePushPlan(planId: string): Promise<unknown> {
+    return this.call('plans.delete' as EndpointId<A>, { params: { plan_id: planId } });
+  }
+
+  /** GET message ids sent under push plans in a date range (v4). */
+  getPushPlanMessages(query: { plan_ids: string; start_date: string; end_date: string }): Promise<unknown> {
+    return this.call('plans.messages' as EndpointId<A>, { query });
+  }
+
   // ---- generic
 
   /** Calls any catalogued endpoint of this API by id. */

@@ -89,8 +89,15 @@ describe('Contracts', () => {
     });
 
     it('prefers a static path over a template, as the router does', () => {
-      const m = c.resolve('DELETE', '/v3/push/validate');
+      const m = c.resolve('PUT', '/v3/push/validate');
       expect(m).toMatchObject({ kind: 'method-not-allowed', path: '/v3/push/validate', allowed: ['POST'] });
+    });
+
+    it('routes per method: a static path without the method leaves the request to a template with it', () => {
+      const del = c.resolve('DELETE', '/v3/push/validate');
+      expect(del.kind === 'endpoint' && [del.endpoint.id, del.params]).toEqual(['push.withdraw', { msg_id: 'validate' }]);
+      const post = c.resolve('POST', '/v4/tags/quota-info');
+      expect(post.kind === 'endpoint' && [post.endpoint.id, post.params]).toEqual(['tags.update', { tag: 'quota-info' }]);
     });
 
     it('lists every method of the path when the method is not allowed', () => {

@@ -210,6 +210,8 @@ export class Contracts {
           },
           success: e.success === 'empty' ? 'empty' : full(e.success),
           successNote: e.successNote,
+          certainty: e.certainty ?? 'documented',
+          source: e.source,
           payloadLimits: e.payloadLimits ?? [],
           statuses: e.statuses,
           elicit: {
@@ -332,12 +334,16 @@ export class Contracts {
       const retired = api.retired.find((r) => r.path === p);
       if (retired) return { kind: 'retired', api: api.id, retired };
     }
+    // A static route without the method does not hide a parameterised one with it (POST /v4/tags/quota-info
+    // is tags.update of the tag 'quota-info', as a router that matches per method finds it).
+    let notAllowed: RouteMatch | undefined;
     for (const route of this.routes) {
       const m = route.regex.exec(p);
       if (!m) continue;
       const endpoint = route.byMethod.get(upper);
       if (!endpoint) {
-        return { kind: 'method-not-allowed', api: route.api, family: route.family, path: route.template, allowed: [...route.byMethod.keys()] };
+        notAllowed ??= { kind: 'method-not-allowed', api: route.api, family: route.family, path: route.template, allowed: [...route.byMethod.keys()] };
+        continue;
       }
       const params: Record<string, string> = {};
       route.paramNames.forEach((name, i) => {
@@ -345,7 +351,7 @@ export class Contracts {
       });
       return { kind: 'endpoint', api: route.api, endpoint, params };
     }
-    return { kind: 'unknown', api: this.apiOfPath(p) };
+    return notAllowed ?? { kind: 'unknown', api: this.apiOfPath(p) };
   }
 
   // ---- business codes

@@ -113,6 +113,10 @@ export interface Endpoint {
   /** $id of the success body schema, or 'empty' for a 200 without body. */
   readonly success: string;
   readonly successNote?: string;
+  /** How sure the sources are of the endpoint (path, body, success shape); 'documented' unless the catalogue says otherwise. */
+  readonly certainty: Certainty;
+  /** Where the endpoint is documented or seen, when it is not the API's own source. */
+  readonly source?: string;
   readonly payloadLimits: readonly PayloadLimit[];
   readonly statuses: readonly StatusCode[];
   readonly elicit: {

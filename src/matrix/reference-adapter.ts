@@ -22,7 +22,6 @@ export const referenceCalls: Readonly<Record<string, ReferenceCall>> = {
   'push.withdraw': (c, ex) => c.withdraw(param(ex, 'msg_id')),
   'report.received': (c, ex) => c.reportReceived(query(ex)),
   'report.messages': (c, ex) => c.reportMessages(query(ex)),
-  'report.status-message': (c, ex) => c.reportStatusMessage(body(ex)),
   'device.get': (c, ex) => c.getDevice(param(ex, 'registration_id')),
   'device.update': (c, ex) => c.updateDevice(param(ex, 'registration_id'), body(ex)),
   'device.delete': (c, ex) => c.deleteDevice(param(ex, 'registration_id')),
@@ -35,6 +34,23 @@ export const referenceCalls: Readonly<Record<string, ReferenceCall>> = {
   'schedules.get': (c, ex) => c.getSchedule(param(ex, 'schedule_id')),
   'schedules.update': (c, ex) => c.updateSchedule(param(ex, 'schedule_id'), body(ex)),
   'schedules.delete': (c, ex) => c.deleteSchedule(param(ex, 'schedule_id')),
+  'report.received-detail': (c, ex) => c.reportReceivedDetail(query(ex)),
+  'report.messages-detail': (c, ex) => c.reportMessagesDetail(query(ex)),
+  'report.users': (c, ex) => c.reportUsers(query(ex)),
+  'report.status-detail': (c, ex) => c.reportStatusDetail(query(ex)),
+  // One id, two shapes: POST with a body on v3, GET with a query on v4.
+  'report.status-message': (c, ex) => (ex.method === 'GET' ? c.reportMessageLifecycle(query(ex)) : c.reportStatusMessage(body(ex))),
+  'device.status': (c, ex) => c.getDeviceStatus(body(ex) as { registration_ids: string[] }),
+  'tags.has-device': (c, ex) => c.isDeviceInTag(param(ex, 'tag'), param(ex, 'registration_id')),
+  'tags.delete': (c, ex) => c.deleteTag(param(ex, 'tag'), query(ex)),
+  'tags.count': (c, ex) => c.countTags(query(ex)),
+  'tags.quota': (c, ex) => c.getTagQuota(query(ex) ?? {}),
+  'aliases.remove-devices': (c, ex) => c.removeAliasDevices(param(ex, 'alias'), body(ex)),
+  'schedules.msg-ids': (c, ex) => c.getScheduleMsgIds(param(ex, 'schedule_id')),
+  'plans.upsert': (c, ex) => c.upsertPushPlan(body(ex) as { plan_id: string; plan_description: string }),
+  'plans.list': (c, ex) => c.listPushPlans(query(ex)),
+  'plans.delete': (c, ex) => c.deletePushPlan(param(ex, 'plan_id')),
+  'plans.messages': (c, ex) => c.getPushPlanMessages(query(ex)),
 };
 
 /**

@@ -45,9 +45,10 @@ describe('probe against the reference service', () => {
   it.each(APIS)('covers every 200 of %s when the caller names existing resources and allows writes', async (api) => {
     await svc.setUpState('a schedule exists', { schedule_id: '0eac1b80-c2ac-4b69-948b-c65b34b96599' });
     await svc.setUpState('a message was sent', { msg_id: '4242' });
+    await svc.setUpState('a push plan exists', { plan_id: 'plan_4242' });
     const result = await runProbe({
       baseUrl: svc.url, api, credentials: CREDENTIALS, allowWrites: true, vip: true,
-      ids: { registration_id: DEMO_DEVICE.registrationId, alias: DEMO_DEVICE.alias, schedule_id: '0eac1b80-c2ac-4b69-948b-c65b34b96599', msg_id: '4242' },
+      ids: { registration_id: DEMO_DEVICE.registrationId, alias: DEMO_DEVICE.alias, schedule_id: '0eac1b80-c2ac-4b69-948b-c65b34b96599', msg_id: '4242', plan_id: 'plan_4242' },
     });
     expect(allFindings(result.model)).toEqual([]);
     const successes = result.model.cases.filter((c) => c.status.expected === 200);

@@ -45,10 +45,10 @@ function successExample(t: StateTarget, api: ApiId, endpointId: string): Record<
 export const stateHandlers: Readonly<Record<ProviderStateName, Handler>> = {
   'a device exists': (t, p) => {
     const d = successExample(t, 'jpush-v3', 'device.get');
-    t.dispatcher.store.upsertDevice(p.registration_id, { tags: d.tags, alias: d.alias, mobile: d.mobile });
+    t.dispatcher.store.upsertDevice(p.registration_id, { tags: d.tags, alias: d.alias, mobile: d.mobile }, t.now());
   },
   'an alias exists': (t, p) => {
-    t.dispatcher.store.upsertDevice(p.registration_id, { alias: p.alias });
+    t.dispatcher.store.upsertDevice(p.registration_id, { alias: p.alias }, t.now());
   },
   'a schedule exists': (t, p) => {
     for (const api of Object.keys(t.contracts.apis) as ApiId[]) {
@@ -60,6 +60,9 @@ export const stateHandlers: Readonly<Record<ProviderStateName, Handler>> = {
   'a message was sent': (t, p) => {
     const store = t.dispatcher.store;
     store.addMessage({ msgId: p.msg_id, api: 'jpush-v3', appKey: t.appKey, targets: store.allDevices().map((d) => d.registrationId), sentAt: t.now(), withdrawn: false });
+  },
+  'a push plan exists': (t, p) => {
+    t.dispatcher.store.upsertPlan(p.plan_id, successExample(t, 'mtpush-v4', 'plans.list').push_plan_info[0].plan_description, t.now());
   },
   'the app is blacklisted': (t) => {
     for (const app of t.apps.all()) app.blacklisted = true;

@@ -79,6 +79,19 @@ export type RegistrationIdList = string[]
  */
 export type SingleValueList = []|[string]
 /**
+ * Success body of GET /v3/received/detail: per-message delivery counts like /v3/received plus jpush_received and android_pns_sent (DOCS report); JSDK5 ReceivedDetailGetResult adds counters of newer channels, all optional. Missing values are null.
+ */
+export type JPushV3ReceivedDetailResponse = {
+msg_id: (string | number)
+jpush_received?: (number | null)
+android_pns_sent?: (number | null)
+android_pns_received?: (number | null)
+ios_apns_sent?: (number | null)
+ios_apns_received?: (number | null)
+ios_msg_received?: (number | null)
+wp_mpns_sent?: (number | null)
+}[]
+/**
  * Success body of GET /v3/received: an array of per-message delivery counts where missing values are null (DOCS report).
  */
 export type JPushV3ReceivedReportResponse = {
@@ -121,6 +134,14 @@ point?: [string, ...(string)[]]
  * @maxItems 1000
  */
 export type RegistrationIdOperationList = string[]
+/**
+ * Success body of POST /v4/devices/status: EL-JAVA DeviceClient decodes a list of {regid, online, last_online_time}, unlike v3's map; no doc was seen (UNCERTAIN).
+ */
+export type MTPushV4DeviceStatusResponse = {
+regid: string
+online: boolean
+last_online_time?: string
+}[]
 export type Body = (({
 notification: unknown
 } | {
@@ -136,9 +157,12 @@ export interface SchemaIndex {
 JPushV3ErrorEnvelope: JPushV3ErrorEnvelope
 MTPushV4ErrorEnvelope: MTPushV4ErrorEnvelope
 RateLimitResponseHeaders: RateLimitResponseHeaders
+JPushV3AliasDeviceRemovalRequest: JPushV3AliasDeviceRemovalRequest
 JPushV3AliasResponse: JPushV3AliasResponse
 JPushV3CidQuery: JPushV3CidQuery
 JPushV3CidListResponse: JPushV3CidListResponse
+JPushV3DeviceStatusRequest: JPushV3DeviceStatusRequest
+JPushV3DeviceStatusResponse: JPushV3DeviceStatusResponse
 JPushV3DeviceUpdateRequest: JPushV3DeviceUpdateRequest
 JPushV3DeviceResponse: JPushV3DeviceResponse
 JPushV3MessagesReportQuery: JPushV3MessagesReportQuery
@@ -146,9 +170,11 @@ JPushV3MessagesReportResponse: JPushV3MessagesReportResponse
 JPushV3PlatformQuery: JPushV3PlatformQuery
 JPushV3PushRequest: JPushV3PushRequest
 JPushV3PushSuccessResponse: JPushV3PushSuccessResponse
+JPushV3ReceivedDetailResponse: JPushV3ReceivedDetailResponse
 JPushV3ReportMsgIdsQuery: JPushV3ReportMsgIdsQuery
 JPushV3ReceivedReportResponse: JPushV3ReceivedReportResponse
 JPushV3ScheduleCreatedResponse: JPushV3ScheduleCreatedResponse
+JPushV3ScheduleMsgIdsResponse: JPushV3ScheduleMsgIdsResponse
 JPushV3ScheduleUpdateRequest: JPushV3ScheduleUpdateRequest
 JPushV3ScheduleCreateRequest: JPushV3ScheduleCreateRequest
 JPushV3ScheduleTaskResponse: JPushV3ScheduleTaskResponse
@@ -156,22 +182,45 @@ JPushV3ScheduleListQuery: JPushV3ScheduleListQuery
 JPushV3ScheduleListResponse: JPushV3ScheduleListResponse
 JPushV3MessageStatusRequest: JPushV3MessageStatusRequest
 JPushV3MessageStatusResponse: JPushV3MessageStatusResponse
+JPushV3TagMembershipResponse: JPushV3TagMembershipResponse
 JPushV3TagUpdateRequest: JPushV3TagUpdateRequest
 JPushV3TagListResponse: JPushV3TagListResponse
+JPushV3UserStatisticsQuery: JPushV3UserStatisticsQuery
+JPushV3UserStatisticsResponse: JPushV3UserStatisticsResponse
 MTPushV4AliasResponse: MTPushV4AliasResponse
+MTPushV4DeviceStatusRequest: MTPushV4DeviceStatusRequest
+MTPushV4DeviceStatusResponse: MTPushV4DeviceStatusResponse
 MTPushV4DeviceUpdateRequest: MTPushV4DeviceUpdateRequest
 MTPushV4DeviceResponse: MTPushV4DeviceResponse
+MTPushV4PushPlanMessagesQuery: MTPushV4PushPlanMessagesQuery
+MTPushV4PushPlanMessagesResponse: MTPushV4PushPlanMessagesResponse
 MTPushV4PlatformQuery: MTPushV4PlatformQuery
+MTPushV4PushPlanListQuery: MTPushV4PushPlanListQuery
+MTPushV4PushPlanListResponse: MTPushV4PushPlanListResponse
+MTPushV4PushPlanRequest: MTPushV4PushPlanRequest
+MTPushV4PushPlanResponse: MTPushV4PushPlanResponse
 MTPushV4PushRequest: MTPushV4PushRequest
 MTPushV4PushSuccessResponse: MTPushV4PushSuccessResponse
 MTPushV4ScheduleCreatedResponse: MTPushV4ScheduleCreatedResponse
+MTPushV4ScheduleMsgIdsResponse: MTPushV4ScheduleMsgIdsResponse
 MTPushV4ScheduleUpdateRequest: MTPushV4ScheduleUpdateRequest
 MTPushV4ScheduleCreateRequest: MTPushV4ScheduleCreateRequest
 MTPushV4ScheduleTaskResponse: MTPushV4ScheduleTaskResponse
 MTPushV4ScheduleListQuery: MTPushV4ScheduleListQuery
 MTPushV4ScheduleListResponse: MTPushV4ScheduleListResponse
+MTPushV4MessageStatisticsQuery: MTPushV4MessageStatisticsQuery
+MTPushV4MessageStatisticsResponse: MTPushV4MessageStatisticsResponse
+MTPushV4MessageLifecycleQuery: MTPushV4MessageLifecycleQuery
+MTPushV4MessageLifecycleResponse: MTPushV4MessageLifecycleResponse
+MTPushV4TagMembershipResponse: MTPushV4TagMembershipResponse
 MTPushV4TagUpdateRequest: MTPushV4TagUpdateRequest
+MTPushV4TagCountQuery: MTPushV4TagCountQuery
+MTPushV4TagCountResponse: MTPushV4TagCountResponse
+MTPushV4TagQuotaQuery: MTPushV4TagQuotaQuery
+MTPushV4TagQuotaResponse: MTPushV4TagQuotaResponse
 MTPushV4TagListResponse: MTPushV4TagListResponse
+MTPushV4UserStatisticsQuery: MTPushV4UserStatisticsQuery
+MTPushV4UserStatisticsResponse: MTPushV4UserStatisticsResponse
 MTPushV4WithdrawSuccessResponse: MTPushV4WithdrawSuccessResponse
 }
 /**
@@ -194,6 +243,18 @@ code: number
 message: string
 }
 /**
+ * Body of POST /v3/aliases/{alias}: registration ids to unbind from the alias (JSDK5 DeviceClient.deleteAliases, AliasDeleteParam; not in the 2019 docs).
+ */
+export interface JPushV3AliasDeviceRemovalRequest {
+registration_ids: {
+/**
+ * @minItems 1
+ * @maxItems 1000
+ */
+remove: [string, ...(string)[]]
+}
+}
+/**
  * Success body of GET /v3/aliases/{alias}: at most 10 registration ids bound to the alias (DOCS device).
  */
 export interface JPushV3AliasResponse {
@@ -214,6 +275,25 @@ type?: ("push" | "schedule")
  */
 export interface JPushV3CidListResponse {
 cidlist: string[]
+}
+/**
+ * Body of POST /v3/devices/status (VIP only): up to 1000 registration ids (DOCS device; JSDK5 DeviceClient.getDeviceStatus).
+ */
+export interface JPushV3DeviceStatusRequest {
+/**
+ * @minItems 1
+ * @maxItems 1000
+ */
+registration_ids: [string, ...(string)[]]
+}
+/**
+ * Success body of POST /v3/devices/status: a map from registration id to {online, last_online_time}; last_online_time (yyyy-MM-dd HH:mm:ss) is given for offline devices (DOCS device; JSDK5 DeviceStatusGetResult).
+ */
+export interface JPushV3DeviceStatusResponse {
+[k: string]: {
+online: boolean
+last_online_time?: string
+}
 }
 /**
  * Body of POST /v3/devices/{registration_id}: tags ("" clears, or add/remove lists of at most 100), alias and mobile ("" clears) (DOCS device).
@@ -336,6 +416,13 @@ schedule_id: string
 name: string
 }
 /**
+ * Success body of GET /v3/schedules/{schedule_id}/msg_ids, new format since 2018-09-13: a count and one JSON-encoded string per triggered send, {msg_id, error:{code,message}, needRetry} (DOCS schedule). The reference service never fires a schedule within a pact run (its trigger is a day ahead), so the first example has no sends.
+ */
+export interface JPushV3ScheduleMsgIdsResponse {
+count: number
+msgids: string[]
+}
+/**
  * Body of PUT /v3/schedules/{schedule_id}: one or more whole sections (name, enabled, trigger, push), each replaced entirely (DOCS schedule).
  */
 export interface JPushV3ScheduleUpdateRequest {
@@ -413,6 +500,12 @@ status: number
 }
 }
 /**
+ * Success body of GET /v3/tags/{tag}/registration_ids/{registration_id}: whether the device carries the tag (DOCS device; JSDK5 TagGetResult).
+ */
+export interface JPushV3TagMembershipResponse {
+result: boolean
+}
+/**
  * Body of POST /v3/tags/{tag}: registration ids to add to or remove from the tag, at most 1000 each (DOCS device).
  */
 export interface JPushV3TagUpdateRequest {
@@ -428,6 +521,34 @@ export interface JPushV3TagListResponse {
 tags: string[]
 }
 /**
+ * Query string of GET /v3/users (VIP only): time_unit HOUR, DAY or MONTH, a start matching it (yyyy-MM-dd HH, yyyy-MM-dd, yyyy-MM) and a duration; only the last 60 days (DOCS report; JSDK5 ReportClient.getUserDetail).
+ */
+export interface JPushV3UserStatisticsQuery {
+time_unit: ("HOUR" | "DAY" | "MONTH")
+start: string
+duration: string
+}
+/**
+ * Success body of GET /v3/users: the query echoed and one item per time unit with new, online and active users per platform (JSDK5 UserDetailGetResult; DOCS report).
+ */
+export interface JPushV3UserStatisticsResponse {
+time_unit: ("HOUR" | "DAY" | "MONTH")
+start: string
+duration: number
+items: {
+time: string
+android?: PlatformUsers
+ios?: PlatformUsers
+hmos?: PlatformUsers
+quickapp?: PlatformUsers
+}[]
+}
+export interface PlatformUsers {
+new?: number
+online?: number
+active?: number
+}
+/**
  * GET /v4/aliases/{alias} success body; the endpoint is listed by EL-JAVA and EL-SKILL but its shape is not documented in the sources, so it is assumed same as v3 (DOCS device).
  */
 export interface MTPushV4AliasResponse {
@@ -435,6 +556,16 @@ export interface MTPushV4AliasResponse {
  * @maxItems 10
  */
 registration_ids: []|[string]|[string, string]|[string, string, string]|[string, string, string, string]|[string, string, string, string, string]|[string, string, string, string, string, string]|[string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string, string]
+}
+/**
+ * Body of POST /v4/devices/status: registration ids, like v3 (EL-JAVA DeviceStatusGetParam).
+ */
+export interface MTPushV4DeviceStatusRequest {
+/**
+ * @minItems 1
+ * @maxItems 1000
+ */
+registration_ids: [string, ...(string)[]]
 }
 /**
  * POST /v4/devices/{registration_id} body; the endpoint is listed by EL-JAVA and EL-SKILL but its shape is not documented in the sources, so it is assumed same as v3 (DOCS device).
@@ -456,11 +587,62 @@ alias?: (string | null)
 mobile?: (string | null)
 }
 /**
+ * Query string of GET /v4/status/plan/msg: comma-separated plan ids and a date range yyyy-MM-dd (EL-JAVA PushPlanClient.queryMsgByPlan).
+ */
+export interface MTPushV4PushPlanMessagesQuery {
+plan_ids: string
+start_date: string
+end_date: string
+}
+/**
+ * Success body of GET /v4/status/plan/msg: a map from plan id to the message ids sent under it (EL-JAVA PushPlanMsgQueryResult). A plan that has sent nothing has an empty list, as the first example.
+ */
+export interface MTPushV4PushPlanMessagesResponse {
+[k: string]: {
+msg_ids: string[]
+}
+}
+/**
  * Query string of GET/DELETE /v4/aliases/{alias} and DELETE /v4/tags/{tag}; the endpoint is listed by EL-JAVA and EL-SKILL but its shape is not documented in the sources, so it is assumed same as v3 (DOCS device).
  */
 export interface MTPushV4PlatformQuery {
 platform?: string
 new_format?: ("true" | "false")
+}
+/**
+ * Query string of GET /v4/push_plan/list: page index and size, optional send source and description search (EL-JAVA PushPlanClient.queryList).
+ */
+export interface MTPushV4PushPlanListQuery {
+page_index: string
+page_size: string
+send_source?: string
+search_description?: string
+}
+/**
+ * Success body of GET /v4/push_plan/list: the plans of the page and the total (EL-JAVA PushPlanListResult).
+ */
+export interface MTPushV4PushPlanListResponse {
+total: number
+push_plan_info: {
+push_id: string
+plan_description?: string
+count?: number
+create_time?: number
+last_used_time?: number
+}[]
+}
+/**
+ * Body of POST /v4/push_plan: creates or updates (same plan_id) a push plan with its description (EL-JAVA PushPlanParam).
+ */
+export interface MTPushV4PushPlanRequest {
+plan_id: string
+plan_description: string
+}
+/**
+ * Success body of POST /v4/push_plan and DELETE /v4/push_plan/{plan_id}: the plan id (EL-JAVA PushPlanResult, PushPlanDeleteResult).
+ */
+export interface MTPushV4PushPlanResponse {
+plan_id: string
 }
 /**
  * Body of POST /v4/push and /v4/push/validate: from, to ("all" or target lists), body {platform, notification and/or message, options}, request_id and custom_args (EL-SKILL; EL-JAVA; facts §7, big_push_duration ≤1440 from code 23006; sub-object fields derived from v3).
@@ -517,6 +699,14 @@ schedule_id: string
 name: string
 }
 /**
+ * Success body of GET /v4/schedules/{schedule_id}/msg-ids: a count and the sends of the schedule; EL-JAVA reads the list as 'MsgIds' and notes its format is irregular (SchedulePushDetailGetResult), so only count is required (UNCERTAIN).
+ */
+export interface MTPushV4ScheduleMsgIdsResponse {
+count: number
+MsgIds?: unknown[]
+msgids?: unknown[]
+}
+/**
  * Body of PUT /v4/schedules/{schedule_id} (EL-JAVA, EL-SKILL endpoint list); shape not documented in the sources, derived from v3 DOCS schedule with push being the v4 push body.
  */
 export interface MTPushV4ScheduleUpdateRequest {
@@ -568,6 +758,49 @@ page: number
 schedules: MTPushV4ScheduleTaskResponse[]
 }
 /**
+ * Query string of GET /v4/status/detail: at most 100 comma-separated message ids (EL-JAVA StatusClient.getMessageStatus; facts §7).
+ */
+export interface MTPushV4MessageStatisticsQuery {
+message_ids: string
+}
+/**
+ * Success body of GET /v4/status/detail: a map from message id to its counters, with optional per-type and per-channel breakdown under sub (EL-JAVA MessageStatusGetResult); no doc was seen (UNCERTAIN).
+ */
+export interface MTPushV4MessageStatisticsResponse {
+[k: string]: {
+targets?: number
+sent?: number
+delivered?: number
+impressions?: number
+clicks?: number
+sub?: {
+
+}
+}
+}
+/**
+ * Query string of GET /v4/status/message: one message id and comma-separated registration ids (EL-JAVA StatusClient.getMessageLifecycle).
+ */
+export interface MTPushV4MessageLifecycleQuery {
+message_id: string
+registration_ids: string
+}
+/**
+ * Success body of GET /v4/status/message: a map from registration id to {status, error_message} (EL-JAVA MessageLifecycleGetResult); the status values are not documented in the sources (UNCERTAIN).
+ */
+export interface MTPushV4MessageLifecycleResponse {
+[k: string]: {
+status: string
+error_message?: string
+}
+}
+/**
+ * Success body of GET /v4/tags/{tag}/registration_ids/{registration_id}: assumed {result} as on v3; EL-JAVA decodes it into its tag-list class, which tells nothing (UNCERTAIN).
+ */
+export interface MTPushV4TagMembershipResponse {
+result: boolean
+}
+/**
  * POST /v4/tags/{tag} body; the endpoint is listed by EL-JAVA and EL-SKILL but its shape is not documented in the sources, so it is assumed same as v3 (DOCS device).
  */
 export interface MTPushV4TagUpdateRequest {
@@ -577,10 +810,70 @@ remove?: RegistrationIdOperationList
 }
 }
 /**
+ * Query string of GET /v4/tags_count: comma-separated tags and platforms (EL-JAVA DeviceClient.getTagCount).
+ */
+export interface MTPushV4TagCountQuery {
+tags: string
+platform?: string
+}
+/**
+ * Success body of GET /v4/tags_count: devices per tag (EL-JAVA TagsCountGetResult); no doc was seen (UNCERTAIN).
+ */
+export interface MTPushV4TagCountResponse {
+tagsCount: {
+[k: string]: number
+}
+}
+/**
+ * Query string of GET /v4/tags/quota-info: optional tags and platforms (EL-JAVA DeviceClient.getTagQuota).
+ */
+export interface MTPushV4TagQuotaQuery {
+tags?: string
+platform?: string
+}
+/**
+ * Success body of GET /v4/tags/quota-info: tag and alias quotas of the app and, per tag asked, its device quota (EL-JAVA TagQuotaGetResult); no doc was seen (UNCERTAIN).
+ */
+export interface MTPushV4TagQuotaResponse {
+data: {
+totalTagQuota?: number
+useTagQuota?: number
+totalAliasQuota?: number
+useAliasQuota?: number
+tagUidQuotaDetail?: {
+tagName: string
+totalUidQuota?: number
+useUidQuota?: number
+}[]
+}
+}
+/**
  * GET /v4/tags success body; the endpoint is listed by EL-JAVA and EL-SKILL but its shape is not documented in the sources, so it is assumed same as v3 (DOCS device).
  */
 export interface MTPushV4TagListResponse {
 tags: string[]
+}
+/**
+ * Query string of GET /v4/status/users: as v3 /v3/users (EL-JAVA StatusClient.getUserStatus).
+ */
+export interface MTPushV4UserStatisticsQuery {
+time_unit: ("HOUR" | "DAY" | "MONTH")
+start: string
+duration: string
+}
+/**
+ * Success body of GET /v4/status/users: items of new, online and active users per platform; EL-JAVA UserStatusGetResult reads the unit as 'TimeUnit', so the echo of the query is not required (UNCERTAIN).
+ */
+export interface MTPushV4UserStatisticsResponse {
+TimeUnit?: string
+time_unit?: string
+start?: string
+duration?: number
+items: {
+time: string
+android?: PlatformUsers
+ios?: PlatformUsers
+}[]
 }
 /**
  * Success body of DELETE /v4/push/withdraw/{msg_id}, where request_id may be empty (EL-PAGES message-recall-api).

@@ -24,6 +24,14 @@ export const endpointStatuses = {
     'schedules.get': [200, 401, 403, 404, 405, 429, 500, 502, 503, 504],
     'schedules.update': [200, 400, 401, 403, 404, 405, 429, 500, 502, 503, 504],
     'schedules.delete': [200, 401, 403, 404, 405, 429, 500, 502, 503, 504],
+    'report.received-detail': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'report.messages-detail': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'report.users': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'device.status': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'aliases.remove-devices': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'tags.has-device': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'tags.delete': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'schedules.msg-ids': [200, 401, 403, 404, 405, 429, 500, 502, 503, 504],
   },
   'mtpush-v4': {
     'push': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
@@ -41,6 +49,19 @@ export const endpointStatuses = {
     'schedules.get': [200, 401, 403, 404, 405, 429, 500, 502, 503, 504],
     'schedules.update': [200, 400, 401, 403, 404, 405, 429, 500, 502, 503, 504],
     'schedules.delete': [200, 401, 403, 404, 405, 429, 500, 502, 503, 504],
+    'device.status': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'tags.delete': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'tags.count': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'tags.has-device': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'tags.quota': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'report.status-detail': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'report.status-message': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'report.users': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'schedules.msg-ids': [200, 401, 403, 404, 405, 429, 500, 502, 503, 504],
+    'plans.upsert': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'plans.list': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'plans.delete': [200, 400, 401, 403, 404, 405, 429, 500, 502, 503, 504],
+    'plans.messages': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
   },
 } as const;
 
@@ -56,7 +77,7 @@ export const businessCodes = {
 export type BusinessCodeOf<A extends ApiId> = (typeof businessCodes)[A][number];
 
 /** Every provider state a pact may name. */
-export const providerStateNames = ["a device exists", "an alias exists", "a schedule exists", "a message was sent", "the app is blacklisted", "the caller's IP is not whitelisted", "the app is not VIP", "the app has used up its rate limit", "the dispatcher fails unexpectedly", "the dispatcher is down", "the dispatcher's queue is full", "the dispatcher is slow"] as const;
+export const providerStateNames = ["a device exists", "an alias exists", "a schedule exists", "a message was sent", "a push plan exists", "the app is blacklisted", "the caller's IP is not whitelisted", "the app is not VIP", "the app has used up its rate limit", "the dispatcher fails unexpectedly", "the dispatcher is down", "the dispatcher's queue is full", "the dispatcher is slow"] as const;
 export type ProviderStateName = (typeof providerStateNames)[number];
 
 /** Every cause of an error status. */

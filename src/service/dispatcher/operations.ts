@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiId, CauseId } from '../../contracts';
-import { MESSAGE_RETENTION_MS, type Audience, type DispatcherStore, type Schedule } from './store';
+import { MESSAGE_RETENTION_MS, type Audience, type Device, type DispatcherStore, type PushPlan, type Schedule } from './store';
 
 /** One job as the gateway hands it over: the endpoint it was routed to and the validated request parts. */
 export interface OperationRequest {
@@ -221,12 +221,194 @@ const cidList: Operation = (store, req) => {
   return { body: { cidlist: Array.from({ length: count }, () => store.issueCid(`${req.appKey}-${randomUUID()}`)) } };
 };
 
+/** yyyy-MM-dd HH:mm:ss in UTC, the time format of the device and report APIs (JSDK5 @JsonFormat). */
+function dateTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** Nothing connects to the reference service, so every device is offline, last seen when it registered. */
+function deviceStatus(d: Device): { online: boolean; last_online_time: string } {
+  return { online: false, last_online_time: dateTime(d.registeredAt) };
+}
+
+function knownDevices(store: DispatcherStore, ids: readonly string[]): Device[] {
+  return ids.map((id) => store.device(id)).filter((d): d is Device => d !== undefined);
+}
+
+const v3DeviceStatus: Operation = (store, req) => ({
+  body: Object.fromEntries(knownDevices(store, (req.body as Json).registration_ids as string[]).map((d) => [d.registrationId, deviceStatus(d)])),
+});
+
+const v4DeviceStatus: Operation = (store, req) => ({
+  body: knownDevices(store, (req.body as Json).registration_ids as string[]).map((d) => ({ regid: d.registrationId, ...deviceStatus(d) })),
+});
+
+const aliasRemoveDevices: Operation = (store, req) => {
+  for (const rid of ((req.body as Json).registration_ids.remove as string[]) ?? []) {
+    const d = store.device(rid);
+    if (d && d.alias === req.params.alias) d.alias = null;
+  }
+  return {};
+};
+
+const tagHasDevice: Operation = (store, req) => ({ body: { result: store.device(req.params.registration_id)?.tags.has(req.params.tag) ?? false } });
+
+const tagDelete: Operation = (store, req) => {
+  for (const d of store.allDevices()) d.tags.delete(req.params.tag);
+  return {};
+};
+
+function listOf(value: unknown): string[] {
+  return typeof value === 'string' && value !== '' ? value.split(',') : [];
+}
+
+function devicesWithTag(store: DispatcherStore, tag: string): number {
+  return store.allDevices().filter((d) => d.tags.has(tag)).length;
+}
+
+const tagsCount: Operation = (store, req) => ({
+  body: { tagsCount: Object.fromEntries(listOf(req.query.tags).map((t) => [t, devicesWithTag(store, t)])) },
+});
+
+/** Quotas of the reference service's app plan (a project value: no source gives EngageLab's). */
+const TAG_QUOTA = 100_000;
+
+const tagsQuota: Operation = (store, req) => {
+  const devices = store.allDevices();
+  return {
+    body: {
+      data: {
+        totalTagQuota: TAG_QUOTA,
+        useTagQuota: store.tags().length,
+        totalAliasQuota: TAG_QUOTA,
+        useAliasQuota: new Set(devices.map((d) => d.alias).filter((a) => a !== null)).size,
+        tagUidQuotaDetail: listOf(req.query.tags).map((t) => ({ tagName: t, totalUidQuota: TAG_QUOTA, useUidQuota: devicesWithTag(store, t) })),
+      },
+    },
+  };
+};
+
+/** Delivery counts of a message the service holds: every target counts as received on Android. */
+function deliveredTo(store: DispatcherStore, msgId: string): number | null {
+  const m = store.message(msgId);
+  return !m || m.withdrawn ? null : m.targets.length;
+}
+
+const receivedDetail: Operation = (store, req) => ({
+  body: msgIdsOf(req).map((id) => {
+    const n = deliveredTo(store, id);
+    return { msg_id: id, jpush_received: n, android_pns_sent: n === null ? null : 0, ios_apns_sent: n === null ? null : 0, ios_apns_received: null, ios_msg_received: n === null ? null : 0 };
+  }),
+});
+
+const statusDetail: Operation = (store, req) => ({
+  body: Object.fromEntries(listOf(req.query.message_ids).map((id) => {
+    const n = deliveredTo(store, id) ?? 0;
+    return [id, { targets: n, sent: n, delivered: n, impressions: 0, clicks: 0 }];
+  })),
+});
+
+const statusLifecycle: Operation = (store, req) => {
+  const m = store.message(String(req.query.message_id));
+  if (!m) throw new OperationError('request.invalid-value', 'message_id not exist');
+  return {
+    body: Object.fromEntries(listOf(req.query.registration_ids).map((rid) => [rid, { status: m.targets.includes(rid) ? 'delivered' : 'not_target' }])),
+  };
+};
+
+const UNIT_FORMAT = { HOUR: /^\d{4}-\d{2}-\d{2} \d{2}$/, DAY: /^\d{4}-\d{2}-\d{2}$/, MONTH: /^\d{4}-\d{2}$/ } as const;
+type TimeUnit = keyof typeof UNIT_FORMAT;
+
+function unitStart(unit: TimeUnit, start: string): Date {
+  return new Date(unit === 'HOUR' ? `${start.slice(0, 10)}T${start.slice(11)}:00:00Z` : unit === 'DAY' ? `${start}T00:00:00Z` : `${start}-01T00:00:00Z`);
+}
+
+function unitLabel(unit: TimeUnit, d: Date): string {
+  const iso = d.toISOString();
+  return unit === 'HOUR' ? `${iso.slice(0, 10)} ${iso.slice(11, 13)}` : unit === 'DAY' ? iso.slice(0, 10) : iso.slice(0, 7);
+}
+
+function nextUnit(unit: TimeUnit, d: Date): Date {
+  const n = new Date(d);
+  if (unit === 'HOUR') n.setUTCHours(n.getUTCHours() + 1);
+  else if (unit === 'DAY') n.setUTCDate(n.getUTCDate() + 1);
+  else n.setUTCMonth(n.getUTCMonth() + 1);
+  return n;
+}
+
+/** New, online and active users per unit: devices count as new in the unit they registered in; none is ever online. */
+function userStatistics(unitKey: string): Operation {
+  return (store, req) => {
+    const unit = String(req.query.time_unit) as TimeUnit;
+    const start = String(req.query.start);
+    // time_unit and start must agree (report code 3004).
+    if (!UNIT_FORMAT[unit].test(start)) throw new OperationError('request.invalid-value', `start ${start} does not match time_unit ${unit}`);
+    const duration = Number(req.query.duration);
+    const devices = store.allDevices();
+    const items = [];
+    let at = unitStart(unit, start);
+    for (let i = 0; i < duration; i++) {
+      const next = nextUnit(unit, at);
+      const fresh = devices.filter((d) => d.registeredAt >= at.getTime() && d.registeredAt < next.getTime()).length;
+      items.push({ time: unitLabel(unit, at), android: { new: fresh, online: 0, active: fresh } });
+      at = next;
+    }
+    return { body: { [unitKey]: unit, start, duration, items } };
+  };
+}
+
+const scheduleMsgIds = (listKey: string): Operation => (store, req) => {
+  existingSchedule(store, req);
+  // The service never fires a schedule before its trigger (a day ahead in every state), so none has sent yet.
+  return { body: { count: 0, [listKey]: [] } };
+};
+
+function existingPlan(store: DispatcherStore, req: OperationRequest): PushPlan {
+  const p = store.plan(req.params.plan_id);
+  if (!p) throw new OperationError('resource.not-found', `push plan ${req.params.plan_id} does not exist`);
+  return p;
+}
+
+const planUpsert: Operation = (store, req, now) => {
+  const body = req.body as Json;
+  return { body: { plan_id: store.upsertPlan(body.plan_id, body.plan_description, now).planId } };
+};
+
+const planList: Operation = (store, req) => {
+  const size = Number(req.query.page_size);
+  const index = Number(req.query.page_index);
+  const search = typeof req.query.search_description === 'string' ? req.query.search_description : '';
+  const all = store.allPlans().filter((p) => p.description.includes(search));
+  const page = all.slice((index - 1) * size, index * size);
+  return {
+    body: {
+      total: all.length,
+      push_plan_info: page.map((p) => ({ push_id: p.planId, plan_description: p.description, count: p.msgIds.length, create_time: p.createdAt, last_used_time: p.lastUsedAt })),
+    },
+  };
+};
+
+const planDelete: Operation = (store, req) => {
+  const p = existingPlan(store, req);
+  store.deletePlan(p.planId);
+  return { body: { plan_id: p.planId } };
+};
+
+const planMessages: Operation = (store, req) => ({
+  body: Object.fromEntries(listOf(req.query.plan_ids).flatMap((id) => {
+    const p = store.plan(id);
+    return p ? [[id, { msg_ids: [...p.msgIds] }]] : [];
+  })),
+});
+
 /** Devices, tags, aliases and schedules are served by the same operations on both APIs. */
 const deviceAndScheduleOperations: Readonly<Record<string, Operation>> = {
   'device.get': deviceGet,
   'device.update': deviceUpdate,
   'tags.list': tagsList,
   'tags.update': tagsUpdate,
+  'tags.has-device': tagHasDevice,
+  'tags.delete': tagDelete,
   'aliases.get': aliasGet,
   'aliases.delete': aliasDelete,
   'schedules.create': scheduleCreate,
@@ -246,6 +428,12 @@ export const operations: Readonly<Record<ApiId, Readonly<Record<string, Operatio
     'report.received': received,
     'report.messages': messagesReport,
     'report.status-message': statusMessage,
+    'report.received-detail': receivedDetail,
+    'report.messages-detail': messagesReport,
+    'report.users': userStatistics('time_unit'),
+    'device.status': v3DeviceStatus,
+    'aliases.remove-devices': aliasRemoveDevices,
+    'schedules.msg-ids': scheduleMsgIds('msgids'),
     ...deviceAndScheduleOperations,
   },
   'mtpush-v4': {
@@ -253,6 +441,17 @@ export const operations: Readonly<Record<ApiId, Readonly<Record<string, Operatio
     'push.validate': v4Push(false),
     'push.withdraw': withdraw((msgId) => ({ request_id: '', msg_id: msgId })),
     'device.delete': deviceDelete,
+    'device.status': v4DeviceStatus,
+    'tags.count': tagsCount,
+    'tags.quota': tagsQuota,
+    'report.status-detail': statusDetail,
+    'report.status-message': statusLifecycle,
+    'report.users': userStatistics('time_unit'),
+    'schedules.msg-ids': scheduleMsgIds('MsgIds'),
+    'plans.upsert': planUpsert,
+    'plans.list': planList,
+    'plans.delete': planDelete,
+    'plans.messages': planMessages,
     ...deviceAndScheduleOperations,
   },
 };

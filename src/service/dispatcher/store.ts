@@ -6,6 +6,17 @@ export interface Device {
   readonly tags: Set<string>;
   alias: string | null;
   mobile: string | null;
+  /** When the device registered; nothing connects to the reference service, so it is also when it was last online. */
+  readonly registeredAt: number;
+}
+
+/** A push plan (MTPush v4): a label messages are sent under. */
+export interface PushPlan {
+  readonly planId: string;
+  description: string;
+  readonly createdAt: number;
+  lastUsedAt: number;
+  readonly msgIds: string[];
 }
 
 export interface Message {
@@ -52,6 +63,7 @@ export class DispatcherStore {
   private readonly devices = new Map<string, Device>();
   private readonly messages = new Map<string, Message>();
   private readonly schedules = new Map<string, Schedule>();
+  private readonly plans = new Map<string, PushPlan>();
   private readonly cids = new Map<string, unknown>();
   private readonly issuedCids = new Set<string>();
   private nextMsgId = FIRST_MSG_ID;
@@ -74,6 +86,7 @@ export class DispatcherStore {
     this.devices.clear();
     this.messages.clear();
     this.schedules.clear();
+    this.plans.clear();
     this.cids.clear();
     this.issuedCids.clear();
     this.corrupt = false;
@@ -86,11 +99,11 @@ export class DispatcherStore {
 
   // ---- devices
 
-  upsertDevice(registrationId: string, init: { tags?: readonly string[]; alias?: string | null; mobile?: string | null } = {}): Device {
+  upsertDevice(registrationId: string, init: { tags?: readonly string[]; alias?: string | null; mobile?: string | null } = {}, now: number = Date.now()): Device {
     this.guard();
     let d = this.devices.get(registrationId);
     if (!d) {
-      d = { registrationId, tags: new Set(), alias: null, mobile: null };
+      d = { registrationId, tags: new Set(), alias: null, mobile: null, registeredAt: now };
       this.devices.set(registrationId, d);
     }
     for (const t of init.tags ?? []) d.tags.add(t);
@@ -220,5 +233,35 @@ export class DispatcherStore {
   schedulesOf(api: ApiId): Schedule[] {
     this.guard();
     return [...this.schedules.values()].filter((s) => s.api === api);
+  }
+
+  // ---- push plans (MTPush v4)
+
+  upsertPlan(planId: string, description: string, now: number): PushPlan {
+    this.guard();
+    const existing = this.plans.get(planId);
+    if (existing) {
+      existing.description = description;
+      existing.lastUsedAt = now;
+      return existing;
+    }
+    const plan: PushPlan = { planId, description, createdAt: now, lastUsedAt: now, msgIds: [] };
+    this.plans.set(planId, plan);
+    return plan;
+  }
+
+  plan(planId: string): PushPlan | undefined {
+    this.guard();
+    return this.plans.get(planId);
+  }
+
+  deletePlan(planId: string): boolean {
+    this.guard();
+    return this.plans.delete(planId);
+  }
+
+  allPlans(): PushPlan[] {
+    this.guard();
+    return [...this.plans.values()];
   }
 }
