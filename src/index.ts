@@ -44,11 +44,12 @@ export { runMatrix, renderMatrixMarkdown, renderMatrixJson, matrixConforms, refe
 export { runAdapterModule, loadAdapter, DEFAULT_SEVERITY, EXPECTATIONS, TRANSPORT_FAULTS } from './matrix';
 export type { MatrixAdapter, AdapterContext, MatrixOptions, MatrixResult, MatrixCell, MatrixOutcome, MatrixVariant, ReferenceCall } from './matrix';
 export type { MatrixExpectation, ExpectationSeverity, MatrixViolation, TransportFault } from './matrix';
-export { verifyProvider, loadPacts, describeSource, DEFAULT_TIMEOUT_MS, runVerification, parsePact, startRecorder } from './verifier';
+export { verifyProvider, loadPacts, describeSource, DEFAULT_TIMEOUT_MS, parsePact, startRecorder } from './verifier';
+export { runVerification } from './cli/run-verification';
 export type {
-  VerifyOptions, VerifyResult, PactSource, InfrastructureProblem, VerificationRunOptions, VerificationRunResult, PactInteraction, LoadedPact,
-  InteractionFilter, Recorder, RecordedEvent,
+  VerifyOptions, VerifyResult, PactSource, InfrastructureProblem, PactInteraction, LoadedPact, InteractionFilter, Recorder, RecordedEvent,
 } from './verifier';
+export type { VerificationRunOptions, VerificationRunResult } from './cli/run-verification';
 export {
   caseVerdict, runPassed, summarize, allFindings, conformanceMatrix, renderJunit, writeJunit, renderHtml, renderJson, renderSummary, renderMatrixText,
   writeReports,

@@ -11,12 +11,7 @@ import * as startCommand from './commands/start';
 import * as serveCommand from './commands/serve';
 import * as matrixCommand from './commands/matrix';
 import { addExitCodesHelp } from './exit-codes';
-
-/** What every command gets: injected I/O and a way to set the exit code it computed. */
-export interface CommandContext {
-  readonly io: CliIO;
-  setExit(code: number): void;
-}
+import type { CommandContext } from './context';
 
 /** Each command registers itself; listed once here. */
 const commands: ReadonlyArray<{ register(program: Command, ctx: CommandContext): void }> = [

@@ -1,5 +1,4 @@
 export { verifyProvider, loadPacts, describeSource, DEFAULT_TIMEOUT_MS } from './verify';
 export type { VerifyOptions, VerifyResult, PactSource, InfrastructureProblem } from './verify';
-export { runVerification, type VerificationRunOptions, type VerificationRunResult } from './run';
 export { parsePact, type PactInteraction, type LoadedPact, type InteractionFilter } from './pacts';
 export { startRecorder, type Recorder, type RecordedEvent } from './recorder';

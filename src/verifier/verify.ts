@@ -16,9 +16,9 @@ import type { ReportCase, RunModel } from '../report/model';
 import { correlate } from './correlate';
 import { runNativeVerifier, type TrustStore } from './native';
 import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopies, type InteractionFilter, type LoadedPact, type PactInteraction } from './pacts';
-import { startRecorder, type ExchangeEvent, type RecordedEvent, type StateEvent } from './recorder';
+import { startRecorder, type ExchangeEvent, type RecordedEvent, type Recorder, type StateEvent } from './recorder';
 import { errorsFor, parseVerifierResults, type VerifierResults } from './results';
-import { pactLoadFailures } from '../broker/verify-failures';
+import { pactLoadFailures } from './load-failures';
 
 /** Where pacts come from. The broker fields go straight into pact's VerifierOptions. */
 export type PactSource =
@@ -155,25 +155,30 @@ async function runPactVerifier(opts: CoreVerifierOptions, onOutput: (line: strin
   return { ...parseVerifierResults(undefined), thrown: run.error ?? 'no result' };
 }
 
-/**
- * Verifies the pacts of `sources` against the provider and audits every response. Usage and
- * source problems (malformed pact, unknown rule id, unreachable provider before the run) throw a
- * PushContractsError; problems during the run become cases' errors and the result's exit code.
- */
-export async function verifyProvider(options: VerifyOptions): Promise<VerifyResult> {
-  const started = Date.now();
-  const startedAt = new Date(started).toISOString();
+type BrokerSource = Extract<PactSource, { kind: 'broker' }>;
+
+/** What every step of a run shares. */
+interface RunSetup {
+  readonly options: VerifyOptions;
+  readonly contracts: Contracts;
+  readonly timeoutMs: number;
+  readonly secrets: readonly string[];
+  readonly mask: (text: string) => string;
+  readonly pacts: readonly LoadedPact[];
+  readonly broker?: BrokerSource;
+}
+
+/** Step 1: reads and checks everything that can be checked before a request is sent (usage errors throw). */
+async function prepare(options: VerifyOptions): Promise<RunSetup> {
   const contracts = options.contracts ?? getContracts();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const filter = options.filter ?? {};
   const secrets = options.credentials ? secretForms(options.credentials) : [];
   const mask = (t: string): string => maskSecrets(t, secrets);
-  const log = (line: string): void => options.log?.(mask(line));
-  const rules = selectRules(options.rules ?? {});
   if (options.sources.length === 0) throw new PushContractsError('PC_ERR_USAGE', 'no pact source: give --pact-dir, --pact-url or a broker');
 
   const pacts = await loadPacts(options.sources, filter, timeoutMs);
-  const broker = options.sources.find((s): s is Extract<PactSource, { kind: 'broker' }> => s.kind === 'broker');
+  const broker = options.sources.find((s): s is BrokerSource => s.kind === 'broker');
   if (pacts.length === 0 && !broker) {
     throw new PushContractsError('PC_ERR_USAGE', `no interaction to verify${isFiltering(filter) ? ' after filtering' : ''} in ${options.sources.map(describeSource).join(', ')}`);
   }
@@ -182,20 +187,27 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
     throw new PushContractsError('PC_ERR_CREDENTIALS_MISSING', 'the pacts carry placeholder credentials and PUSH_APP_KEY / PUSH_MASTER_SECRET are not set, so every authenticated interaction would get 401');
   }
   await checkReachable(options.providerBaseUrl, timeoutMs);
+  return { options, contracts, timeoutMs, secrets, mask, pacts, broker };
+}
 
-  const placeholder = placeholderHeader;
-  const real = options.credentials ? basicAuth(options.credentials) : undefined;
-  const requestFilter = (headers: Record<string, string | string[]>): void => {
-    // Only the placeholder is swapped: a 401 interaction's deliberately wrong credentials stay wrong.
-    if (real && headers.authorization === placeholder) headers.authorization = real;
+/** Swaps the pacts' placeholder Authorization for the real credentials on the way to the provider. */
+function credentialFilter(credentials: Credentials | undefined): ((headers: Record<string, string | string[]>) => void) | undefined {
+  if (!credentials) return undefined;
+  const placeholder = basicAuth(PLACEHOLDER_CREDENTIALS);
+  const real = basicAuth(credentials);
+  // Only the placeholder is swapped: a 401 interaction's deliberately wrong credentials stay wrong.
+  return (headers) => {
+    if (headers.authorization === placeholder) headers.authorization = real;
   };
-  const recorder = await startRecorder({ providerBaseUrl: options.providerBaseUrl, stateSetupUrl: options.providerStatesSetupUrl, timeoutMs, requestFilter });
-  // Copies fix the order the verifier replays in, and carry only the filtered interactions.
-  const copies = pacts.length > 0 ? writePactCopies(pacts) : undefined;
+}
+
+/** Step 2: pact-core's options: the recorder stands in for the provider; broker options pass through. */
+function verifierOptionsFor(setup: RunSetup, recorder: Recorder, pactFiles: readonly string[]): CoreVerifierOptions {
+  const { broker, timeoutMs } = setup;
   const verifierOptions: CoreVerifierOptions = {
     providerBaseUrl: recorder.url,
     providerStatesSetupUrl: recorder.stateSetupUrl,
-    pactUrls: copies?.files ?? [],
+    pactUrls: [...pactFiles],
     logLevel: 'error',
     // The recorder gives up first and says why; the verifier's own bound is only a backstop.
     timeout: timeoutMs + 5_000,
@@ -204,7 +216,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
   if (broker) {
     // With provider and pactBrokerUrl set, pact-core adds the broker's own selection; a webhook's pact URLs must not get it.
     const byUrl = broker.pactUrls !== undefined && broker.pactUrls.length > 0;
-    Object.assign(verifierOptions, byUrl ? { pactUrls: [...(copies?.files ?? []), ...(broker.pactUrls ?? [])] } : {
+    Object.assign(verifierOptions, byUrl ? { pactUrls: [...pactFiles, ...(broker.pactUrls ?? [])] } : {
       provider: broker.provider,
       pactBrokerUrl: broker.url,
       consumerVersionSelectors: broker.selectors as CoreVerifierOptions['consumerVersionSelectors'],
@@ -225,69 +237,98 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
   // pact-core's option validation counts a present-but-undefined key as set (token vs username/password).
   const loose = verifierOptions as unknown as Record<string, unknown>;
   for (const k of Object.keys(loose)) if (loose[k] === undefined) delete loose[k];
-  log(`verifying ${pacts.reduce((n, p) => n + p.interactions.length, 0)} interaction(s) of ${pacts.length} pact(s) against ${options.providerBaseUrl}`);
-  let results: Awaited<ReturnType<typeof runPactVerifier>>;
+  return verifierOptions;
+}
+
+interface Replay {
+  readonly events: readonly RecordedEvent[];
+  readonly results: Awaited<ReturnType<typeof runPactVerifier>>;
+}
+
+/** Step 3: replays the pacts through pact's verifier and the recording proxy, recording every exchange. */
+async function replay(setup: RunSetup): Promise<Replay> {
+  const { options, pacts, broker, mask } = setup;
+  const recorder = await startRecorder({
+    providerBaseUrl: options.providerBaseUrl,
+    stateSetupUrl: options.providerStatesSetupUrl,
+    timeoutMs: setup.timeoutMs,
+    requestFilter: credentialFilter(options.credentials),
+  });
+  // Copies fix the order the verifier replays in, and carry only the filtered interactions.
+  const copies = pacts.length > 0 ? writePactCopies(pacts) : undefined;
   try {
+    const verifierOptions = verifierOptionsFor(setup, recorder, copies?.files ?? []);
+    options.log?.(mask(`verifying ${pacts.reduce((n, p) => n + p.interactions.length, 0)} interaction(s) of ${pacts.length} pact(s) against ${options.providerBaseUrl}`));
     // Without a broker the verifier only reads local pact copies and talks plain HTTP to the loopback
     // recorder, so it needs no trust store; loading one costs ~24 ms per interaction (native.ts).
-    results = await runPactVerifier(verifierOptions, (line) => options.pactOutput?.(mask(line)), broker ? 'system' : 'empty');
+    const results = await runPactVerifier(verifierOptions, (line) => options.pactOutput?.(mask(line)), broker ? 'system' : 'empty');
+    return { events: recorder.events, results };
   } finally {
     await recorder.close();
     if (copies) rmSync(copies.dir, { recursive: true, force: true });
   }
+}
 
-  const events = recorder.events;
-  const expected = pacts.flatMap((p) => p.interactions);
-  const { matched, unmatched } = correlate(expected, events);
-  const infrastructure: InfrastructureProblem[] = [];
+/** One interaction of the pacts, judged: pact outcome, state failures, wire problems, audit findings. */
+function caseOf(setup: RunSetup, { events, results }: Replay, i: PactInteraction, e: ExchangeEvent | undefined, infrastructure: InfrastructureProblem[]): ReportCase {
+  const { contracts, mask, options } = setup;
+  const ref = refOf(i);
+  const verrs = errorsFor(results, i);
+  const errors: string[] = [];
+  for (const s of stateFailuresFor(i, events)) {
+    errors.push(`provider state '${s.state}' setup failed: ${s.detail ?? 'unknown reason'} (${'PC_ERR_STATE_SETUP_FAILED'})`);
+  }
+  if (errors.length === 0 && verrs.some((v) => v.stateSetupFailed)) {
+    errors.push(`provider state ${i.providerStates.map((s) => `'${s}'`).join(', ')} setup failed (PC_ERR_STATE_SETUP_FAILED)`);
+  }
+  if (e?.problem) {
+    errors.push(e.problem.message);
+    if (e.problem.kind === 'timeout') infrastructure.push({ code: 'PC_ERR_PROVIDER_TIMEOUT', message: e.problem.message });
+    if (e.problem.kind === 'unreachable') infrastructure.push({ code: 'PC_ERR_PROVIDER_UNREACHABLE', message: e.problem.message });
+  }
+  const exchange = e ? toExchange(ref, e) : undefined;
+  const findings: Finding[] = exchange ? audit(exchange, { contracts, only: options.rules?.only, skip: options.rules?.skip }) : [];
+  const ran = e !== undefined || verrs.length > 0 || results.interactionResults.some((r) => r.description === i.description);
+  const mismatches = verrs.filter((v) => !v.stateSetupFailed).flatMap((v) => v.messages);
+  return {
+    ref,
+    endpoint: endpointOf(contracts, i.request.method, i.request.path),
+    request: { method: i.request.method, path: i.request.path, query: i.request.query || undefined },
+    status: { expected: i.response.status, actual: e?.response?.status ?? null },
+    pact: { outcome: verrs.length > 0 ? 'failed' : ran ? 'passed' : 'not-run', mismatches: mismatches.map(mask) },
+    findings: findings.map((f) => ({ ...f, message: mask(f.message) })),
+    errors: errors.map(mask),
+    durationMs: e?.durationMs,
+  };
+}
+
+/**
+ * A recorded request that is no interaction of the read pacts. Broker pacts are not read here, so their
+ * exchanges become cases by order, named from the verifier's results (see docs/verifier.md).
+ */
+function unmatchedCaseOf(setup: RunSetup, { results }: Replay, e: ExchangeEvent, position: number): ReportCase {
+  const { contracts, mask, options, broker } = setup;
+  const description = broker ? results.interactionResults[position]?.description ?? `${e.method} ${e.path}` : `${e.method} ${e.path}`;
+  const ref: InteractionRef = { description };
+  const exchange = toExchange(ref, e);
+  const verrs = results.errors.filter((v) => v.interaction.endsWith(` - ${description}`));
+  return {
+    ref,
+    endpoint: endpointOf(contracts, e.method, e.path),
+    request: { method: e.method, path: e.path, query: e.query || undefined },
+    status: { expected: null, actual: e.response?.status ?? null },
+    pact: { outcome: broker ? (verrs.length > 0 ? 'failed' : 'passed') : 'not-run', mismatches: verrs.flatMap((v) => v.messages).map(mask) },
+    findings: exchange ? audit(exchange, { contracts, only: options.rules?.only, skip: options.rules?.skip }) : [],
+    errors: e.problem ? [mask(e.problem.message)] : broker ? [] : ['request matched no interaction of the pacts'],
+    durationMs: e.durationMs,
+  };
+}
+
+/** Problems of the run as a whole: the verifier could not run, or could not load pacts from the broker. */
+function runProblemsOf(setup: RunSetup, { results }: Replay): { runErrors: string[]; infrastructure: InfrastructureProblem[] } {
+  const { mask, broker } = setup;
   const runErrors: string[] = [];
-  const cases: ReportCase[] = matched.map(({ interaction: i, exchange: e }) => {
-    const ref = refOf(i);
-    const verrs = errorsFor(results, i);
-    const errors: string[] = [];
-    for (const s of stateFailuresFor(i, events)) {
-      errors.push(`provider state '${s.state}' setup failed: ${s.detail ?? 'unknown reason'} (${'PC_ERR_STATE_SETUP_FAILED'})`);
-    }
-    if (errors.length === 0 && verrs.some((v) => v.stateSetupFailed)) {
-      errors.push(`provider state ${i.providerStates.map((s) => `'${s}'`).join(', ')} setup failed (PC_ERR_STATE_SETUP_FAILED)`);
-    }
-    if (e?.problem) {
-      errors.push(e.problem.message);
-      if (e.problem.kind === 'timeout') infrastructure.push({ code: 'PC_ERR_PROVIDER_TIMEOUT', message: e.problem.message });
-      if (e.problem.kind === 'unreachable') infrastructure.push({ code: 'PC_ERR_PROVIDER_UNREACHABLE', message: e.problem.message });
-    }
-    const exchange = e ? toExchange(ref, e) : undefined;
-    const findings: Finding[] = exchange ? audit(exchange, { contracts, only: options.rules?.only, skip: options.rules?.skip }) : [];
-    const ran = e !== undefined || verrs.length > 0 || results.interactionResults.some((r) => r.description === i.description);
-    const mismatches = verrs.filter((v) => !v.stateSetupFailed).flatMap((v) => v.messages);
-    return {
-      ref,
-      endpoint: endpointOf(contracts, i.request.method, i.request.path),
-      request: { method: i.request.method, path: i.request.path, query: i.request.query || undefined },
-      status: { expected: i.response.status, actual: e?.response?.status ?? null },
-      pact: { outcome: verrs.length > 0 ? 'failed' : ran ? 'passed' : 'not-run', mismatches: mismatches.map(mask) },
-      findings: findings.map((f) => ({ ...f, message: mask(f.message) })),
-      errors: errors.map(mask),
-      durationMs: e?.durationMs,
-    };
-  });
-  // Broker pacts are not read here, so their exchanges become cases by order (see docs/verifier.md).
-  unmatched.forEach((e, n) => {
-    const description = broker ? results.interactionResults[expected.length + n]?.description ?? `${e.method} ${e.path}` : `${e.method} ${e.path}`;
-    const ref: InteractionRef = { description };
-    const exchange = toExchange(ref, e);
-    const verrs = results.errors.filter((v) => v.interaction.endsWith(` - ${description}`));
-    cases.push({
-      ref,
-      endpoint: endpointOf(contracts, e.method, e.path),
-      request: { method: e.method, path: e.path, query: e.query || undefined },
-      status: { expected: null, actual: e.response?.status ?? null },
-      pact: { outcome: broker ? (verrs.length > 0 ? 'failed' : 'passed') : 'not-run', mismatches: verrs.flatMap((v) => v.messages).map(mask) },
-      findings: exchange ? audit(exchange, { contracts, only: options.rules?.only, skip: options.rules?.skip }) : [],
-      errors: e.problem ? [mask(e.problem.message)] : broker ? [] : ['request matched no interaction of the pacts'],
-      durationMs: e.durationMs,
-    });
-  });
+  const infrastructure: InfrastructureProblem[] = [];
   if (results.thrown !== undefined) {
     // The verifier could not run at all (bad options, broker unreachable): nothing was verified.
     const message = mask(`pact verifier could not run: ${results.thrown}`);
@@ -298,11 +339,42 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
     runErrors.push(mask(f.message));
     if (f.infrastructure) infrastructure.push({ code: f.code, message: mask(f.message) });
   }
+  return { runErrors, infrastructure };
+}
+
+/** Step 4: every recorded exchange and verifier result becomes a case; the run's own problems are added. */
+function judge(setup: RunSetup, replayed: Replay): { cases: ReportCase[]; runErrors: string[]; infrastructure: InfrastructureProblem[] } {
+  const expected = setup.pacts.flatMap((p) => p.interactions);
+  const { matched, unmatched } = correlate(expected, replayed.events);
+  const infrastructure: InfrastructureProblem[] = [];
+  const cases = matched.map(({ interaction, exchange }) => caseOf(setup, replayed, interaction, exchange, infrastructure));
+  unmatched.forEach((e, n) => cases.push(unmatchedCaseOf(setup, replayed, e, expected.length + n)));
+  const run = runProblemsOf(setup, replayed);
+  return { cases, runErrors: run.runErrors, infrastructure: [...infrastructure, ...run.infrastructure] };
+}
+
+/** The exit code: infrastructure makes the verdict unreliable (2); any failure is a violation (1). */
+function exitCodeOf(cases: readonly ReportCase[], runErrors: readonly string[], infrastructure: readonly InfrastructureProblem[]): 0 | 1 | 2 {
+  const failed = cases.some((c) => c.pact.outcome === 'failed' || c.errors.length > 0 || c.findings.some((f) => f.severity === 'error')) || runErrors.length > 0;
+  return infrastructure.length > 0 ? 2 : failed ? 1 : 0;
+}
+
+/**
+ * Verifies the pacts of `sources` against the provider and audits every response. Usage and
+ * source problems (malformed pact, unknown rule id, unreachable provider before the run) throw a
+ * PushContractsError; problems during the run become cases' errors and the result's exit code.
+ */
+export async function verifyProvider(options: VerifyOptions): Promise<VerifyResult> {
+  const started = Date.now();
+  const rules = selectRules(options.rules ?? {});
+  const setup = await prepare(options);
+  const replayed = await replay(setup);
+  const { cases, runErrors, infrastructure } = judge(setup, replayed);
   const model: RunModel = {
     meta: {
       kind: 'verification',
       tool: { name: 'push-contracts', version },
-      startedAt,
+      startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
       providerBaseUrl: options.providerBaseUrl,
       sources: options.sources.map(describeSource),
@@ -311,9 +383,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
     cases,
     errors: runErrors,
   };
-  const failed = cases.some((c) => c.pact.outcome === 'failed' || c.errors.length > 0 || c.findings.some((f) => f.severity === 'error')) || runErrors.length > 0;
-  const exitCode = infrastructure.length > 0 ? 2 : failed ? 1 : 0;
-  return { model, exitCode, infrastructure, secrets };
+  return { model, exitCode: exitCodeOf(cases, runErrors, infrastructure), infrastructure, secrets: setup.secrets };
 }
 
 export function describeSource(s: PactSource): string {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { canIDeploy } from '../../broker/operations';
 import { addBrokerOptions, brokerOverrides, parseWholeNumber, type BrokerFlags } from '../../broker/cli-options';
 import { EXIT } from '../io';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 
 interface CanIDeployFlags extends BrokerFlags {
   pacticipant: string;

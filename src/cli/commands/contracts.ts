@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Contracts } from '../../contracts/load';
 import { checkConsistency, renderProblem } from '../../contracts/check';
 import { EXIT, type CliIO } from '../io';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 
 /** `push-contracts contracts check|catalogue`: the consistency check and a readable table of the data. */
 export function register(program: Command, ctx: CommandContext): void {

@@ -5,12 +5,13 @@ import { getContracts } from '../../contracts/load';
 import type { ApiId } from '../../contracts/types';
 import { PushContractsError } from '../../errors';
 import { runAdapterModule } from '../../matrix/isolate';
+import { referenceAdapter } from '../../matrix/reference-adapter';
 import { matrixConforms, runMatrix } from '../../matrix/matrix';
 import { renderMatrixJson, renderMatrixMarkdown } from '../../matrix/render';
 import { TRANSPORT_FAULTS, type TransportFault } from '../../matrix/servers';
 import { EXPECTATIONS, type ExpectationSeverity, type MatrixExpectation } from '../../matrix/verdicts';
 import { EXIT } from '../io';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 
 interface MatrixFlags {
   adapter?: string;
@@ -97,7 +98,7 @@ async function matrixCommand(ctx: CommandContext, flags: MatrixFlags): Promise<n
   const options = { endpoints: list(flags.endpoints), statuses, hangTimeoutMs, concurrency, html502: flags.html502, transport, severity };
   // A module adapter runs isolated in worker threads, so a client crash is one cell, not the end of the run.
   const result = flags.reference
-    ? await runMatrix((await import('../../matrix/reference-adapter')).referenceAdapter(flags.reference), options)
+    ? await runMatrix(referenceAdapter(flags.reference), options)
     : await runAdapterModule(flags.adapter as string, options, ctx.io.cwd);
   const md = renderMatrixMarkdown(result);
   if (flags.md) writeText(path.resolve(ctx.io.cwd, flags.md), md);

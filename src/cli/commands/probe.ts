@@ -9,7 +9,7 @@ import { runPassed } from '../../report/model';
 import { renderSummary } from '../../report/summary';
 import { writeReports } from '../../report/write';
 import { EXIT } from '../io';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 

@@ -4,7 +4,7 @@ import { publishPacts } from '../../broker/operations';
 import { renderOffence } from '../../broker/prepublish';
 import { addBrokerOptions, brokerOverrides, collect, type BrokerFlags } from '../../broker/cli-options';
 import { EXIT } from '../io';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 
 interface PublishFlags extends BrokerFlags {
   pactDir: string;

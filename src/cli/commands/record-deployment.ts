@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { recordDeployment } from '../../broker/operations';
 import { addBrokerOptions, brokerOverrides, type BrokerFlags } from '../../broker/cli-options';
 import { EXIT } from '../io';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 
 interface RecordDeploymentFlags extends BrokerFlags {
   pacticipant: string;

@@ -4,7 +4,7 @@ import { PushContractsError } from '../../errors';
 import { PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../../service';
 import type { CliIO } from '../io';
 import { EXIT } from '../io';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 
 export interface ServeFlags {
   port?: string;

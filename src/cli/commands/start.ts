@@ -3,10 +3,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { PushContractsError } from '../../errors';
-import { runVerification } from '../../verifier/run';
+import { runVerification } from '../run-verification';
 import { DEFAULT_TIMEOUT_MS } from '../../verifier/verify';
 import type { CliIO } from '../io';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 
 /** Newest modification time of any file under `dir` (0 when it does not exist). */
 export function newestMtime(dir: string): number {

@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { PushContractsError } from '../../errors';
-import { runVerification } from '../../verifier/run';
+import { runVerification } from '../run-verification';
 import type { PactSource } from '../../verifier/verify';
 import { DEFAULT_TIMEOUT_MS } from '../../verifier/verify';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 import { addBrokerVerifyOptions, verifySources, type BrokerVerifyFlags } from '../../broker/verify-source';
 
 export interface VerifyFlags extends BrokerVerifyFlags {

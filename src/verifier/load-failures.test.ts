@@ -1,4 +1,4 @@
-import { pactLoadFailures } from './verify-failures';
+import { pactLoadFailures } from './load-failures';
 
 const load = (message: string) => [{ interaction: 'Failed to load pact', messages: [message] }];
 

@@ -1,15 +1,16 @@
 /**
  * One verification as the CLI runs it: credentials from the environment, the embedded reference
  * service when no provider URL is given, reports written, a summary printed, an exit code computed.
- * Shared by `verify` and `start`.
+ * Shared by `verify` and `start`. It sits above both the verifier and the service, so the verifier
+ * itself never depends on the reference service: it verifies whatever provider URL it is given.
  */
 import { credentialsFromEnv, maskSecrets, secretForms, type Credentials } from '../credentials';
 import { isPushContractsError } from '../errors';
 import { renderSummary } from '../report/summary';
 import { writeReports, type ReportTargets, type WrittenReports } from '../report/write';
 import { DEMO_CREDENTIALS, PROVIDER_STATES_PATH, startReferenceService } from '../service';
-import type { InteractionFilter } from './pacts';
-import { verifyProvider, type PactSource, type VerifyResult } from './verify';
+import type { InteractionFilter } from '../verifier/pacts';
+import { verifyProvider, type PactSource, type VerifyResult } from '../verifier/verify';
 
 export interface VerificationRunOptions {
   /** Absent: start the embedded reference service (provider states enabled) and verify it. */
