@@ -2,21 +2,7 @@
  * Running one adapter call and describing what it did. Kept free of Pact and the servers, so an isolated
  * worker can load it cheaply.
  */
-import type { AdapterContext, MatrixAdapter } from './matrix';
-
-/** What one call did, described where the call ran (thrown values are described, never passed on). */
-export interface CallReport {
-  readonly kind: 'resolved' | 'rejected' | 'hang' | 'crashed';
-  readonly detail: string;
-  readonly typed?: boolean;
-  readonly reportedStatus?: number;
-  readonly reportedCode?: number;
-  readonly retryAdvised?: boolean;
-  readonly retryAfterMs?: number;
-}
-
-/** Runs one adapter call and reports what it did; the in-process one and the isolated one share it. */
-export type CallRunner = (endpoint: string, ctx: AdapterContext) => Promise<CallReport>;
+import type { CallReport, CallRunner, MatrixAdapter } from './adapter';
 
 /** One line describing a thrown or returned value. */
 export function describeValue(value: unknown): string {

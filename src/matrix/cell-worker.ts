@@ -4,8 +4,8 @@
  * Thrown values are described here, where the adapter can read them, and only the description crosses.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { inProcessRunner, type CallRunner } from './call';
-import type { AdapterContext, MatrixAdapter } from './matrix';
+import type { AdapterContext, CallRunner, MatrixAdapter } from './adapter';
+import { inProcessRunner } from './call';
 
 interface Data {
   readonly file: string;

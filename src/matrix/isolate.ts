@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PushContractsError } from '../errors';
-import type { CallReport, CallRunner } from './call';
+import type { CallReport, CallRunner } from './adapter';
 import { ensureTypeScript, loadAdapter } from './load-adapter';
 import { runMatrix, type MatrixOptions, type MatrixResult } from './matrix';
 

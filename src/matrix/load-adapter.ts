@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Contracts } from '../contracts';
 import { getContracts } from '../contracts';
 import { PushContractsError } from '../errors';
-import type { MatrixAdapter } from './matrix';
+import type { MatrixAdapter } from './adapter';
 
 const TS = /\.(c|m)?ts$/;
 const HOOKS = ['statusOf', 'codeOf', 'retryAdvisedOf', 'retryAfterMsOf'] as const;
