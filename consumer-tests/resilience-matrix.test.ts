@@ -123,6 +123,43 @@ describe('resilience matrix', () => {
     });
   });
 
+  describe('jpush-sdk (official npm client, callback API) on jpush-v3, through a plain-JS adapter', () => {
+    let result: MatrixResult;
+    beforeAll(async () => {
+      result = await runAdapterModule(path.join(__dirname, 'adapters', 'jpush-sdk.js'), { hangTimeoutMs: HANG_MS, concurrency: 4 });
+      save('jpush-sdk', result);
+    }, 120_000);
+
+    const cells = (pred: (c: MatrixResult['cells'][number]) => boolean) => result.cells.filter(pred);
+
+    it('reports the right status and business code on every JSON error, and never hangs', () => {
+      const jsonErrors = cells((c) => c.variant === 'catalogue' && c.status !== 200);
+      expect(jsonErrors.length).toBeGreaterThan(100);
+      for (const c of jsonErrors) expect(c).toMatchObject({ outcome: 'typed-error', reportedStatus: c.status, reportedCode: c.expectedCode });
+      expect(cells((c) => c.outcome === 'hang' || c.outcome === 'not-exercised')).toEqual([]);
+    });
+
+    it('never retries (retryTimes is stored and never used): every 429 ignored, every 502/503/504 of a repeatable call given up on', () => {
+      expect(cells((c) => (c.attempts ?? 0) > 1)).toEqual([]);
+      for (const c of cells((c) => c.variant === 'catalogue' && c.status === 429)) expect(c.violations.map((v) => v.id)).toEqual(['retry.rate-limit-ignored']);
+      expect(cells((c) => c.endpoint === 'tags.list' && [502, 503, 504].includes(c.status) && c.variant === 'catalogue').map((c) => c.violations.map((v) => v.id))).toEqual([
+        ['retry.gave-up'], ['retry.gave-up'], ['retry.gave-up'],
+      ]);
+      expect(matrixConforms(result)).toBe(false);
+    });
+
+    it('tells the caller to retry a push that may have been sent ("Connect timeout. Please retry later.")', () => {
+      for (const fault of ['reset-mid-body', 'no-answer', 'slow-headers']) {
+        const c = cells((x) => x.endpoint === 'push' && x.variant === fault)[0];
+        expect({ fault, detail: c.detail, ids: c.violations.map((v) => v.id) }).toEqual({ fault, detail: 'APIConnectionError: Connect timeout. Please retry later.', ids: ['transport.unsafe-retry-advice'] });
+      }
+    });
+
+    it('turns a 200 with an HTML body into a raw SyntaxError', () => {
+      for (const c of cells((x) => x.variant === 'html-200')) expect(c).toMatchObject({ outcome: 'untyped-crash', detail: expect.stringMatching(/^SyntaxError/) });
+    });
+  });
+
   describe('jpush-async beyond the matrix: transport and framing, each in its own process', () => {
     interface Child {
       code: number;

@@ -61,7 +61,7 @@ export function register(program: Command, ctx: CommandContext): void {
   program
     .command('matrix')
     .description(
-      "drive a client, through an adapter module, against every status of every endpoint it uses (Pact's mock server, plus an HTML 502) and against transport faults, and judge each cell by the policy's client expectations (retries, backoff, rate-limit reset, duplicate sends). Exit 0: every cell as specified; 1: violations or cells not exercised; 2: usage or infrastructure error (bad adapter, empty selection, no cell exercised)",
+      "drive a client, through an adapter module, against every status of every endpoint it uses (Pact's mock server, plus an HTML 502) and against transport faults, and judge each cell by the policy's client expectations (retries, backoff, rate-limit reset, duplicate sends).",
     )
     .option('--adapter <module>', 'a .js (or .ts, with ts-node installed) module exporting `adapter` (or default): a MatrixAdapter or a function returning one; its calls run in worker threads, so a crash is one cell')
     .addOption(new Option('--reference <api>', 'run the built-in reference client instead of an adapter').choices(apis))
