@@ -113,7 +113,7 @@ describe('push-contracts openapi', () => {
   it.each(apis)('%s: success responses carry the success schema and its example; rate-limit headers are on every answer but 401', (api) => {
     const doc = buildOpenApi(api, contracts) as Doc;
     const compile = schemaValidator(doc);
-    const presence = contracts.apis[api].rateLimitHeaders.presence;
+    const firm = contracts.isFirm(contracts.apis[api].rateLimitHeaders.certainty);
     for (const e of contracts.apis[api].endpoints) {
       const ok = responseOf(doc, e.path, e.method, 200);
       if (e.success === 'empty') expect(ok.content).toBeUndefined();
@@ -124,8 +124,20 @@ describe('push-contracts openapi', () => {
       expect(Object.keys(ok.headers)).toEqual(expect.arrayContaining(['x-rate-limit-remaining', 'x-rate-limit-reset']));
       expect(responseOf(doc, e.path, e.method, 401).headers).toBeUndefined();
     }
-    expect(doc.components.headers['x-rate-limit-remaining'].required).toBe(presence === 'required');
+    expect(doc.components.headers['x-rate-limit-remaining'].required).toBe(firm);
     expect(doc.components.securitySchemes.basicAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'basic' }));
+  });
+
+  it('a response whose cause has its own rate-limit certainty gets headers of that certainty (v3 403: not known for a blacklisted app)', () => {
+    const doc = buildOpenApi('jpush-v3', contracts) as Doc;
+    const fact = contracts.apis['jpush-v3'].rateLimitHeaders;
+    const causes: string[] = responseOf(doc, '/v3/push', 'POST', 403)['x-causes'];
+    const own = causes.map((c) => fact.byCause?.[c]?.certainty).find((c) => c !== undefined);
+    expect(own).toBeDefined();
+    const ref: string = responseOf(doc, '/v3/push', 'POST', 403).headers['x-rate-limit-remaining'].$ref;
+    const header = doc.components.headers[ref.split('/').pop() as string];
+    expect(header['x-certainty']).toBe(own);
+    expect(header.required).toBe(contracts.isFirm(own as never));
   });
 
   it('a path parameter whose invalid value the catalogue answers with 400 keeps the operation reachable and its precise schema in x-valid-schema', () => {

@@ -7,7 +7,7 @@
  */
 import { getContracts, type Contracts } from '../contracts/load';
 import { exampleRequest } from '../contracts/requests';
-import type { ApiCatalogue, ApiId, BusinessCode, Endpoint, HttpMethod, RetiredEndpoint } from '../contracts/types';
+import type { ApiCatalogue, ApiId, BusinessCode, Certainty, Endpoint, HttpMethod, RetiredEndpoint } from '../contracts/types';
 import { causesOfStatus, codesFor, credentialStatuses, methodStatuses, retiredStatuses, unavoidableStatuses } from './policy';
 import { componentName, componentRef, reachableSchemas, rewriteSchema, schemaComponents, type Json, type JsonObject } from './schemas';
 
@@ -25,6 +25,8 @@ interface Ctx {
   readonly used: Set<string>;
   /** Error responses shared by the operations of a family, by component name. */
   readonly responses: Map<string, JsonObject>;
+  /** Header components, by name. */
+  readonly headers: Map<string, JsonObject>;
 }
 
 const ref = (ctx: Ctx, id: string): JsonObject => {
@@ -74,10 +76,29 @@ function codeExtension(c: BusinessCode): JsonObject {
   return out;
 }
 
-/** The rate-limit headers, named as the schema names them; required only where the API documents them. */
-function rateLimitHeaderRefs(ctx: Ctx): JsonObject {
+/**
+ * How sure the contracts are that a response with these causes carries the rate-limit headers: the
+ * API's fact, unless one of the causes has its own (no source says whether a blacklisted app's 403
+ * is counted against the window).
+ */
+function rateLimitCertainty(ctx: Ctx, causes: readonly string[]): Certainty {
+  const fact = ctx.api.rateLimitHeaders;
+  return causes.map((c) => fact.byCause?.[c]?.certainty).find((x): x is Certainty => x !== undefined) ?? fact.certainty;
+}
+
+/**
+ * The rate-limit headers of a response, named as the schema names them, each a $ref to a component
+ * per certainty; a header is `required` only where the schema requires it and the fact is firm.
+ */
+function rateLimitHeaderRefs(ctx: Ctx, causes: readonly string[]): JsonObject {
+  const certainty = rateLimitCertainty(ctx, causes);
+  const suffix = certainty === ctx.api.rateLimitHeaders.certainty ? '' : `.${certainty}`;
   const out: JsonObject = {};
-  for (const name of Object.keys(rateLimitSchema(ctx).properties)) out[name] = { $ref: `#/components/headers/${name}` };
+  for (const name of Object.keys(rateLimitSchema(ctx).properties)) {
+    const component = `${name}${suffix}`;
+    if (!ctx.headers.has(component)) ctx.headers.set(component, headerObject(ctx, name, certainty));
+    out[name] = { $ref: `#/components/headers/${component}` };
+  }
   return out;
 }
 
@@ -87,23 +108,20 @@ function rateLimitSchema(ctx: Ctx): { id: string; properties: Record<string, unk
   return { id, properties: s.properties, required: s.required ?? [] };
 }
 
-function headerComponents(ctx: Ctx): JsonObject {
+function headerObject(ctx: Ctx, name: string, certainty: Certainty): JsonObject {
   const { id, properties, required } = rateLimitSchema(ctx);
   const s = ctx.contracts.schema(id);
   const alternatives = ((s.anyOf ?? []) as Array<{ required: string[] }>).flatMap((a) => a.required);
-  const examples = examplesOf(ctx, id)[0] as Record<string, string> | undefined;
-  const out: JsonObject = {};
-  for (const [name, prop] of Object.entries(properties)) {
-    const oneOf = alternatives.includes(name) ? ` One of ${alternatives.join(' and ')} is sent.` : '';
-    out[name] = {
-      description: `${String(s.description)}${oneOf}`,
-      required: ctx.api.rateLimitHeaders.presence === 'required' && required.includes(name),
-      schema: rewriteSchema(prop, id),
-      ...(examples?.[name] !== undefined ? { example: examples[name] } : {}),
-    };
-    ctx.used.add(id);
-  }
-  return out;
+  const example = (examplesOf(ctx, id)[0] as Record<string, string> | undefined)?.[name];
+  const oneOf = alternatives.includes(name) ? ` One of ${alternatives.join(' and ')} is sent.` : '';
+  ctx.used.add(id);
+  return {
+    description: `${String(s.description)}${oneOf}`,
+    required: ctx.contracts.isFirm(certainty) && required.includes(name),
+    schema: rewriteSchema(properties[name], id),
+    ...(example !== undefined ? { example } : {}),
+    'x-certainty': certainty,
+  };
 }
 
 interface ResponseOptions {
@@ -129,10 +147,13 @@ function response(ctx: Ctx, status: number, o: ResponseOptions): JsonObject {
 function responseObject(ctx: Ctx, status: number, o: ResponseOptions): JsonObject {
   const entry = ctx.contracts.status(status);
   const description = `${entry?.reason ?? status}: ${entry?.meaning.en ?? ''}`.trim();
+  const isError = entry?.class !== 'success';
+  const codes = isError ? codesFor(ctx.contracts, ctx.api.id, o.family, status) : [];
+  const causes = isError ? causesOfStatus(ctx.contracts, ctx.api.id, status).filter((cause) => codes.length === 0 || codes.some((c) => c.causes.includes(cause))) : [];
   const headers: JsonObject = {};
   // The gateway counts a request against the rate limit once its credentials are accepted, so every
   // answer but a refused login carries the headers; a retired path is refused before that.
-  if (!o.retired && !credentialStatuses(ctx.contracts, ctx.api.id).includes(status)) Object.assign(headers, rateLimitHeaderRefs(ctx));
+  if (!o.retired && !credentialStatuses(ctx.contracts, ctx.api.id).includes(status)) Object.assign(headers, rateLimitHeaderRefs(ctx, causes));
   if (methodStatuses(ctx.contracts, ctx.api.id).includes(status)) {
     headers[ALLOW_HEADER] = {
       description: 'The methods the path supports (RFC 9110 section 15.5.6); x-allow on the operation lists them.',
@@ -142,7 +163,7 @@ function responseObject(ctx: Ctx, status: number, o: ResponseOptions): JsonObjec
   }
   const out: JsonObject = { description };
   if (Object.keys(headers).length > 0) out.headers = headers;
-  if (entry?.class === 'success') {
+  if (!isError) {
     if (o.successNote) out.description = `${description} ${o.successNote}`;
     if (o.success && o.success !== 'empty') {
       const examples = examplesOf(ctx, o.success);
@@ -150,11 +171,10 @@ function responseObject(ctx: Ctx, status: number, o: ResponseOptions): JsonObjec
     }
     return out;
   }
-  const codes = codesFor(ctx.contracts, ctx.api.id, o.family, status);
   const examples: JsonObject = {};
   for (const c of codes) examples[String(c.code)] = { summary: c.message, value: { error: { code: c.code, message: c.message } } };
   out.content = { 'application/json': { schema: errorSchema(ctx, codes), ...(codes.length > 0 ? { examples } : {}) } };
-  out['x-causes'] = causesOfStatus(ctx.contracts, ctx.api.id, status).filter((cause) => codes.length === 0 || codes.some((c) => c.causes.includes(cause)));
+  out['x-causes'] = causes;
   out['x-business-codes'] = codes.map(codeExtension);
   return out;
 }
@@ -260,7 +280,7 @@ function retiredOperation(ctx: Ctx, r: RetiredEndpoint): JsonObject {
 /** The OpenAPI 3.1 document of one API, as a plain JSON object with a stable key order. */
 export function buildOpenApi(api: ApiId, contracts: Contracts = getContracts()): JsonObject {
   const cat = contracts.apis[api];
-  const ctx: Ctx = { contracts, api: cat, used: new Set(), responses: new Map() };
+  const ctx: Ctx = { contracts, api: cat, used: new Set(), responses: new Map(), headers: new Map() };
   const paths: JsonObject = {};
   const templates = new Map<string, Endpoint[]>();
   for (const e of cat.endpoints) templates.set(e.path, [...(templates.get(e.path) ?? []), e]);
@@ -279,7 +299,6 @@ export function buildOpenApi(api: ApiId, contracts: Contracts = getContracts()):
     item[r.method.toLowerCase()] = retiredOperation(ctx, r);
     paths[r.path] = item;
   }
-  const headers = headerComponents(ctx);
   const hosts = [...new Set(Object.values(cat.families).map((f) => f.host))];
   const schemas = schemaComponents(contracts, reachableSchemas(contracts, ctx.used));
   return {
@@ -293,7 +312,7 @@ export function buildOpenApi(api: ApiId, contracts: Contracts = getContracts()):
         'the operation answers it with; x-causes and x-business-codes give the conditions behind each and their certainty. ' +
         'Any path outside the catalogue answers 404 with the envelope.',
       'x-policy-rules': contracts.rules.map((r) => ({ id: r.id, text: r.en })),
-      'x-rate-limit-headers': { ...cat.rateLimitHeaders },
+      'x-rate-limit-headers': JSON.parse(JSON.stringify(cat.rateLimitHeaders)) as Json,
     },
     servers: hosts.map((url) => ({ url })),
     security: [{ [SECURITY_SCHEME]: [] }],
@@ -304,7 +323,7 @@ export function buildOpenApi(api: ApiId, contracts: Contracts = getContracts()):
         [SECURITY_SCHEME]: { type: 'http', scheme: 'basic', description: 'HTTP Basic with the AppKey as user name and the Master Secret as password.' },
       },
       responses: Object.fromEntries([...ctx.responses.entries()].sort((a, b) => a[0].localeCompare(b[0], 'en', { numeric: true }))),
-      headers,
+      headers: Object.fromEntries([...ctx.headers.entries()].sort((a, b) => a[0].localeCompare(b[0]))),
       schemas,
     },
   };
