@@ -5,9 +5,13 @@ import * as path from 'node:path';
 import { main } from '../cli/main';
 import { runMatrix, type AdapterContext, type MatrixAdapter, type MatrixCell, type MatrixResult } from './matrix';
 import { referenceAdapter } from './reference-adapter';
+import { ensureTypeScript } from './load-adapter';
 import { renderMatrixMarkdown } from './render';
+import { execFile } from 'node:child_process';
 
 process.env.PACT_DO_NOT_TRACK = 'true';
+// A limit, not a speed target: worker threads load ts-node, and the machine is shared.
+jest.setTimeout(60_000);
 
 class ClientError extends Error {
   constructor(readonly status: number, readonly retryAdvised?: boolean) {
@@ -233,6 +237,47 @@ describe('runMatrix selection and clean-up', () => {
   });
 });
 
+describe('adapter loading', () => {
+  it('says how to fix a .ts adapter when ts-node cannot be found, naming the file', () => {
+    const saved = require.extensions['.ts'];
+    delete require.extensions['.ts'];
+    try {
+      const noTsNode = (): string => {
+        throw new Error("Cannot find module 'ts-node'");
+      };
+      expect(() => ensureTypeScript('/work/app/adapter.ts', '/work/app', noTsNode)).toThrow(
+        expect.objectContaining({ code: 'PC_ERR_ADAPTER', message: '/work/app/adapter.ts: a TypeScript adapter needs ts-node (npm install --save-dev ts-node typescript), or compile the adapter to .js' }),
+      );
+    } finally {
+      if (saved) require.extensions['.ts'] = saved;
+    }
+  });
+});
+
+describe('temporary directory on process exit', () => {
+  it('is removed when the process exits in the middle of a run', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-matrix-exit-'));
+    // A separate process: the run is cut by process.exit while a cell is in flight.
+    const script = `
+      process.env.PACT_DO_NOT_TRACK = 'true';
+      const { runMatrix } = require(${JSON.stringify(path.join(__dirname, 'matrix.ts'))});
+      const fs = require('node:fs');
+      const adapter = { name: 'exits', api: 'jpush-v3', isTypedError: () => true, calls: { 'tags.list': async () => {
+        process.stdout.write(JSON.stringify(fs.readdirSync(${JSON.stringify(root)})) + '\\n');
+        process.exit(3);
+      } } };
+      runMatrix(adapter, { endpoints: ['tags.list'], statuses: [200], html502: false, transport: false, tmpRoot: ${JSON.stringify(root)} });
+    `;
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), '-e', script], { timeout: 60_000 }, (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
+    });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 3, stderr: '' });
+    expect(JSON.parse(result.stdout) as string[]).toEqual([expect.stringMatching(/^push-contracts-matrix-/)]);
+    expect(fs.readdirSync(root)).toEqual([]);
+    fs.rmSync(root, { recursive: true, force: true });
+  }, 90_000);
+});
+
 describe('push-contracts matrix', () => {
   let dir: string;
   beforeEach(() => {
@@ -313,6 +358,19 @@ describe('push-contracts matrix', () => {
     const silent = io();
     expect(await main(['matrix', '--adapter', 'silent.js', '--statuses', '200,401', '--no-transport'], silent.io)).toBe(2);
     expect(silent.err.join('')).toContain('no cell was exercised');
+  });
+
+  it('takes a severity per expectation: a warning does not fail the run, an unknown id is a usage error', async () => {
+    fs.writeFileSync(path.join(dir, 'plain.js'), `exports.adapter = { name: 'plain', api: 'jpush-v3', isTypedError: () => true, calls: { 'tags.list': (ctx) => new Promise((resolve, reject) => require('node:http').get(new URL('/v3/tags', ctx.baseUrl), { agent: false }, (r) => { r.resume(); r.on('end', () => (r.statusCode === 200 ? resolve(1) : reject(new Error(String(r.statusCode))))); })) } };\n`);
+    const strict = io();
+    expect(await main(['matrix', '--adapter', 'plain.js', '--statuses', '503', '--no-transport'], strict.io)).toBe(1);
+    expect(strict.out.join('')).toContain('✗gave-up');
+    const relaxed = io();
+    expect(await main(['matrix', '--adapter', 'plain.js', '--statuses', '503', '--no-transport', '--severity', 'retry.gave-up=warning'], relaxed.io)).toBe(0);
+    expect(relaxed.out.join('')).toContain('⚠1');
+    const bad = io();
+    expect(await main(['matrix', '--adapter', 'plain.js', '--severity', 'retry.gaveup=off'], bad.io)).toBe(2);
+    expect(bad.err.join('')).toContain("--severity: unknown expectation 'retry.gaveup'; valid: retry.not-retryable, ");
   });
 
   it('refuses to run without exactly one client', async () => {
