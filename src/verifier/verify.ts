@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import { rmSync } from 'node:fs';
 import type { VerifierOptions as CoreVerifierOptions } from '@pact-foundation/pact-core';
 import { audit, selectRules } from '../audit/audit';
+import type { RulePolicy } from '../audit/policy';
 import type { Exchange, Finding, InteractionRef } from '../audit/types';
 import { getContracts, type Contracts } from '../contracts/load';
 import { basicAuth, PLACEHOLDER_CREDENTIALS, secretForms, maskSecrets, type Credentials } from '../credentials';
@@ -56,7 +57,8 @@ export interface VerifyOptions {
   readonly timeoutMs?: number;
   /** Real credentials, swapped in for the pacts' placeholder Authorization; undefined leaves it as is. */
   readonly credentials?: Credentials;
-  readonly rules?: { readonly only?: readonly string[]; readonly skip?: readonly string[] };
+  /** Which rules judge the responses and how severe their findings are (src/config builds it from push-contracts.config.json). */
+  readonly rules?: RulePolicy;
   readonly contracts?: Contracts;
   /** Progress lines (masked). */
   readonly log?: (line: string) => void;
@@ -287,7 +289,7 @@ function caseOf(setup: RunSetup, { events, results }: Replay, i: PactInteraction
     if (e.problem.kind === 'unreachable') infrastructure.push({ code: 'PC_ERR_PROVIDER_UNREACHABLE', message: e.problem.message });
   }
   const exchange = e ? toExchange(ref, e) : undefined;
-  const findings: Finding[] = exchange ? audit(exchange, { contracts, only: options.rules?.only, skip: options.rules?.skip }) : [];
+  const findings: Finding[] = exchange ? audit(exchange, { ...options.rules, contracts }) : [];
   const ran = e !== undefined || verrs.length > 0 || results.interactionResults.some((r) => r.description === i.description);
   const mismatches = verrs.filter((v) => !v.stateSetupFailed).flatMap((v) => v.messages);
   return {
@@ -318,7 +320,7 @@ function unmatchedCaseOf(setup: RunSetup, { results }: Replay, e: ExchangeEvent,
     request: { method: e.method, path: e.path, query: e.query || undefined },
     status: { expected: null, actual: e.response?.status ?? null },
     pact: { outcome: broker ? (verrs.length > 0 ? 'failed' : 'passed') : 'not-run', mismatches: verrs.flatMap((v) => v.messages).map(mask) },
-    findings: exchange ? audit(exchange, { contracts, only: options.rules?.only, skip: options.rules?.skip }) : [],
+    findings: exchange ? audit(exchange, { ...options.rules, contracts }) : [],
     errors: e.problem ? [mask(e.problem.message)] : broker ? [] : ['request matched no interaction of the pacts'],
     durationMs: e.durationMs,
   };
