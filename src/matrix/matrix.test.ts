@@ -26,7 +26,7 @@ interface Answer {
 }
 
 /** One request with node:http and a timeout; what the client does with the answer is left to each variant. */
-function send(ctx: AdapterContext, timeoutMs = 200): Promise<Answer> {
+function send(ctx: AdapterContext, timeoutMs = 800): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const body = ctx.example.body === undefined ? undefined : JSON.stringify(ctx.example.body);
     const req = http.request(new URL(ctx.example.path, ctx.baseUrl), { method: ctx.example.method, agent: false, timeout: timeoutMs, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
@@ -67,7 +67,7 @@ function retrying(retries: (status: number) => number, waitMs: number) {
   };
 }
 
-const opts = { endpoints: ['tags.list'], statuses: [200, 401, 502, 503], hangTimeoutMs: 300, transport: false } as const;
+const opts = { endpoints: ['tags.list'], statuses: [200, 401, 502, 503], hangTimeoutMs: 1000, transport: false } as const;
 const key = (c: MatrixCell): string => `${c.variant === 'catalogue' ? c.status : c.variant === 'html-502' ? '502 html' : c.variant}`;
 const byKey = (r: MatrixResult): Record<string, MatrixCell> => Object.fromEntries(r.cells.map((c) => [key(c), c]));
 const ids = (c: MatrixCell): string[] => c.violations.map((v) => v.id);
@@ -122,8 +122,8 @@ describe('runMatrix outcomes', () => {
       }),
       { ...opts, statuses: [503], html502: false },
     );
-    expect(r.cells[0]).toMatchObject({ outcome: 'hang', detail: 'no answer after 300 ms', asSpecified: false });
-    expect(r.cells[0].elapsedMs).toBeGreaterThanOrEqual(300);
+    expect(r.cells[0]).toMatchObject({ outcome: 'hang', detail: 'no answer after 1000 ms', asSpecified: false });
+    expect(r.cells[0].elapsedMs).toBeGreaterThanOrEqual(1000);
     expect(renderMatrixMarkdown(r)).toContain('| tags.list | HANG |');
   });
 
@@ -185,7 +185,7 @@ describe('runMatrix retry expectations (contracts/statuses.json retry)', () => {
 
 describe('runMatrix transport faults', () => {
   it('judges the reference client as specified on every fault, for a read and for a push without cid', async () => {
-    const r = await runMatrix(referenceAdapter('jpush-v3'), { endpoints: ['tags.list', 'push'], statuses: [], hangTimeoutMs: 1200 });
+    const r = await runMatrix(referenceAdapter('jpush-v3'), { endpoints: ['tags.list', 'push'], statuses: [], hangTimeoutMs: 3000 });
     expect(r.cells.map((c) => `${c.endpoint} ${c.variant}`)).toEqual([
       ...['refused', 'reset-mid-body', 'no-answer', 'slow-headers', 'html-200'].map((f) => `push ${f}`),
       ...['refused', 'reset-mid-body', 'no-answer', 'slow-headers', 'html-200'].map((f) => `tags.list ${f}`),
@@ -294,7 +294,7 @@ describe('push-contracts matrix', () => {
 
   it('runs the reference client and exits 0 when every cell is as specified', async () => {
     const t = io();
-    const code = await main(['matrix', '--reference', 'mtpush-v4', '--endpoints', 'tags.list', '--statuses', '200,401,503', '--no-transport', '--json', 'm.json', '--hang-timeout', '600'], t.io);
+    const code = await main(['matrix', '--reference', 'mtpush-v4', '--endpoints', 'tags.list', '--statuses', '200,401,503', '--no-transport', '--json', 'm.json', '--hang-timeout', '2000'], t.io);
     expect(t.err.join('')).toContain('3 of 3 cells as specified');
     expect(code).toBe(0);
     expect(t.out.join('')).toMatch(/\| tags\.list \| ok \| typed \[\d+\] \| recovered ↻1 \|/);
