@@ -10,6 +10,8 @@ import * as verifyCommand from './commands/verify';
 import * as startCommand from './commands/start';
 import * as serveCommand from './commands/serve';
 import * as matrixCommand from './commands/matrix';
+import * as openapiCommand from './commands/openapi';
+import * as lintOpenapiCommand from './commands/lint-openapi';
 import { addExitCodesHelp } from './exit-codes';
 import type { CommandContext } from './context';
 
@@ -24,6 +26,8 @@ const commands: ReadonlyArray<{ register(program: Command, ctx: CommandContext):
   startCommand,
   serveCommand,
   matrixCommand,
+  openapiCommand,
+  lintOpenapiCommand,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
