@@ -204,8 +204,12 @@ describe('lint-openapi', () => {
     }
 
     it('exits 0 on the exported document', async () => {
-      const r = await run(['lint-openapi', path.join(COMMITTED_OPENAPI_DIR, 'mtpush-v4.json')], os.tmpdir());
-      expect(r.stdout).toMatch(/^\nPASS: 45 operation\(s\) of mtpush-v4.json, 0 failed, 0 error\(s\), 0 warning\(s\)/);
+      const file = path.join(COMMITTED_OPENAPI_DIR, 'mtpush-v4.json');
+      // One case per operation (method of a path) of the exported document, which grows with the catalogue.
+      const doc = JSON.parse(readFileSync(file, 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+      const operations = Object.values(doc.paths).flatMap((item) => Object.keys(item).filter((k) => ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'].includes(k))).length;
+      const r = await run(['lint-openapi', file], os.tmpdir());
+      expect(r.stdout).toMatch(new RegExp(`^\\nPASS: ${operations} operation\\(s\\) of mtpush-v4.json, 0 failed, 0 error\\(s\\), 0 warning\\(s\\)`));
       expect(r.code).toBe(0);
     });
 
