@@ -19,7 +19,7 @@ import { runNativeVerifier, type TrustStore } from './native';
 import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopies, type InteractionFilter, type LoadedPact, type PactInteraction } from './pacts';
 import { startRecorder, type ExchangeEvent, type RecordedEvent, type Recorder, type StateEvent } from './recorder';
 import { errorsFor, parseVerifierResults, wasVerified, type VerifierResults } from './results';
-import { readBrokerPacts } from './broker-pacts';
+import { readBrokerPacts, unknownProvider } from './broker-pacts';
 import { pactLoadFailures } from './load-failures';
 
 /** Where pacts come from. The broker fields go straight into pact's VerifierOptions. */
@@ -377,6 +377,13 @@ async function judge(setup: RunSetup, replayed: Replay): Promise<{ cases: Report
   // local ones), so their exchanges are correlated like local ones and their results by `_id`.
   const fromBroker = setup.broker ? await readBrokerPacts(setup.broker, [...replayed.brokerNotices, ...(replayed.results.notices ?? [])], setup.timeoutMs) : { pacts: [], problems: [] };
   for (const p of fromBroker.problems) infrastructure.push({ code: 'PC_ERR_BROKER_UNREACHABLE', message: setup.mask(p) });
+  // Only for an empty selection the broker served: refused credentials or an unreachable broker say so themselves.
+  const loadFailures = pactLoadFailures(replayed.results.errors);
+  const emptySelection = replayed.results.thrown === undefined && loadFailures.length > 0 && loadFailures.every((f) => !f.infrastructure);
+  if (setup.broker && setup.broker.provider !== '' && emptySelection && fromBroker.pacts.length === 0 && (setup.broker.pactUrls ?? []).length === 0) {
+    const unknown = await unknownProvider(setup.broker, setup.timeoutMs);
+    if (unknown) infrastructure.push({ code: 'PC_ERR_BROKER_REJECTED', message: setup.mask(unknown) });
+  }
   const expected = [...setup.pacts, ...fromBroker.pacts].flatMap((p) => p.interactions);
   const { matched, unmatched } = correlate(expected, replayed.events);
   const cases = matched.map(({ interaction, exchange }) => caseOf(setup, replayed, interaction, exchange, infrastructure));
