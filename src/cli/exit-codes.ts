@@ -16,6 +16,7 @@ export const EXIT_CODES: Readonly<Record<string, readonly [string, string, strin
   start: ['every interaction passes and conforms to the policy', 'a pact mismatch or a policy violation', 'pact generation failed, or the service could not start'],
   serve: ['stopped by SIGINT or SIGTERM', '(not used)', 'usage error (e.g. a bad --port) or the service could not start'],
   matrix: ['the client handles every status as the policy requires', 'a cell with a wrong verdict', 'usage or infrastructure error'],
+  'merge-reports': ['the combined run passes', 'a case of some shard failed', 'usage error: a report unreadable or not a shard, a shard missing or given twice'],
 };
 
 export function exitCodesHelp(name: string): string | undefined {
