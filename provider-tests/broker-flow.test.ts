@@ -97,16 +97,21 @@ describe('release pipeline through the broker', () => {
     expect(verified.code).toBe(0);
     const verification = broker.requests.slice(mark);
     const pactPath = broker.state.publications.map((p) => `/pacts/provider/${PROVIDER}/consumer/${CONSUMER}/pact-version/${p.sha}`)[0];
+    // As the real broker does, the pact is linked with a metadata segment, and its results go below that link.
+    const pactLink = verification[3]?.path ?? '';
+    expect(pactLink).toMatch(new RegExp(`^${pactPath}/metadata/[A-Za-z0-9_-]+$`));
     expect(verification.map(line)).toEqual([
       'GET /',
       `GET /pacts/provider/${PROVIDER}/for-verification`,
       `POST /pacts/provider/${PROVIDER}/for-verification`,
-      `GET ${pactPath}`,
+      `GET ${pactLink}`,
       `GET /pacticipants/${PROVIDER}`,
       `PUT /pacticipants/${PROVIDER}/branches/main/versions/2.0.0`,
       `GET /pacticipants/${PROVIDER}`,
       `PUT /pacticipants/${PROVIDER}/versions/2.0.0/tags/prod-candidate`,
-      `POST ${pactPath}/verification-results`,
+      `POST ${pactLink}/verification-results`,
+      // push-contracts reads the verified pact back (with its _ids) to tie each result to its interaction.
+      `GET ${pactLink}`,
     ]);
     expect(verification[2].body).toEqual({
       consumerVersionSelectors: [{ mainBranch: true }, { deployedOrReleased: true }],
@@ -265,8 +270,57 @@ describe('release pipeline through the broker', () => {
       `GET /pacticipants/${PROVIDER}`,
       `PUT /pacticipants/${PROVIDER}/branches/feat%2Fwebhook/versions/2.0.1`,
       `POST ${new URL(pactUrl).pathname}/verification-results`,
+      `GET ${new URL(pactUrl).pathname}`,
     ]);
     expect(sent[3].body).toMatchObject({ providerApplicationVersion: '2.0.1', success: true });
     expect(broker.state.verifications.at(-1)).toMatchObject({ providerVersion: '2.0.1', success: true });
+  });
+
+  it('ties each broker-sourced result to its interaction by the broker\'s _id, not by order, even when descriptions repeat and a state fails', async () => {
+    const consumer = 'id-consumer';
+    const provider = 'id-provider';
+    broker.seed.version(consumer, '3.0.0', { branch: 'main' });
+    const sha = broker.seed.pact(consumer, '3.0.0', provider, {
+      consumer: { name: consumer },
+      provider: { name: provider },
+      interactions: [
+        // No such state: the verifier sends no request for it, which shifted every later result by one when results were read by order.
+        { description: 'the tag list', providerState: 'a state the reference service does not know', request: { method: 'GET', path: '/v3/tags' }, response: { status: 200 } },
+        { description: 'the tag list', request: { method: 'GET', path: '/v3/tags' }, response: { status: 200 } },
+        { description: 'the tag list', request: { method: 'GET', path: '/v3/aliases/alias-1' }, response: { status: 401 } },
+      ],
+      metadata: { pactSpecification: { version: '2.0.0' } },
+    });
+    const ids = (broker.state.pactContents.get(sha) as { interactions: Array<{ _id: string }> }).interactions.map((i) => i._id);
+    const run = await cli(['verify', '--provider', provider, '--main-branch', '--provider-version', '9.0.0', '--provider-branch', 'main', '--json', 'ids.json']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(fs.readFileSync(path.join(work, 'ids.json'), 'utf8')) as { cases: Array<{ ref: { id?: string }; request: { path: string }; pact: { outcome: string; mismatches: string[] }; errors: string[] }> };
+    const byId = new Map(report.cases.map((c) => [c.ref.id, c]));
+    expect(report.cases).toHaveLength(3);
+    expect(byId.get(ids[0])?.errors.join(' ')).toContain("provider state 'a state the reference service does not know' setup failed");
+    expect(byId.get(ids[1])).toMatchObject({ request: { path: '/v3/tags' }, pact: { outcome: 'failed' } });
+    expect(byId.get(ids[1])?.pact.mismatches.join(' ')).toContain('expected 200 but was 401');
+    expect(byId.get(ids[2])).toMatchObject({ request: { path: '/v3/aliases/alias-1' }, pact: { outcome: 'passed', mismatches: [] } });
+  });
+
+  it('ends verify --publish with exit 2 naming the provider version the broker did not record when the results POST fails', async () => {
+    if (broker.state.publications.length === 0) expect((await cli(['publish', '--consumer-app-version', '1.0.0', '--branch', 'main'])).code).toBe(0);
+    const recorded = broker.state.verifications.length;
+    const fault = { method: 'POST', path: /\/verification-results$/, status: 500 };
+    broker.faults.push(fault);
+    try {
+      const run = await cli(['verify', '--provider', PROVIDER, '--main-branch', '--provider-version', '2.0.9', '--provider-branch', 'main', '--publish']);
+      // The pact itself verified; only the publication failed, and the verdict says so instead of passing.
+      expect(broker.requestsTo('POST', /\/verification-results$/).at(-1)?.status).toBe(500);
+      expect(run.code).toBe(2);
+      const errorLines = run.stderr.split('\n').filter((l) => l.includes('PC_ERR_RESULTS_NOT_PUBLISHED'));
+      expect(errorLines).toHaveLength(1);
+      expect(errorLines[0]).toContain(`the verification results of provider ${PROVIDER} version 2.0.9 (branch main) were not recorded in the Pact Broker`);
+      expect(errorLines[0]).toMatch(/verification-results' failed: 500/);
+      expect(errorLines[0]).not.toContain(TOKEN);
+      expect(broker.state.verifications).toHaveLength(recorded);
+    } finally {
+      broker.faults.splice(broker.faults.indexOf(fault), 1);
+    }
   });
 });

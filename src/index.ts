@@ -14,6 +14,8 @@ export {
 export type { MatcherTemplate, MatcherOptions, MatcherNote, DerivedMatcher, ErrorEnvelopeOptions, RegexTranslation } from './matchers';
 export { audit, selectRules, hasErrors, renderFinding, describeInteraction, listRules, rules } from './audit';
 export type { AuditOptions, RuleId, Exchange, Finding, InteractionRef, PolicyRule, RuleResult, Severity, AuditContext, HeaderMap } from './audit';
+export { severityOf, type RulePolicy } from './audit';
+export { loadRulePolicy, loadConfig, type PushContractsConfig, type LoadedConfig, type RuleSetting } from './config';
 export {
   PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS, BASIC_AUTH_PATTERN, basicAuth, credentialsFromEnv, maskSecrets, secretForms,
   ENV_APP_KEY, ENV_MASTER_SECRET, type Credentials,
@@ -41,7 +43,9 @@ export type {
   PrepublishReport, PrepublishOptions, PublishOffence, PactFileSummary, NamedSecret, BrokerConfig, BrokerAuth, BrokerConfigOverrides, GitFacts,
 } from './broker';
 export { runMatrix, renderMatrixMarkdown, renderMatrixJson, matrixConforms, referenceAdapter, referenceCalls } from './matrix';
+export { runAdapterModule, loadAdapter, DEFAULT_SEVERITY, EXPECTATIONS, TRANSPORT_FAULTS } from './matrix';
 export type { MatrixAdapter, AdapterContext, MatrixOptions, MatrixResult, MatrixCell, MatrixOutcome, MatrixVariant, ReferenceCall } from './matrix';
+export type { MatrixExpectation, ExpectationSeverity, MatrixViolation, TransportFault } from './matrix';
 export { verifyProvider, loadPacts, describeSource, DEFAULT_TIMEOUT_MS, parsePact, startRecorder } from './verifier';
 export { runVerification } from './cli/run-verification';
 export type {
@@ -58,3 +62,5 @@ export type {
 } from './report';
 export { main as runCli } from './cli/main';
 export type { CliIO } from './cli/io';
+export { buildOpenApi, renderOpenApi, exportOpenApi, driftOf, OPENAPI_VERSION } from './openapi';
+export type { OpenApiFormat, ExportedFile } from './openapi';

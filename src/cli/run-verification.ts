@@ -5,10 +5,11 @@
  * itself never depends on the reference service: it verifies whatever provider URL it is given.
  */
 import { credentialsFromEnv, maskSecrets, secretForms, type Credentials } from '../credentials';
+import type { RulePolicy } from '../audit/policy';
 import { isPushContractsError } from '../errors';
 import { renderSummary } from '../report/summary';
 import { writeReports, type ReportTargets, type WrittenReports } from '../report/write';
-import { DEMO_CREDENTIALS, PROVIDER_STATES_PATH, startReferenceService } from '../service';
+import { DEMO_CREDENTIALS, EMBEDDED_DEADLINE_MS, PROVIDER_STATES_PATH, startReferenceService } from '../service';
 import type { InteractionFilter } from '../verifier/pacts';
 import { verifyProvider, type PactSource, type Shard, type VerifyResult } from '../verifier/verify';
 import { progressDisplay } from './progress';
@@ -20,7 +21,7 @@ export interface VerificationRunOptions {
   readonly sources: readonly PactSource[];
   readonly filter?: InteractionFilter;
   readonly timeoutMs?: number;
-  readonly rules?: { readonly only?: readonly string[]; readonly skip?: readonly string[] };
+  readonly rules?: RulePolicy;
   readonly reports: ReportTargets;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Where the Rust verifier's own report goes (masked); discarded when absent. */
@@ -42,8 +43,6 @@ export interface VerificationRunResult {
   readonly reports?: WrittenReports;
 }
 
-const EMBEDDED_DEADLINE_MS = 500;
-
 /** Runs, reports, prints; never throws (a usage or infrastructure error becomes one line and exit 2). */
 export async function runVerification(o: VerificationRunOptions): Promise<VerificationRunResult> {
   const envCredentials = credentialsFromEnv(o.env);
@@ -56,8 +55,8 @@ export async function runVerification(o: VerificationRunOptions): Promise<Verifi
   const progress = o.quiet || o.pactOutput ? undefined : progressDisplay({ write: o.stderr, tty: o.stderrIsTTY === true });
   try {
     if (embedded) {
-      // The embedded dispatcher is in-process on loopback: half a second is ample for a healthy answer,
-      // and each "the dispatcher is slow" interaction then costs half a second instead of a full one.
+      // The embedded dispatcher is in-process on loopback: its deadline is chosen from the measured
+      // healthy hop latency under load (see EMBEDDED_DEADLINE_MS), so only the slow-dispatcher cases miss it.
       service = await startReferenceService({ port: 0, enableProviderStates: true, credentials, dispatcher: { deadlineMs: EMBEDDED_DEADLINE_MS } });
       o.stderr(`started the embedded reference service at ${service.url}\n`);
     }

@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import { rmSync } from 'node:fs';
 import type { VerifierOptions as CoreVerifierOptions } from '@pact-foundation/pact-core';
 import { audit, selectRules } from '../audit/audit';
+import type { RulePolicy } from '../audit/policy';
 import type { Exchange, Finding, InteractionRef } from '../audit/types';
 import { getContracts, type Contracts } from '../contracts/load';
 import { basicAuth, PLACEHOLDER_CREDENTIALS, secretForms, maskSecrets, type Credentials } from '../credentials';
@@ -17,7 +18,8 @@ import { correlate } from './correlate';
 import { runNativeVerifier, startVerifierPool, type TrustStore, type VerifierPool } from './native';
 import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopies, type InteractionFilter, type LoadedPact, type PactInteraction, shardPacts, slicePact } from './pacts';
 import { startRecorder, type ExchangeEvent, type RecordedEvent, type Recorder, type StateEvent } from './recorder';
-import { errorsFor, parseVerifierResults, type VerifierResults } from './results';
+import { errorsFor, parseVerifierResults, wasVerified, type VerifierResults } from './results';
+import { readBrokerPacts } from './broker-pacts';
 import { pactLoadFailures } from './load-failures';
 
 /** Where pacts come from. The broker fields go straight into pact's VerifierOptions. */
@@ -56,7 +58,8 @@ export interface VerifyOptions {
   readonly timeoutMs?: number;
   /** Real credentials, swapped in for the pacts' placeholder Authorization; undefined leaves it as is. */
   readonly credentials?: Credentials;
-  readonly rules?: { readonly only?: readonly string[]; readonly skip?: readonly string[] };
+  /** Which rules judge the responses and how severe their findings are (src/config builds it from push-contracts.config.json). */
+  readonly rules?: RulePolicy;
   readonly contracts?: Contracts;
   /** Progress lines (masked). */
   readonly log?: (line: string) => void;
@@ -312,7 +315,18 @@ interface Replay {
   readonly results: Awaited<ReturnType<typeof runPactVerifier>>;
   /** The run was stopped (fail fast, --max-duration) before this job's verifier finished. */
   readonly stopped: boolean;
+  /** What the verifier could not record in the broker (it only logs that, and still resolves). */
+  readonly publishFailures: readonly string[];
+  /**
+   * The broker's notices as the verifier printed them, in verification order (its JSON result keeps
+   * only the last pact's notices).
+   */
+  readonly brokerNotices: readonly string[];
 }
+
+// pact_verifier's publish_result logs this and carries on; the run's verdict must not.
+// eslint-disable-next-line no-control-regex
+const PUBLISH_FAILED = /Publishing of verification results failed with an error: (.*)$/;
 
 /**
  * Stops a run early: after `after` provider (or state URL) timeouts or refusals in a row, or when the
@@ -376,7 +390,7 @@ class RunControl {
 async function replayJob(setup: RunSetup, job: Job, pool: VerifierPool, control: RunControl, onEvent: (e: RecordedEvent) => void): Promise<Replay> {
   const { options, mask } = setup;
   const empty = { ...parseVerifierResults(undefined) };
-  if (control.stoppedBy) return { job, events: [], results: empty, stopped: true };
+  if (control.stoppedBy) return { job, events: [], results: empty, stopped: true, publishFailures: [], brokerNotices: [] };
   const recorder = await startRecorder({
     providerBaseUrl: options.providerBaseUrl,
     stateSetupUrl: options.providerStatesSetupUrl,
@@ -395,8 +409,17 @@ async function replayJob(setup: RunSetup, job: Job, pool: VerifierPool, control:
       // Given a state URL, the verifier calls it before and after every interaction, stateless ones too.
       delete verifierOptions.providerStatesSetupUrl;
     }
-    const onOutput = (line: string): void => options.pactOutput?.(mask(line));
+    const publishFailures: string[] = [];
+    const brokerNotices: string[] = [];
+    const replayed = (results: Replay['results'], stopped: boolean): Replay => ({ job, events: recorder.events, results, stopped, publishFailures, brokerNotices });
     if (job.broker) {
+      const onLine = (line: string): void => {
+        const plain = line.replace(/\u001b\[[0-9;]*m/g, '');
+        const failed = PUBLISH_FAILED.exec(plain);
+        if (failed) publishFailures.push(failed[1]);
+        if (plain.startsWith('The pact at ')) brokerNotices.push(plain.trim());
+        options.pactOutput?.(mask(line));
+      };
       // The verifier fetches the broker's pacts and publishes results itself over https: it keeps the system trust store.
       const stop = new Promise<'stopped'>((resolve) => {
         const previous = control.onStop;
@@ -405,14 +428,14 @@ async function replayJob(setup: RunSetup, job: Job, pool: VerifierPool, control:
           resolve('stopped');
         };
       });
-      const results = await Promise.race([runPactVerifier(verifierOptions, onOutput, 'system'), stop]);
-      if (results === 'stopped') return { job, events: recorder.events, results: empty, stopped: true };
-      return { job, events: recorder.events, results, stopped: false };
+      const results = await Promise.race([runPactVerifier(verifierOptions, onLine, 'system'), stop]);
+      return results === 'stopped' ? replayed(empty, true) : replayed(results, false);
     }
+    // Local slices only: the pool's verifiers read local copies and talk plain HTTP to the loopback
+    // recorder, so they run with an empty trust store (loading one costs ~24 ms per interaction, native.ts).
     const run = await pool.run(verifierOptions);
-    if (run.stopped) return { job, events: recorder.events, results: empty, stopped: true };
-    const results = run.json !== undefined ? parseVerifierResults(run.json) : { ...empty, thrown: run.error ?? 'no result' };
-    return { job, events: recorder.events, results, stopped: false };
+    if (run.stopped) return replayed(empty, true);
+    return replayed(run.json !== undefined ? parseVerifierResults(run.json) : { ...empty, thrown: run.error ?? 'no result' }, false);
   } finally {
     await recorder.close();
     if (copies) rmSync(copies.dir, { recursive: true, force: true });
@@ -441,8 +464,8 @@ function caseOf(setup: RunSetup, { events, results, stopped }: Replay, i: PactIn
     errors.push(e ? 'pact matching did not finish: the run stopped early (see the run\'s errors)' : 'not verified: the run stopped early (see the run\'s errors)');
   }
   const exchange = e ? toExchange(ref, e) : undefined;
-  const findings: Finding[] = exchange ? audit(exchange, { contracts, only: options.rules?.only, skip: options.rules?.skip }) : [];
-  const ran = !stopped && (e !== undefined || verrs.length > 0 || results.interactionResults.some((r) => r.description === i.description));
+  const findings: Finding[] = exchange ? audit(exchange, { ...options.rules, contracts }) : [];
+  const ran = !stopped && (e !== undefined || verrs.length > 0 || wasVerified(results, i));
   const mismatches = verrs.filter((v) => !v.stateSetupFailed).flatMap((v) => v.messages);
   return {
     ref,
@@ -457,31 +480,29 @@ function caseOf(setup: RunSetup, { events, results, stopped }: Replay, i: PactIn
 }
 
 /**
- * A recorded request that is no interaction of the read pacts. Broker pacts are not read here, so their
- * exchanges become cases by order, named from the verifier's results (see docs/verifier.md).
+ * A recorded request that is no interaction of the pacts (local, or read back from the broker by
+ * their URLs): reported as such, with its audit, never given another interaction's result.
  */
-function unmatchedCaseOf(setup: RunSetup, { results, job }: Replay, e: ExchangeEvent, position: number): ReportCase {
+function unmatchedCaseOf(setup: RunSetup, e: ExchangeEvent): ReportCase {
   const { contracts, mask, options } = setup;
-  const broker = job.broker;
-  const description = broker ? results.interactionResults[position]?.description ?? `${e.method} ${e.path}` : `${e.method} ${e.path}`;
-  const ref: InteractionRef = { description };
+  const ref: InteractionRef = { description: `${e.method} ${e.path}` };
   const exchange = toExchange(ref, e);
-  const verrs = results.errors.filter((v) => v.interaction.endsWith(` - ${description}`));
   return {
     ref,
     endpoint: endpointOf(contracts, e.method, e.path),
     request: { method: e.method, path: e.path, query: e.query || undefined },
     status: { expected: null, actual: e.response?.status ?? null },
-    pact: { outcome: broker ? (verrs.length > 0 ? 'failed' : 'passed') : 'not-run', mismatches: verrs.flatMap((v) => v.messages).map(mask) },
-    findings: exchange ? audit(exchange, { contracts, only: options.rules?.only, skip: options.rules?.skip }) : [],
-    errors: e.problem ? [mask(e.problem.message)] : broker ? [] : ['request matched no interaction of the pacts'],
+    pact: { outcome: 'not-run', mismatches: [] },
+    findings: exchange ? audit(exchange, { ...options.rules, contracts }) : [],
+    errors: e.problem ? [mask(e.problem.message)] : ['request matched no interaction of the pacts'],
     durationMs: e.durationMs,
   };
 }
 
-/** Problems of a verifier run as a whole: it could not run, or could not load pacts from the broker. */
-function runProblemsOf(setup: RunSetup, { results, job }: Replay): { runErrors: string[]; infrastructure: InfrastructureProblem[] } {
+/** Problems of a verifier run as a whole: it could not run, could not load pacts from the broker, or could not publish. */
+function runProblemsOf(setup: RunSetup, { results, publishFailures, job }: Replay): { runErrors: string[]; infrastructure: InfrastructureProblem[] } {
   const { mask } = setup;
+  const broker = job.broker;
   const runErrors: string[] = [];
   const infrastructure: InfrastructureProblem[] = [];
   if (results.thrown !== undefined) {
@@ -489,6 +510,13 @@ function runProblemsOf(setup: RunSetup, { results, job }: Replay): { runErrors: 
     const message = mask(`pact verifier could not run: ${results.thrown}`);
     runErrors.push(message);
     infrastructure.push({ code: job.broker ? 'PC_ERR_BROKER_UNREACHABLE' : 'PC_ERR_USAGE', message });
+  }
+  for (const why of publishFailures) {
+    // Named so the reader knows what the broker lacks: can-i-deploy will not see this verification.
+    const what = broker ? `provider ${broker.provider} version ${broker.providerVersion ?? '?'}${broker.providerBranch ? ` (branch ${broker.providerBranch})` : ''}` : 'the provider';
+    const message = mask(`the verification results of ${what} were not recorded in the Pact Broker: ${why}`);
+    runErrors.push(message);
+    infrastructure.push({ code: 'PC_ERR_RESULTS_NOT_PUBLISHED', message });
   }
   for (const f of pactLoadFailures(results.errors)) {
     runErrors.push(mask(f.message));
@@ -504,14 +532,19 @@ interface Judged {
 }
 
 /** Every recorded exchange and verifier result of one job becomes a case; the job's own problems are added. */
-function judge(setup: RunSetup, replayed: Replay): Judged {
-  const expected = replayed.job.pact?.interactions ?? [];
-  const { matched, unmatched } = correlate(expected, replayed.events);
+async function judge(setup: RunSetup, replayed: Replay): Promise<Judged> {
   const infrastructure: InfrastructureProblem[] = [];
+  // A broker job's pacts are read back after its run (in the order the verifier verified them), so its
+  // exchanges are correlated like local ones and its results by `_id`.
+  const { broker } = replayed.job;
+  const fromBroker = broker && !replayed.stopped ? await readBrokerPacts(broker, [...replayed.brokerNotices, ...(replayed.results.notices ?? [])], setup.timeoutMs) : { pacts: [], problems: [] };
+  for (const p of fromBroker.problems) infrastructure.push({ code: 'PC_ERR_BROKER_UNREACHABLE', message: setup.mask(p) });
+  const expected = [...(replayed.job.pact ? [replayed.job.pact] : []), ...fromBroker.pacts].flatMap((p) => p.interactions);
+  const { matched, unmatched } = correlate(expected, replayed.events);
   const cases = matched.map(({ interaction, exchange }) => caseOf(setup, replayed, interaction, exchange, infrastructure));
-  unmatched.forEach((e, n) => cases.push(unmatchedCaseOf(setup, replayed, e, n)));
+  for (const e of unmatched) cases.push(unmatchedCaseOf(setup, e));
   const run = runProblemsOf(setup, replayed);
-  return { cases, runErrors: run.runErrors, infrastructure: [...infrastructure, ...run.infrastructure] };
+  return { cases, runErrors: [...fromBroker.problems.map(setup.mask), ...run.runErrors], infrastructure: [...infrastructure, ...run.infrastructure] };
 }
 
 /**
@@ -544,7 +577,7 @@ async function replayAll(setup: RunSetup, started: number): Promise<Judged> {
     });
     liveExchanges -= seen;
     finishedInteractions += job.pact ? job.pact.interactions.length : seen;
-    judged[n] = judge(setup, replayed);
+    judged[n] = await judge(setup, replayed);
     failed += judged[n].cases.filter((c) => caseVerdict(c) === 'failed').length;
     progress();
   };
