@@ -12,6 +12,7 @@ import * as serveCommand from './commands/serve';
 import * as matrixCommand from './commands/matrix';
 import * as mergeReportsCommand from './commands/merge-reports';
 import * as openapiCommand from './commands/openapi';
+import * as lintOpenapiCommand from './commands/lint-openapi';
 import { addExitCodesHelp } from './exit-codes';
 import type { CommandContext } from './context';
 
@@ -28,6 +29,7 @@ const commands: ReadonlyArray<{ register(program: Command, ctx: CommandContext):
   matrixCommand,
   mergeReportsCommand,
   openapiCommand,
+  lintOpenapiCommand,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
