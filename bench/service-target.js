@@ -19,7 +19,7 @@ async function main(kind) {
     process.once('SIGTERM', () => server.close(() => process.exit(0)));
     return;
   }
-  const { startReferenceService } = require('../dist/index.js');
+  const { startReferenceService } = require('../dist/service');
   const svc = await startReferenceService({ limits: { rate: { limit: 1e9 } } });
   process.stdout.write(`${svc.url}\n`);
   process.once('SIGTERM', () => svc.close().then(() => process.exit(0)));

@@ -12,7 +12,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S || 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32);
 const WARMUP_S = 1;
 
-const { basicAuth, DEMO_CREDENTIALS } = require('../dist/index.js');
+const { basicAuth } = require('../dist/credentials');
+const { DEMO_CREDENTIALS } = require('../dist/service');
 const PUSH = JSON.stringify({ platform: 'all', audience: 'all', notification: { alert: 'bench' } });
 
 function startTarget(kind) {
