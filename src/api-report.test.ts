@@ -21,9 +21,9 @@ describe('the API report', () => {
     expect(renderReport(surface)).toBe(checkedIn);
   });
 
-  it('has one entry per user: the root for consumer teams, provider, broker, contracts and matrix, none over 40 names', () => {
+  it('has one entry per user: the root for consumer teams, provider, broker, contracts, matrix and openapi, none over 40 names', () => {
     expect(surface.map((e) => e.subpath)).toEqual([
-      'push-contracts', 'push-contracts/provider', 'push-contracts/broker', 'push-contracts/contracts', 'push-contracts/matrix',
+      'push-contracts', 'push-contracts/provider', 'push-contracts/broker', 'push-contracts/contracts', 'push-contracts/matrix', 'push-contracts/openapi',
     ]);
     for (const e of surface) expect({ entry: e.subpath, count: e.names.length, over: e.names.length > 40 }).toMatchObject({ over: false });
   });

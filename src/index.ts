@@ -2,7 +2,8 @@
  * push-contracts, for consumer teams: the typed pact builders, the reference client and its errors,
  * the toolkit's errors and the credential helpers. Provider teams import 'push-contracts/provider',
  * release pipelines 'push-contracts/broker', tools over the policy data 'push-contracts/contracts', and
- * client authors driving the resilience matrix 'push-contracts/matrix' (package.json "exports").
+ * client authors driving the resilience matrix 'push-contracts/matrix', API tooling 'push-contracts/openapi'
+ * (package.json "exports").
  * api/push-contracts.api.md lists every entry point's names; src/api-report.test.ts fails when the
  * surface changes without it, so a change to what users can import is a deliberate one.
  */
