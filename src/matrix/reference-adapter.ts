@@ -53,7 +53,8 @@ export function referenceAdapter(api: ApiId, overrides: Partial<Omit<PushClientO
       api,
       baseUrl: ctx.baseUrl,
       credentials: ctx.credentials,
-      timeoutMs: Math.max(50, Math.floor(ctx.hangTimeoutMs / 4)),
+      // Half the hang timeout: room for one retry after a timeout, and below the slow-headers delay (3/5).
+      timeoutMs: Math.max(50, Math.floor(ctx.hangTimeoutMs / 2)),
       // Backoff steps above the matrix's minimum backoff; the matrix's 429s ask for a 1 s reset, waited for real.
       retry: { maxRetries: 2, baseDelayMs: 50, maxDelayMs: 200 },
       ...overrides,
