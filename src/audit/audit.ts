@@ -42,7 +42,13 @@ export function audit(ex: Exchange, options: AuditOptions = {}): Finding[] {
     try {
       if (rule.appliesTo && !rule.appliesTo(ex, ctx)) continue;
       for (const result of rule.check(ex, ctx)) {
-        findings.push({ ...result, ruleId: rule.id, severity: result.severity ?? rule.severity, interaction: ex.interaction });
+        findings.push({
+          ...result,
+          ruleId: rule.id,
+          severity: result.severity ?? rule.severity,
+          interaction: ex.interaction,
+          ...(rule.followsFrom ? { followsFrom: rule.followsFrom } : {}),
+        });
       }
     } catch (err) {
       findings.push({

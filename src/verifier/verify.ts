@@ -17,6 +17,7 @@ import { correlate } from './correlate';
 import { runNativeVerifier, type TrustStore } from './native';
 import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopies, type InteractionFilter, type LoadedPact, type PactInteraction } from './pacts';
 import { startRecorder, type ExchangeEvent, type RecordedEvent, type Recorder, type StateEvent } from './recorder';
+import { withEvidence } from './evidence';
 import { errorsFor, parseVerifierResults, type VerifierResults } from './results';
 import { pactLoadFailures } from './load-failures';
 
@@ -290,7 +291,7 @@ function caseOf(setup: RunSetup, { events, results }: Replay, i: PactInteraction
   const findings: Finding[] = exchange ? audit(exchange, { contracts, only: options.rules?.only, skip: options.rules?.skip }) : [];
   const ran = e !== undefined || verrs.length > 0 || results.interactionResults.some((r) => r.description === i.description);
   const mismatches = verrs.filter((v) => !v.stateSetupFailed).flatMap((v) => v.messages);
-  return {
+  return withEvidence({
     ref,
     endpoint: endpointOf(contracts, i.request.method, i.request.path),
     request: { method: i.request.method, path: i.request.path, query: i.request.query || undefined },
@@ -299,7 +300,7 @@ function caseOf(setup: RunSetup, { events, results }: Replay, i: PactInteraction
     findings: findings.map((f) => ({ ...f, message: mask(f.message) })),
     errors: errors.map(mask),
     durationMs: e?.durationMs,
-  };
+  }, e, options.providerBaseUrl, options.credentials !== undefined, setup.secrets);
 }
 
 /**
@@ -312,7 +313,7 @@ function unmatchedCaseOf(setup: RunSetup, { results }: Replay, e: ExchangeEvent,
   const ref: InteractionRef = { description };
   const exchange = toExchange(ref, e);
   const verrs = results.errors.filter((v) => v.interaction.endsWith(` - ${description}`));
-  return {
+  return withEvidence({
     ref,
     endpoint: endpointOf(contracts, e.method, e.path),
     request: { method: e.method, path: e.path, query: e.query || undefined },
@@ -321,7 +322,7 @@ function unmatchedCaseOf(setup: RunSetup, { results }: Replay, e: ExchangeEvent,
     findings: exchange ? audit(exchange, { contracts, only: options.rules?.only, skip: options.rules?.skip }) : [],
     errors: e.problem ? [mask(e.problem.message)] : broker ? [] : ['request matched no interaction of the pacts'],
     durationMs: e.durationMs,
-  };
+  }, e, options.providerBaseUrl, options.credentials !== undefined, setup.secrets);
 }
 
 /** Problems of the run as a whole: the verifier could not run, or could not load pacts from the broker. */
