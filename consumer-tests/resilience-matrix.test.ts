@@ -9,12 +9,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { planInteraction } from '../src/consumer';
 import { getContracts, type ApiId } from '../src/contracts';
-import { matrixConforms, referenceAdapter, renderMatrixJson, renderMatrixMarkdown, runMatrix, type MatrixResult } from '../src/matrix';
-import { jpushAsyncAdapter } from './adapters/jpush-async';
+import { matrixConforms, referenceAdapter, renderMatrixJson, renderMatrixMarkdown, runAdapterModule, runMatrix, TRANSPORT_FAULTS, type MatrixResult } from '../src/matrix';
 
 process.env.PACT_DO_NOT_TRACK = 'true';
 
-const HANG_MS = 800;
+// Above the 1 s X-Rate-Limit-Reset of the 429 cells, which a client that follows the policy waits out.
+const HANG_MS = 1500;
+// The reference client's cells mostly wait (a 1 s reset, backoffs), not compute: more of them at once. jpush-async's
+// run stays at 4, because each of its workers loads ts-node.
+const CONCURRENCY = 8;
 const OUT = path.resolve(__dirname, '..', 'reports', 'resilience-matrix');
 
 function save(name: string, result: MatrixResult): void {
@@ -27,34 +30,36 @@ describe('resilience matrix', () => {
   describe.each(['jpush-v3', 'mtpush-v4'] as ApiId[])('reference client on %s', (api) => {
     let result: MatrixResult;
     beforeAll(async () => {
-      result = await runMatrix(referenceAdapter(api), { hangTimeoutMs: HANG_MS });
+      result = await runMatrix(referenceAdapter(api), { hangTimeoutMs: HANG_MS, concurrency: CONCURRENCY });
       save(`reference-${api}`, result);
     }, 60_000);
 
-    it('covers every endpoint and catalogued status, plus an HTML 502 per endpoint', () => {
+    it('covers every endpoint and catalogued status, plus an HTML 502 and the transport faults per endpoint', () => {
       const contracts = getContracts();
       expect(result.unsupported).toEqual([]);
-      const expected = contracts.endpoints(api).reduce((n, e) => n + e.statuses.length + (e.statuses.includes(502) ? 1 : 0), 0);
+      const expected = contracts.endpoints(api).reduce((n, e) => n + e.statuses.length + (e.statuses.includes(502) ? 1 : 0) + TRANSPORT_FAULTS.length, 0);
       expect(result.cells).toHaveLength(expected);
     });
 
-    it('is as specified in every cell: success on 200, a typed error with the right status and code otherwise', () => {
-      expect(result.cells.filter((c) => !c.asSpecified)).toEqual([]);
+    it('is as specified in every cell, with no expectation broken, and reports the right status and code', () => {
+      expect(result.cells.filter((c) => !c.asSpecified || c.violations.length > 0)).toEqual([]);
       expect(matrixConforms(result)).toBe(true);
-      for (const c of result.cells.filter((x) => x.status !== 200)) {
+      for (const c of result.cells.filter((x) => x.variant === 'catalogue' && x.status !== 200 && x.outcome === 'typed-error')) {
         expect(c.reportedStatus).toBe(c.status);
-        if (c.variant === 'catalogue') expect(c.reportedCode).toBe(c.expectedCode);
+        expect(c.reportedCode).toBe(c.expectedCode);
       }
     });
 
-    it('retries only what the policy allows: 429 and 502/503/504 (a sending call without cid excepted), never another 4xx or 500', () => {
+    it('retries what the policy allows and recovers: 429 after its reset, 502/503/504 with backoff (a send without cid excepted), never another 4xx or 500', () => {
       const contracts = getContracts();
-      for (const c of result.cells) {
+      for (const c of result.cells.filter((x) => x.variant === 'catalogue' || x.variant === 'html-502')) {
         const advice = contracts.status(c.status)?.retry;
         const sends = contracts.endpoint(api, c.endpoint).sends;
         const cid = (planInteraction(api, c.endpoint, 200).example.body as { cid?: string } | undefined)?.cid;
         const retried = advice === 'after-rate-limit-reset' || (advice === 'backoff' && (!sends || cid !== undefined));
-        expect({ cell: `${c.endpoint} ${c.status} ${c.variant}`, retries: c.retries }).toEqual({ cell: `${c.endpoint} ${c.status} ${c.variant}`, retries: retried ? 2 : 0 });
+        const cell = `${c.endpoint} ${c.status} ${c.variant}`;
+        expect({ cell, outcome: c.outcome, attempts: c.attempts }).toEqual({ cell, outcome: retried ? 'recovered' : c.status === 200 ? 'success' : 'typed-error', attempts: retried ? 2 : 1 });
+        if (advice === 'after-rate-limit-reset') expect(c.delaysMs[0]).toBeGreaterThanOrEqual(950);
       }
     });
   });
@@ -62,11 +67,13 @@ describe('resilience matrix', () => {
   describe('jpush-async (official npm client) on jpush-v3', () => {
     let result: MatrixResult;
     beforeAll(async () => {
-      result = await runMatrix(jpushAsyncAdapter(), { hangTimeoutMs: HANG_MS });
+      // Isolated in worker threads: some answers make jpush-async throw from a socket handler.
+      result = await runAdapterModule(path.join(__dirname, 'adapters', 'jpush-async.ts'), { hangTimeoutMs: HANG_MS, concurrency: 4 });
       save('jpush-async', result);
-    }, 60_000);
+    }, 120_000);
 
     const cells = (pred: (c: MatrixResult['cells'][number]) => boolean) => result.cells.filter(pred);
+    const violated = (id: string) => cells((c) => c.violations.some((v) => v.id === id)).map((c) => `${c.endpoint} ${c.variant === 'catalogue' ? c.status : c.variant}`).sort();
 
     it('has no call for cid or withdraw', () => {
       expect(result.unsupported).toEqual(['push.cid', 'push.withdraw']);
@@ -76,7 +83,7 @@ describe('resilience matrix', () => {
       const contracts = getContracts();
       const emptySuccess = contracts.endpoints('jpush-v3').filter((e) => e.success === 'empty' && result.cells.some((c) => c.endpoint === e.id)).map((e) => e.id);
       expect(emptySuccess.length).toBeGreaterThan(0);
-      expect(cells((c) => c.outcome === 'hang').map((c) => `${c.endpoint} ${c.status}`).sort()).toEqual(emptySuccess.map((e) => `${e} 200`).sort());
+      expect(cells((c) => c.outcome === 'hang' && c.variant === 'catalogue').map((c) => `${c.endpoint} ${c.status}`).sort()).toEqual(emptySuccess.map((e) => `${e} 200`).sort());
     });
 
     it('crashes with a TypeError, not its own error, on an HTML 502 from a proxy', () => {
@@ -98,14 +105,58 @@ describe('resilience matrix', () => {
       }
     });
 
-    it('never retries: not on 429, not on 502/503/504', () => {
-      expect(cells((c) => c.retries > 0)).toEqual([]);
+    it('never retries, so every 429 is a rate limit ignored and every 502/503/504 of a repeatable call is given up on', () => {
+      expect(cells((c) => (c.attempts ?? 0) > 1)).toEqual([]);
+      const contracts = getContracts();
+      const catalogue = cells((c) => c.variant === 'catalogue');
+      expect(violated('retry.rate-limit-ignored')).toEqual(catalogue.filter((c) => c.status === 429).map((c) => `${c.endpoint} 429`).sort());
+      const repeatable = (id: string): boolean => !contracts.endpoint('jpush-v3', id).sends || (planInteraction('jpush-v3', id, 200).example.body as { cid?: string } | undefined)?.cid !== undefined;
+      const gaveUp = catalogue.filter((c) => contracts.status(c.status)?.retry === 'backoff' && repeatable(c.endpoint)).map((c) => `${c.endpoint} ${c.status}`);
+      expect(violated('retry.gave-up').filter((k) => / \d+$/.test(k))).toEqual(gaveUp.sort());
+      expect(matrixConforms(result)).toBe(false);
     });
 
     it('sends no query string at all (Request2 keeps only the URL pathname)', () => {
       const issues = new Set(result.cells.flatMap((c) => c.requestIssues));
       expect(issues).toContain('query msg_ids not sent');
       expect(issues).toContain('query page not sent');
+    });
+  });
+
+  describe('jpush-sdk (official npm client, callback API) on jpush-v3, through a plain-JS adapter', () => {
+    let result: MatrixResult;
+    beforeAll(async () => {
+      result = await runAdapterModule(path.join(__dirname, 'adapters', 'jpush-sdk.js'), { hangTimeoutMs: HANG_MS, concurrency: 4 });
+      save('jpush-sdk', result);
+    }, 120_000);
+
+    const cells = (pred: (c: MatrixResult['cells'][number]) => boolean) => result.cells.filter(pred);
+
+    it('reports the right status and business code on every JSON error, and never hangs', () => {
+      const jsonErrors = cells((c) => c.variant === 'catalogue' && c.status !== 200);
+      expect(jsonErrors.length).toBeGreaterThan(100);
+      for (const c of jsonErrors) expect(c).toMatchObject({ outcome: 'typed-error', reportedStatus: c.status, reportedCode: c.expectedCode });
+      expect(cells((c) => c.outcome === 'hang' || c.outcome === 'not-exercised')).toEqual([]);
+    });
+
+    it('never retries (retryTimes is stored and never used): every 429 ignored, every 502/503/504 of a repeatable call given up on', () => {
+      expect(cells((c) => (c.attempts ?? 0) > 1)).toEqual([]);
+      for (const c of cells((c) => c.variant === 'catalogue' && c.status === 429)) expect(c.violations.map((v) => v.id)).toEqual(['retry.rate-limit-ignored']);
+      expect(cells((c) => c.endpoint === 'tags.list' && [502, 503, 504].includes(c.status) && c.variant === 'catalogue').map((c) => c.violations.map((v) => v.id))).toEqual([
+        ['retry.gave-up'], ['retry.gave-up'], ['retry.gave-up'],
+      ]);
+      expect(matrixConforms(result)).toBe(false);
+    });
+
+    it('tells the caller to retry a push that may have been sent ("Connect timeout. Please retry later.")', () => {
+      for (const fault of ['reset-mid-body', 'no-answer', 'slow-headers']) {
+        const c = cells((x) => x.endpoint === 'push' && x.variant === fault)[0];
+        expect({ fault, detail: c.detail, ids: c.violations.map((v) => v.id) }).toEqual({ fault, detail: 'APIConnectionError: Connect timeout. Please retry later.', ids: ['transport.unsafe-retry-advice'] });
+      }
+    });
+
+    it('turns a 200 with an HTML body into a raw SyntaxError', () => {
+      for (const c of cells((x) => x.variant === 'html-200')) expect(c).toMatchObject({ outcome: 'untyped-crash', detail: expect.stringMatching(/^SyntaxError/) });
     });
   });
 

@@ -97,16 +97,19 @@ describe('release pipeline through the broker', () => {
     expect(verified.code).toBe(0);
     const verification = broker.requests.slice(mark);
     const pactPath = broker.state.publications.map((p) => `/pacts/provider/${PROVIDER}/consumer/${CONSUMER}/pact-version/${p.sha}`)[0];
+    // As the real broker does, the pact is linked with a metadata segment, and its results go below that link.
+    const pactLink = verification[3]?.path ?? '';
+    expect(pactLink).toMatch(new RegExp(`^${pactPath}/metadata/[A-Za-z0-9_-]+$`));
     expect(verification.map(line)).toEqual([
       'GET /',
       `GET /pacts/provider/${PROVIDER}/for-verification`,
       `POST /pacts/provider/${PROVIDER}/for-verification`,
-      `GET ${pactPath}`,
+      `GET ${pactLink}`,
       `GET /pacticipants/${PROVIDER}`,
       `PUT /pacticipants/${PROVIDER}/branches/main/versions/2.0.0`,
       `GET /pacticipants/${PROVIDER}`,
       `PUT /pacticipants/${PROVIDER}/versions/2.0.0/tags/prod-candidate`,
-      `POST ${pactPath}/verification-results`,
+      `POST ${pactLink}/verification-results`,
     ]);
     expect(verification[2].body).toEqual({
       consumerVersionSelectors: [{ mainBranch: true }, { deployedOrReleased: true }],

@@ -22,6 +22,7 @@ export const errorCodes = {
   PC_ERR_BROKER_REJECTED: { exitCode: 2, summary: 'The Pact Broker refused the request for another reason (unknown version or environment, invalid publication).' },
   PC_ERR_PUBLISH_REFUSED: { exitCode: 1, summary: 'The pre-publish policy check found pacts that break the policy; nothing was published.' },
   PC_ERR_SERVICE_START: { exitCode: 2, summary: 'The reference service could not start (port in use, bad options).' },
+  PC_ERR_ADAPTER: { exitCode: 2, summary: 'A matrix adapter module could not be loaded or is not a valid MatrixAdapter.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

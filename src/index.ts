@@ -41,7 +41,9 @@ export type {
   PrepublishReport, PrepublishOptions, PublishOffence, PactFileSummary, NamedSecret, BrokerConfig, BrokerAuth, BrokerConfigOverrides, GitFacts,
 } from './broker';
 export { runMatrix, renderMatrixMarkdown, renderMatrixJson, matrixConforms, referenceAdapter, referenceCalls } from './matrix';
+export { runAdapterModule, loadAdapter, DEFAULT_SEVERITY, EXPECTATIONS, TRANSPORT_FAULTS } from './matrix';
 export type { MatrixAdapter, AdapterContext, MatrixOptions, MatrixResult, MatrixCell, MatrixOutcome, MatrixVariant, ReferenceCall } from './matrix';
+export type { MatrixExpectation, ExpectationSeverity, MatrixViolation, TransportFault } from './matrix';
 export { verifyProvider, loadPacts, describeSource, DEFAULT_TIMEOUT_MS, parsePact, startRecorder } from './verifier';
 export { runVerification } from './cli/run-verification';
 export type {

@@ -178,3 +178,6 @@ export function jpushAsyncAdapter(): MatrixAdapter {
     },
   };
 }
+
+/** The module export `push-contracts matrix --adapter` and runAdapterModule load (a factory). */
+export const adapter = jpushAsyncAdapter;

@@ -15,7 +15,7 @@ export const EXIT_CODES: Readonly<Record<string, readonly [string, string, strin
   verify: ['every interaction passes and conforms to the policy', 'a pact mismatch or a policy violation', 'usage error, malformed pact, or the provider or broker unreachable'],
   start: ['every interaction passes and conforms to the policy', 'a pact mismatch or a policy violation', 'pact generation failed, or the service could not start'],
   serve: ['stopped by SIGINT or SIGTERM', '(not used)', 'usage error (e.g. a bad --port) or the service could not start'],
-  matrix: ['the client handles every status as the policy requires', 'a cell with a wrong verdict', 'usage or infrastructure error'],
+  matrix: ['every cell as specified', 'a cell not as specified: a wrong outcome, a broken retry expectation, or no request reached the server', 'usage or infrastructure error: a bad adapter (PC_ERR_ADAPTER), an empty selection, no cell exercised at all'],
 };
 
 export function exitCodesHelp(name: string): string | undefined {

@@ -1,4 +1,10 @@
-export { runMatrix, renderMatrixMarkdown, renderMatrixJson, matrixConforms } from './matrix';
-export type { MatrixAdapter, AdapterContext, MatrixOptions, MatrixResult, MatrixCell, MatrixOutcome, MatrixVariant } from './matrix';
+export { runMatrix, matrixConforms } from './matrix';
+export { inProcessRunner } from './call';
+export { isolatedRunner, runAdapterModule } from './isolate';
+export { loadAdapter, checkAdapter } from './load-adapter';
+export { renderMatrixMarkdown, renderMatrixJson } from './render';
+export { DEFAULT_SEVERITY, EXPECTATIONS } from './verdicts';
+export { TRANSPORT_FAULTS } from './servers';
+export type { MatrixAdapter, AdapterContext, MatrixOptions, MatrixResult, MatrixCell, MatrixOutcome, MatrixVariant, MatrixExpectation, ExpectationSeverity, MatrixViolation, TransportFault, CallRunner, CallReport } from './matrix';
 export { referenceAdapter, referenceCalls } from './reference-adapter';
 export type { ReferenceCall } from './reference-adapter';

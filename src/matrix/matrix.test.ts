@@ -3,12 +3,14 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../cli/main';
-import { runMatrix, renderMatrixMarkdown, type AdapterContext, type MatrixAdapter } from './matrix';
+import { runMatrix, type AdapterContext, type MatrixAdapter, type MatrixCell, type MatrixResult } from './matrix';
+import { referenceAdapter } from './reference-adapter';
+import { renderMatrixMarkdown } from './render';
 
 process.env.PACT_DO_NOT_TRACK = 'true';
 
 class ClientError extends Error {
-  constructor(readonly status: number) {
+  constructor(readonly status: number, readonly retryAdvised?: boolean) {
     super(`status ${status}`);
     this.name = 'ClientError';
   }
@@ -19,34 +21,56 @@ interface Answer {
   body: string;
 }
 
-/** GET tags with node:http; what the client does with the answer is left to each flawed variant. */
-function getTags(ctx: AdapterContext): Promise<Answer> {
+/** One request with node:http and a timeout; what the client does with the answer is left to each variant. */
+function send(ctx: AdapterContext, timeoutMs = 200): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(new URL('/v3/tags', ctx.baseUrl), { method: 'GET', agent: false }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    const body = ctx.example.body === undefined ? undefined : JSON.stringify(ctx.example.body);
+    const req = http.request(new URL(ctx.example.path, ctx.baseUrl), { method: ctx.example.method, agent: false, timeout: timeoutMs, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('error', reject);
     });
-    req.on('error', reject);
-    req.end();
+    req.on('timeout', () => req.destroy(new ClientError(0)));
+    req.on('error', (e) => reject(e instanceof ClientError ? e : new ClientError(0)));
+    req.end(body);
   });
 }
 
-function adapter(name: string, call: (ctx: AdapterContext) => Promise<unknown>): MatrixAdapter {
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function adapter(name: string, call: (ctx: AdapterContext) => Promise<unknown>, endpoints: string[] = ['tags.list'], extra: Partial<MatrixAdapter> = {}): MatrixAdapter {
   return {
     name,
     api: 'jpush-v3',
-    calls: { 'tags.list': call },
+    calls: Object.fromEntries(endpoints.map((e) => [e, call])),
     isTypedError: (err) => err instanceof ClientError,
     statusOf: (err) => (err instanceof ClientError ? err.status : undefined),
+    ...extra,
   };
 }
 
-const opts = { endpoints: ['tags.list'], statuses: [200, 401, 502, 503], hangTimeoutMs: 300 };
+/** A client that throws its error on any non-2xx, after `retries(status)` more attempts separated by `waitMs`. */
+function retrying(retries: (status: number) => number, waitMs: number) {
+  return async (ctx: AdapterContext): Promise<unknown> => {
+    let a = await send(ctx);
+    for (let i = 0; a.status >= 300 && i < retries(a.status); i++) {
+      await sleep(waitMs);
+      a = await send(ctx);
+    }
+    if (a.status >= 300) throw new ClientError(a.status);
+    return a.body;
+  };
+}
 
-describe('runMatrix', () => {
+const opts = { endpoints: ['tags.list'], statuses: [200, 401, 502, 503], hangTimeoutMs: 300, transport: false } as const;
+const key = (c: MatrixCell): string => `${c.variant === 'catalogue' ? c.status : c.variant === 'html-502' ? '502 html' : c.variant}`;
+const byKey = (r: MatrixResult): Record<string, MatrixCell> => Object.fromEntries(r.cells.map((c) => [key(c), c]));
+const ids = (c: MatrixCell): string[] => c.violations.map((v) => v.id);
+
+describe('runMatrix outcomes', () => {
   it('classifies a client that resolves whatever the status as wrong success on every error', async () => {
-    const r = await runMatrix(adapter('naive', async (ctx) => (await getTags(ctx)).body), opts);
+    const r = await runMatrix(adapter('naive', async (ctx) => (await send(ctx)).body), opts);
     expect(r.cells.map((c) => [c.status, c.variant, c.outcome])).toEqual([
       [200, 'catalogue', 'success'],
       [401, 'catalogue', 'wrong-success'],
@@ -54,98 +78,245 @@ describe('runMatrix', () => {
       [502, 'html-502', 'wrong-success'],
       [503, 'catalogue', 'wrong-success'],
     ]);
-    expect(r.summary['wrong-success']).toBe(4);
+    expect(r.cells.filter((c) => c.asSpecified).map(key)).toEqual(['200']);
     expect(r.unsupported).toContain('push');
   });
 
-  it('tells typed errors from untyped crashes, and counts retries', async () => {
+  it('tells typed errors from untyped crashes, and a retry that gets the 200 is "recovered" with its attempts and delays', async () => {
     const r = await runMatrix(
       adapter('json-parsing', async (ctx) => {
-        let a = await getTags(ctx);
-        if (a.status === 503) a = await getTags(ctx); // one retry
+        let a = await send(ctx);
+        if (a.status === 503) {
+          await sleep(30);
+          a = await send(ctx); // one retry: the sequence answers 200
+        }
         if (a.status === 200) return JSON.parse(a.body);
         const parsed = JSON.parse(a.body) as { error: { code: number } }; // throws SyntaxError on HTML
         throw new ClientError(a.status + parsed.error.code * 0);
       }),
       opts,
     );
-    const byKey = Object.fromEntries(r.cells.map((c) => [`${c.status}${c.variant === 'html-502' ? ' html' : ''}`, c]));
-    expect(byKey['401']).toMatchObject({ outcome: 'typed-error', reportedStatus: 401, retries: 0, expectedCode: 7004, asSpecified: true });
-    expect(byKey['502 html']).toMatchObject({ outcome: 'untyped-crash', asSpecified: false });
-    expect(byKey['502 html'].detail).toMatch(/^SyntaxError/);
-    expect(byKey['503']).toMatchObject({ outcome: 'typed-error', requests: 2, retries: 1 });
+    const c = byKey(r);
+    expect(c['401']).toMatchObject({ outcome: 'typed-error', reportedStatus: 401, attempts: 1, expectedCode: 7004, asSpecified: true, violations: [] });
+    expect(c['502 html']).toMatchObject({ outcome: 'untyped-crash', asSpecified: false });
+    expect(c['502 html'].detail).toMatch(/^SyntaxError/);
+    expect(c['503']).toMatchObject({ outcome: 'recovered', attempts: 2, asSpecified: true });
+    expect(c['503'].delaysMs[0]).toBeGreaterThanOrEqual(25);
+    // 502 given up at once on an idempotent read: the policy says back off and retry.
+    expect(ids(c['502'])).toEqual(['retry.gave-up']);
+    expect(c['502']).toMatchObject({ outcome: 'typed-error', asSpecified: false });
+    expect(c['502'].reason).toContain('retry.gave-up: tags.list 502: gave up after one request');
   });
 
   it('reports a client that never settles as a hang after the timeout', async () => {
     const r = await runMatrix(
       adapter('stuck', async (ctx) => {
-        const a = await getTags(ctx);
+        const a = await send(ctx);
         if (a.status === 503) return new Promise(() => undefined);
         if (a.status !== 200) throw new ClientError(a.status);
         return a.body;
       }),
-      opts,
+      { ...opts, statuses: [503], html502: false },
     );
-    const hang = r.cells.find((c) => c.status === 503);
-    expect(hang).toMatchObject({ outcome: 'hang', detail: 'no answer after 300 ms' });
-    expect(hang?.elapsedMs).toBeGreaterThanOrEqual(300);
-    expect(renderMatrixMarkdown(r)).toContain('| tags.list | ok | typed | typed | typed | HANG |');
+    expect(r.cells[0]).toMatchObject({ outcome: 'hang', detail: 'no answer after 300 ms', asSpecified: false });
+    expect(r.cells[0].elapsedMs).toBeGreaterThanOrEqual(300);
+    expect(renderMatrixMarkdown(r)).toContain('| tags.list | HANG |');
   });
 
   it('flags a request the mock server could not match, instead of judging the answer', async () => {
     const r = await runMatrix(
-      adapter('wrong-path', (ctx) =>
-        new Promise((resolve) => {
-          http.get(new URL('/v3/tagz', ctx.baseUrl), { agent: false }, (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode));
-          });
-        })),
+      adapter('wrong-path', (ctx) => send({ ...ctx, example: { ...ctx.example, path: '/v3/tagz' } }).then((a) => a.status)),
       { ...opts, statuses: [401], html502: false },
     );
     expect(r.cells).toHaveLength(1);
-    expect(r.cells[0].outcome).toBe('request-mismatch');
+    expect(r.cells[0]).toMatchObject({ outcome: 'request-mismatch', asSpecified: false });
+  });
+
+  it('calls a cell no request reached "not exercised", never a pass, even when the client threw its typed error', async () => {
+    const r = await runMatrix(
+      adapter('validates-first', () => Promise.reject(new ClientError(400))),
+      { ...opts, statuses: [200, 401], html502: false },
+    );
+    expect(r.cells.map((c) => [c.status, c.outcome, c.asSpecified, c.attempts])).toEqual([
+      [200, 'not-exercised', false, 0],
+      [401, 'not-exercised', false, 0],
+    ]);
+    expect(r.cells[1].reason).toContain('no request reached the server');
+    expect(renderMatrixMarkdown(r)).toContain('Not exercised (no request reached the server; never counted as a pass): 2 cells.');
+  });
+});
+
+describe('runMatrix retry expectations (contracts/statuses.json retry)', () => {
+  it('names a retried 4xx, a 429 retried before its reset, and a retry without backoff', async () => {
+    const r = await runMatrix(adapter('retries-everything-at-once', retrying(() => 1, 0)), { ...opts, statuses: [401, 429, 503], html502: false });
+    const c = byKey(r);
+    expect(ids(c['401'])).toEqual(['retry.not-retryable']);
+    expect(c['401'].attempts).toBe(2);
+    expect(ids(c['429'])).toEqual(['retry.before-rate-limit-reset']);
+    expect(c['429'].reason).toMatch(/X-Rate-Limit-Reset asked for 1 s/);
+    expect(ids(c['503'])).toEqual(['retry.no-backoff']);
+    expect(r.cells.every((x) => !x.asSpecified)).toBe(true);
+  });
+
+  it('names a 429 never waited for, and accepts one waited out', async () => {
+    const never = await runMatrix(adapter('no-retry', retrying(() => 0, 0)), { ...opts, statuses: [429], html502: false });
+    expect(ids(never.cells[0])).toEqual(['retry.rate-limit-ignored']);
+    const waits = await runMatrix(adapter('waits', retrying(() => 1, 1000)), { ...opts, statuses: [429], html502: false, hangTimeoutMs: 2500 });
+    expect(waits.cells[0]).toMatchObject({ outcome: 'recovered', attempts: 2, violations: [], asSpecified: true });
+  });
+
+  it('names a push without cid sent again after a 503 (duplicate send), and accepts a push given up on', async () => {
+    const dup = await runMatrix(adapter('resends', retrying(() => 1, 30), ['push']), { ...opts, endpoints: ['push'], statuses: [503], html502: false });
+    expect(ids(dup.cells[0])).toEqual(['retry.duplicate-send']);
+    const careful = await runMatrix(adapter('careful', retrying(() => 0, 0), ['push']), { ...opts, endpoints: ['push'], statuses: [503], html502: false });
+    expect(careful.cells[0]).toMatchObject({ outcome: 'typed-error', violations: [], asSpecified: true });
+  });
+
+  it('lets a team lower an expectation to a warning: shown, not failing', async () => {
+    const r = await runMatrix(adapter('no-retry', retrying(() => 0, 0)), { ...opts, statuses: [503], html502: false, severity: { 'retry.gave-up': 'warning' } });
+    expect(r.cells[0]).toMatchObject({ asSpecified: true, violations: [{ id: 'retry.gave-up', severity: 'warning' }] });
+    expect(renderMatrixMarkdown(r)).toContain(`| tags.list | typed [no code, expected ${String(r.cells[0].expectedCode)}] ⚠1 |`);
+  });
+});
+
+describe('runMatrix transport faults', () => {
+  it('judges the reference client as specified on every fault, for a read and for a push without cid', async () => {
+    const r = await runMatrix(referenceAdapter('jpush-v3'), { endpoints: ['tags.list', 'push'], statuses: [], hangTimeoutMs: 1200 });
+    expect(r.cells.map((c) => `${c.endpoint} ${c.variant}`)).toEqual([
+      ...['refused', 'reset-mid-body', 'no-answer', 'slow-headers', 'html-200'].map((f) => `push ${f}`),
+      ...['refused', 'reset-mid-body', 'no-answer', 'slow-headers', 'html-200'].map((f) => `tags.list ${f}`),
+    ]);
+    expect(r.cells.filter((c) => !c.asSpecified)).toEqual([]);
+    const cell = (e: string, v: string): MatrixCell | undefined => r.cells.find((c) => c.endpoint === e && c.variant === v);
+    expect(cell('tags.list', 'no-answer')).toMatchObject({ outcome: 'recovered', attempts: 2 });
+    expect(cell('push', 'no-answer')).toMatchObject({ outcome: 'typed-error', attempts: 1 });
+    expect(cell('push', 'refused')).toMatchObject({ outcome: 'typed-error', attempts: null });
+    expect(cell('tags.list', 'html-200')).toMatchObject({ outcome: 'typed-error', attempts: 1 });
+  });
+
+  it('flags a client that calls a possibly-delivered push safe to retry', async () => {
+    const r = await runMatrix(
+      adapter('optimistic', async (ctx) => {
+        try {
+          return await send(ctx, 100);
+        } catch {
+          throw new ClientError(0, true); // "Connect timeout. Please retry later."
+        }
+      }, ['push'], { retryAdvisedOf: (e) => (e instanceof ClientError ? e.retryAdvised : undefined) }),
+      { endpoints: ['push'], statuses: [], transport: ['no-answer'], hangTimeoutMs: 600 },
+    );
+    expect(ids(r.cells[0])).toEqual(['transport.unsafe-retry-advice']);
+  });
+});
+
+describe('runMatrix selection and clean-up', () => {
+  it('refuses an empty selection with a usage error naming what the adapter drives', async () => {
+    await expect(runMatrix(adapter('tags only', async () => undefined), { endpoints: ['push.cid'] })).rejects.toMatchObject({
+      code: 'PC_ERR_USAGE',
+      message: expect.stringContaining('empty selection, nothing to exercise: the adapter has no call for push.cid (it drives: tags.list)'),
+    });
+  });
+
+  it('refuses an adapter with an unknown api or endpoint id, listing the valid ones', async () => {
+    await expect(runMatrix({ ...adapter('x', async () => undefined), api: 'jpush-v9' as 'jpush-v3' })).rejects.toMatchObject({ code: 'PC_ERR_ADAPTER', message: expect.stringContaining("unknown api 'jpush-v9'; valid: jpush-v3, mtpush-v4") });
+    await expect(runMatrix(adapter('x', async () => undefined, ['tags.lsit']))).rejects.toMatchObject({ code: 'PC_ERR_ADAPTER', message: expect.stringMatching(/unknown endpoint id in calls: tags\.lsit; valid for jpush-v3: push, .*tags\.list/) });
+  });
+
+  it('removes its temporary directory after a run and after a run that fails midway', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-matrix-root-'));
+    await runMatrix(adapter('ok', async (ctx) => (await send(ctx)).body), { ...opts, statuses: [200], tmpRoot: root });
+    expect(fs.readdirSync(root)).toEqual([]);
+    const failing = runMatrix(adapter('ok', async () => undefined), { ...opts, statuses: [200], tmpRoot: root }, () => Promise.reject(new Error('runner broke')));
+    await expect(failing).rejects.toThrow('runner broke');
+    expect(fs.readdirSync(root)).toEqual([]);
+    fs.rmSync(root, { recursive: true, force: true });
   });
 });
 
 describe('push-contracts matrix', () => {
-  function io(cwd: string) {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-matrix-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function io() {
     const out: string[] = [];
     const err: string[] = [];
-    return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), env: {}, cwd }, out, err };
+    return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), env: {}, cwd: dir }, out, err };
   }
+  const tagsCall = `(ctx) => new Promise((resolve) => require('node:http').get(new URL('/v3/tags', ctx.baseUrl), { agent: false }, (r) => { r.resume(); r.on('end', () => resolve(r.statusCode)); }))`;
 
   it('runs the reference client and exits 0 when every cell is as specified', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-matrix-'));
-    const t = io(dir);
-    const code = await main(['matrix', '--reference', 'mtpush-v4', '--endpoints', 'tags.list', '--statuses', '200,429,503', '--json', 'm.json', '--hang-timeout', '400'], t.io);
+    const t = io();
+    const code = await main(['matrix', '--reference', 'mtpush-v4', '--endpoints', 'tags.list', '--statuses', '200,401,503', '--no-transport', '--json', 'm.json', '--hang-timeout', '600'], t.io);
+    expect(t.err.join('')).toContain('3 of 3 cells as specified');
     expect(code).toBe(0);
-    expect(t.out.join('')).toContain('| tags.list | ok | typed ↻2 | typed ↻2 |');
-    const json = JSON.parse(fs.readFileSync(path.join(dir, 'm.json'), 'utf8')) as { cells: unknown[] };
-    expect(json.cells).toHaveLength(3);
-    fs.rmSync(dir, { recursive: true, force: true });
+    expect(t.out.join('')).toMatch(/\| tags\.list \| ok \| typed \[\d+\] \| recovered ↻1 \|/);
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'm.json'), 'utf8')) as { cells: Array<{ attempts: number; delaysMs: number[] }> };
+    expect(json.cells.map((c) => c.attempts)).toEqual([1, 1, 2]);
   });
 
-  it('loads an adapter module and exits 1 when a cell is not as specified', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-matrix-'));
-    fs.writeFileSync(
-      path.join(dir, 'naive.js'),
-      `const http = require('node:http');
-exports.adapter = () => ({
-  name: 'naive', api: 'jpush-v3', isTypedError: () => false,
-  calls: { 'tags.list': (ctx) => new Promise((resolve) => http.get(new URL('/v3/tags', ctx.baseUrl), { agent: false }, (r) => { r.resume(); r.on('end', () => resolve(r.statusCode)); })) },
-});\n`,
-    );
-    const t = io(dir);
-    const code = await main(['matrix', '--adapter', 'naive.js', '--statuses', '401', '--no-html-502', '--md', 'out.md'], t.io);
+  it('loads a plain JS adapter, runs it isolated, and exits 1 with the failing cell in the report', async () => {
+    fs.writeFileSync(path.join(dir, 'naive.js'), `exports.adapter = () => ({ name: 'naive', api: 'jpush-v3', isTypedError: () => false, calls: { 'tags.list': ${tagsCall} } });\n`);
+    const t = io();
+    const code = await main(['matrix', '--adapter', 'naive.js', '--statuses', '401', '--no-html-502', '--no-transport', '--md', 'out.md'], t.io);
     expect(code).toBe(1);
-    expect(fs.readFileSync(path.join(dir, 'out.md'), 'utf8')).toContain('| tags.list | WRONG SUCCESS |');
+    const md = fs.readFileSync(path.join(dir, 'out.md'), 'utf8');
+    expect(md).toContain('| tags.list | WRONG SUCCESS |');
+    expect(md).toMatch(/\| tags\.list \| 401 \| none \(expected 7004\) \| wrong-success \| 1 \|  \| wrong-success: resolved as if it had worked \(number 401\) \|/);
     expect(t.err.join('')).toContain('0 of 1 cells as specified');
-    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('turns a client that throws outside its promise into an untyped-crash cell and finishes the run', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'crashy.js'),
+      `module.exports = { name: 'crashy', api: 'jpush-v3', isTypedError: () => true, calls: { 'tags.list': (ctx) => new Promise((resolve) => require('node:http').get(new URL('/v3/tags', ctx.baseUrl), { agent: false }, (r) => { r.resume(); r.on('end', () => { if (r.statusCode === 401) throw new TypeError('boom in a socket handler'); resolve(r.statusCode); }); })) } };\n`,
+    );
+    const t = io();
+    const code = await main(['matrix', '--adapter', 'crashy.js', '--statuses', '200,401,404', '--no-transport', '--json', 'm.json'], t.io);
+    expect(code).toBe(1);
+    const cells = (JSON.parse(fs.readFileSync(path.join(dir, 'm.json'), 'utf8')) as MatrixResult).cells;
+    expect(cells.map((c) => [c.status, c.outcome])).toEqual([
+      [200, 'success'],
+      [401, 'untyped-crash'],
+      [404, 'wrong-success'],
+    ].filter(([s]) => cells.some((c) => c.status === s)));
+    expect(cells.find((c) => c.status === 401)?.detail).toContain('uncaught TypeError: boom in a socket handler');
+  });
+
+  it('loads a TypeScript adapter', async () => {
+    fs.writeFileSync(path.join(dir, 'typed.ts'), `const name: string = 'typed';\nexport const adapter = { name, api: 'jpush-v3', isTypedError: (): boolean => false, calls: { 'tags.list': ${tagsCall.replace('(ctx)', '(ctx: { baseUrl: string })').replace('(resolve)', '(resolve: (v: unknown) => void)').replace('(r)', '(r: any)')} } };\n`);
+    const t = io();
+    const code = await main(['matrix', '--adapter', 'typed.ts', '--statuses', '200', '--no-transport'], t.io);
+    expect(t.err.join('')).toContain('matrix: typed: 1 of 1 cells as specified');
+    expect(code).toBe(0);
+  });
+
+  it.each([
+    ['broken.js', 'exports.adapter = {{;\n', /broken\.js: cannot load: SyntaxError/],
+    ['api.js', `exports.adapter = { name: 'x', api: 'jpush', isTypedError: () => false, calls: {} };\n`, /api\.js: unknown api 'jpush'; valid: jpush-v3, mtpush-v4/],
+    ['calls.js', `exports.adapter = { name: 'x', api: 'jpush-v3', isTypedError: () => false, calls: { tags: () => 1 } };\n`, /calls\.js: unknown endpoint id in calls: tags; valid for jpush-v3: /],
+  ])('refuses a bad adapter %s with PC_ERR_ADAPTER naming the file (exit 2)', async (file, text, message) => {
+    fs.writeFileSync(path.join(dir, file), text);
+    const t = io();
+    expect(await main(['matrix', '--adapter', file], t.io)).toBe(2);
+    expect(t.err.join('')).toContain('PC_ERR_ADAPTER');
+    expect(t.err.join('')).toMatch(message);
+  });
+
+  it('exits 2 on an empty selection and when no cell was exercised', async () => {
+    fs.writeFileSync(path.join(dir, 'silent.js'), `exports.adapter = { name: 'silent', api: 'jpush-v3', isTypedError: () => true, calls: { 'tags.list': async () => { throw new Error('page must be a number'); } } };\n`);
+    const empty = io();
+    expect(await main(['matrix', '--adapter', 'silent.js', '--endpoints', 'push.cid'], empty.io)).toBe(2);
+    expect(empty.err.join('')).toContain('empty selection');
+    const silent = io();
+    expect(await main(['matrix', '--adapter', 'silent.js', '--statuses', '200,401', '--no-transport'], silent.io)).toBe(2);
+    expect(silent.err.join('')).toContain('no cell was exercised');
   });
 
   it('refuses to run without exactly one client', async () => {
-    const t = io(os.tmpdir());
+    const t = io();
     expect(await main(['matrix'], t.io)).toBe(2);
     expect(t.err.join('')).toContain('exactly one of --adapter');
   });

@@ -4,7 +4,7 @@
  */
 import { PushApiError, PushClient, type PushClientOptions } from '../client';
 import type { RequestExample } from '../consumer/plan';
-import type { ApiId } from '../contracts';
+import { getContracts, type ApiId } from '../contracts';
 import type { AdapterContext, MatrixAdapter } from './matrix';
 
 /** Performs an endpoint's operation with a client's named method, from a catalogue request example. */
@@ -38,9 +38,9 @@ export const referenceCalls: Readonly<Record<string, ReferenceCall>> = {
 };
 
 /**
- * The reference client as a matrix adapter. Backoff and rate-limit waits default to a few milliseconds,
- * so a matrix run measures behaviour, not the policy's real waits; the request timeout stays below the
- * matrix's hang timeout.
+ * The reference client as a matrix adapter. Backoff steps are tens of milliseconds, so a matrix run
+ * measures behaviour rather than production waits; the request timeout stays below the matrix's hang
+ * timeout.
  *
  * @example
  * const result = await runMatrix(referenceAdapter('jpush-v3'));
@@ -54,12 +54,12 @@ export function referenceAdapter(api: ApiId, overrides: Partial<Omit<PushClientO
       baseUrl: ctx.baseUrl,
       credentials: ctx.credentials,
       timeoutMs: Math.max(50, Math.floor(ctx.hangTimeoutMs / 4)),
-      retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 },
-      // A 429's reset (a minute) is recorded as advice on the error rather than slept through in a matrix run.
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))),
+      // Backoff steps above the matrix's minimum backoff; the matrix's 429s ask for a 1 s reset, waited for real.
+      retry: { maxRetries: 2, baseDelayMs: 50, maxDelayMs: 200 },
       ...overrides,
     });
-  for (const [id, call] of Object.entries(referenceCalls)) calls[id] = (ctx) => call(clientFor(ctx), ctx.example);
+  const ids = new Set(getContracts().endpoints(api).map((e) => e.id));
+  for (const [id, call] of Object.entries(referenceCalls)) if (ids.has(id)) calls[id] = (ctx) => call(clientFor(ctx), ctx.example);
   return {
     name: 'push-contracts reference client',
     api,
@@ -67,5 +67,7 @@ export function referenceAdapter(api: ApiId, overrides: Partial<Omit<PushClientO
     isTypedError: (err) => err instanceof PushApiError,
     statusOf: (err) => (err instanceof PushApiError ? err.status : undefined),
     codeOf: (err) => (err instanceof PushApiError ? err.code : undefined),
+    retryAdvisedOf: (err) => (err instanceof PushApiError ? err.retryAdvised : undefined),
+    retryAfterMsOf: (err) => (err instanceof PushApiError ? err.retryAfterMs : undefined),
   };
 }

@@ -1,0 +1,172 @@
+/**
+ * Runs an adapter module's calls in worker threads, so a client crash (an exception thrown outside its
+ * promise, process.exit, an unhandled rejection) ends one worker and becomes an "untyped crash" cell
+ * instead of ending the run. A worker is one thread with its own module registry; the pool holds at most
+ * `size` of them and replaces a dead one on the next call. Worker threads rather than child processes:
+ * no process start per cell, and on 2 cores a thread costs a fraction of a node process.
+ */
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { PushContractsError } from '../errors';
+import type { CallReport, CallRunner } from './adapter';
+import { ensureTypeScript, loadAdapter } from './load-adapter';
+import { runMatrix, type MatrixOptions, type MatrixResult } from './matrix';
+
+interface Slot {
+  worker: Worker;
+  ready: Promise<void>;
+  busy: boolean;
+  alive: boolean;
+}
+
+export interface IsolatedRunner {
+  readonly run: CallRunner;
+  close(): Promise<void>;
+}
+
+/** The worker entry: the compiled .js next to this file, or the .ts source run through ts-node (tests, ts-node users). */
+function workerEntry(): { file: string; execArgv?: string[] } {
+  const ext = path.extname(__filename);
+  const file = path.join(__dirname, `cell-worker${ext}`);
+  return ext === '.ts' ? { file, execArgv: ['--require', require.resolve('ts-node/register/transpile-only')] } : { file };
+}
+
+/**
+ * @param file absolute path of the adapter module (already checked with loadAdapter in this thread)
+ * @param tsNode resolved ts-node to register in the worker for a .ts adapter
+ */
+export function isolatedRunner(file: string, size: number, tsNode?: string): IsolatedRunner {
+  const slots: Slot[] = [];
+  const waiting: Array<(slot: Slot) => void> = [];
+  const entry = workerEntry();
+
+  const spawn = (): Slot => {
+    const worker = new Worker(entry.file, { workerData: { file, tsNode }, execArgv: entry.execArgv, stdout: true, stderr: true });
+    // The client's own console output is not the matrix's: drained, not shown.
+    worker.stdout.resume();
+    worker.stderr.resume();
+    const ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (m: { ready?: boolean; loadError?: string }): void => {
+        if (m.loadError) reject(new PushContractsError('PC_ERR_ADAPTER', `${file}: cannot load in a worker: ${m.loadError}`, { file }));
+        else if (m.ready) resolve();
+        worker.off('message', onMessage);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+    ready.catch(() => undefined);
+    const slot: Slot = { worker, ready, busy: false, alive: true };
+    // A late throw from an earlier, abandoned call can end an idle worker: it is replaced on the next call.
+    worker.on('error', () => undefined);
+    worker.on('exit', () => (slot.alive = false));
+    return slot;
+  };
+
+  const acquire = (): Promise<Slot> => {
+    const free = slots.find((s) => !s.busy);
+    if (free) {
+      const slot = free.alive ? free : (slots[slots.indexOf(free)] = spawn());
+      slot.busy = true;
+      return Promise.resolve(slot);
+    }
+    if (slots.length < size) {
+      const slot = spawn();
+      slot.busy = true;
+      slots.push(slot);
+      return Promise.resolve(slot);
+    }
+    return new Promise((resolve) => waiting.push(resolve));
+  };
+
+  const release = (slot: Slot, dead: boolean): void => {
+    let next = slot;
+    if (dead) {
+      void slot.worker.terminate();
+      next = spawn();
+      slots[slots.indexOf(slot)] = next;
+    }
+    const waiter = waiting.shift();
+    if (waiter) {
+      next.busy = true;
+      waiter(next);
+    } else next.busy = false;
+  };
+
+  const run: CallRunner = async (endpoint, ctx) => {
+    const slot = await acquire();
+    await slot.ready; // a load error rejects here, as PC_ERR_ADAPTER
+    let dead = false;
+    try {
+      return await new Promise<CallReport>((resolve) => {
+        const { worker } = slot;
+        // The worker answers a hang itself; this guard is for a worker whose event loop is blocked.
+        const guard = setTimeout(() => {
+          dead = true;
+          cleanup();
+          resolve({ kind: 'hang', detail: `no answer after ${ctx.hangTimeoutMs} ms (the client blocked its thread)` });
+        }, ctx.hangTimeoutMs + 2000);
+        const onMessage = (report: CallReport): void => {
+          cleanup();
+          resolve(report);
+        };
+        const onError = (err: unknown): void => {
+          dead = true;
+          cleanup();
+          const e = err as { name?: string; message?: string };
+          resolve({ kind: 'crashed', detail: `uncaught ${e.name ?? 'Error'}: ${(e.message ?? String(err)).replace(/\s+/g, ' ').slice(0, 140)} (thrown outside the client's promise)` });
+        };
+        const onExit = (code: number): void => {
+          dead = true;
+          cleanup();
+          resolve({ kind: 'crashed', detail: `the client ended its thread (exit code ${code})` });
+        };
+        const cleanup = (): void => {
+          clearTimeout(guard);
+          worker.off('message', onMessage);
+          worker.off('error', onError);
+          worker.off('exit', onExit);
+        };
+        worker.on('message', onMessage);
+        worker.on('error', onError);
+        worker.on('exit', onExit);
+        worker.postMessage({ endpoint, ctx });
+      });
+    } finally {
+      release(slot, dead);
+    }
+  };
+
+  return {
+    run,
+    close: async () => {
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  };
+}
+
+/**
+ * Loads an adapter module and runs the matrix with its calls isolated in worker threads: the way to run a
+ * client that may crash its process. The workers end with the run, whatever happens.
+ *
+ * @example
+ * const result = await runAdapterModule('./my-adapter.js', { hangTimeoutMs: 1500 });
+ */
+export async function runAdapterModule(file: string, options: MatrixOptions = {}, cwd: string = process.cwd()): Promise<MatrixResult> {
+  const resolved = path.resolve(cwd, file);
+  const adapter = await loadAdapter(resolved, cwd);
+  let tsNode: string | undefined;
+  if (/\.(c|m)?ts$/.test(resolved)) {
+    ensureTypeScript(resolved, cwd);
+    try {
+      tsNode = require.resolve('ts-node', { paths: [cwd, path.dirname(resolved), __dirname] });
+    } catch {
+      tsNode = undefined; // already registered by the caller (jest, ts-node): the worker entry registers its own
+    }
+  }
+  const isolated = isolatedRunner(resolved, options.concurrency ?? 4, tsNode);
+  try {
+    return await runMatrix(adapter, options, isolated.run);
+  } finally {
+    await isolated.close();
+  }
+}
