@@ -21,7 +21,7 @@ import { writeReports } from '../src/report/write';
 import { verifyProvider, type VerifyResult } from '../src/verifier/verify';
 import { startMisbehavingProvider, writeMisbehavingPact, type MisbehavingProvider } from '../test-support/misbehaving-provider';
 
-const REAL: Credentials = { appKey: 'evidAppKeyQ7r2Lm9Tx4Wb1Z', masterSecret: 'evidMasterSecretXyz12345' };
+const REAL: Credentials = { appKey: 'evidAppKeyQ7r2Lm9Tx4Wb1Z', masterSecret: 'eVq8Zt3Lp6Wn1Xr4Ks7Dm2Hc' };
 
 /** Runs a command line in sh with only these variables (and PATH) set; resolves with its stdout. */
 function sh(command: string, env: Record<string, string>): Promise<string> {
