@@ -272,4 +272,25 @@ describe('release pipeline through the broker', () => {
     expect(sent[3].body).toMatchObject({ providerApplicationVersion: '2.0.1', success: true });
     expect(broker.state.verifications.at(-1)).toMatchObject({ providerVersion: '2.0.1', success: true });
   });
+
+  it('ends verify --publish with exit 2 naming the provider version the broker did not record when the results POST fails', async () => {
+    if (broker.state.publications.length === 0) expect((await cli(['publish', '--consumer-app-version', '1.0.0', '--branch', 'main'])).code).toBe(0);
+    const recorded = broker.state.verifications.length;
+    const fault = { method: 'POST', path: /\/verification-results$/, status: 500 };
+    broker.faults.push(fault);
+    try {
+      const run = await cli(['verify', '--provider', PROVIDER, '--main-branch', '--provider-version', '2.0.9', '--provider-branch', 'main', '--publish']);
+      // The pact itself verified; only the publication failed, and the verdict says so instead of passing.
+      expect(broker.requestsTo('POST', /\/verification-results$/).at(-1)?.status).toBe(500);
+      expect(run.code).toBe(2);
+      const errorLines = run.stderr.split('\n').filter((l) => l.includes('PC_ERR_RESULTS_NOT_PUBLISHED'));
+      expect(errorLines).toHaveLength(1);
+      expect(errorLines[0]).toContain(`the verification results of provider ${PROVIDER} version 2.0.9 (branch main) were not recorded in the Pact Broker`);
+      expect(errorLines[0]).toMatch(/verification-results' failed: 500/);
+      expect(errorLines[0]).not.toContain(TOKEN);
+      expect(broker.state.verifications).toHaveLength(recorded);
+    } finally {
+      broker.faults.splice(broker.faults.indexOf(fault), 1);
+    }
+  });
 });

@@ -24,6 +24,9 @@ export function generatePolicyDoc(c: Contracts): string {
   out.push('## Statuses\n');
   out.push(table(['status', 'reason', 'class', 'error envelope', 'client retry', 'meaning', '中文', 'français'],
     c.statuses.map((s) => [s.code, s.reason, s.class, s.envelopeRequired ? 'required' : 'never', s.retry, s.meaning.en, `${s.label.zh}: ${s.meaning.zh}`, `${s.label.fr} : ${s.meaning.fr}`])));
+  out.push('## Certainty\n');
+  out.push('A policy finding that rests on a fact of a level that is not firm is a warning unless push-contracts.config.json says otherwise (docs/configuration.md).\n');
+  out.push(table(['level', 'firm', 'meaning'], c.certainty.map((l) => [`\`${l.id}\``, l.firm ? 'yes' : 'no', l.description])));
   out.push('## Causes\n');
   out.push('The conditions that produce an error, each named once; business codes, endpoints and provider states refer to them.\n');
   out.push(table(['cause', 'elicited by', 'description', 'provider state'], c.causes.map((x) => [`\`${x.id}\``, x.elicitedBy, x.description, c.stateForCause(x.id)?.name ?? ''])));
@@ -38,7 +41,9 @@ export function generatePolicyDoc(c: Contracts): string {
         t.codes.map((x) => [x.code, x.status, x.documentedStatus ?? '', x.certainty, x.causes.map((k) => `\`${k}\``).join(' '), x.message, x.note ?? ''])));
     }
     out.push(`## ${api.title}: endpoints\n`);
-    out.push(`Error envelope: \`${api.errorEnvelope.replace(/^.*\/schemas\//, 'contracts/schemas/')}\`. Rate-limit headers: ${api.rateLimitHeaders.presence} (${api.rateLimitHeaders.note})\n`);
+    out.push(`Error envelope: \`${api.errorEnvelope.replace(/^.*\/schemas\//, 'contracts/schemas/')}\`. Rate-limit headers on authenticated responses: ${api.rateLimitHeaders.certainty} (${api.rateLimitHeaders.note})\n`);
+    const byCause = Object.entries(api.rateLimitHeaders.byCause ?? {});
+    if (byCause.length > 0) out.push(table(['refused for', 'rate-limit headers', 'why'], byCause.map(([cause, f]) => [`\`${cause}\``, f.certainty, f.note])));
     out.push(table(['family', 'auth failure codes', 'rate limit'], Object.values(api.families).map((f) => [f.id, f.authFailureCodes.join(', '), `${f.rateLimit.limit} per ${f.rateLimit.windowSeconds} s (bucket ${f.rateLimit.bucket})`])));
     out.push(table(['endpoint', 'method', 'path', 'family', 'statuses', 'success body'],
       api.endpoints.map((e) => [`\`${e.id}\``, e.method, `\`${e.path}\``, e.family, e.statuses.join(' '), e.success === 'empty' ? 'empty' : `\`${e.success.replace(/^.*\/schemas\//, '')}\``])));

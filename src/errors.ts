@@ -20,8 +20,10 @@ export const errorCodes = {
   PC_ERR_BROKER_UNREACHABLE: { exitCode: 2, summary: 'The Pact Broker could not be reached or answered 5xx after the bounded retries.' },
   PC_ERR_BROKER_UNAUTHORIZED: { exitCode: 2, summary: 'The Pact Broker refused the credentials (401/403); not retried.' },
   PC_ERR_BROKER_REJECTED: { exitCode: 2, summary: 'The Pact Broker refused the request for another reason (unknown version or environment, invalid publication).' },
+  PC_ERR_RESULTS_NOT_PUBLISHED: { exitCode: 2, summary: 'verify --publish could not record the verification results, provider branch or tags in the Pact Broker.' },
   PC_ERR_PUBLISH_REFUSED: { exitCode: 1, summary: 'The pre-publish policy check found pacts that break the policy; nothing was published.' },
   PC_ERR_SERVICE_START: { exitCode: 2, summary: 'The reference service could not start (port in use, bad options).' },
+  PC_ERR_CONFIG_INVALID: { exitCode: 2, summary: 'push-contracts.config.json (or package.json#push-contracts) is not JSON, breaks its schema or names an unknown rule.' },
   PC_ERR_ADAPTER: { exitCode: 2, summary: 'A matrix adapter module could not be loaded or is not a valid MatrixAdapter.' },
 } as const;
 

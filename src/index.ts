@@ -14,6 +14,8 @@ export {
 export type { MatcherTemplate, MatcherOptions, MatcherNote, DerivedMatcher, ErrorEnvelopeOptions, RegexTranslation } from './matchers';
 export { audit, selectRules, hasErrors, renderFinding, describeInteraction, listRules, rules } from './audit';
 export type { AuditOptions, RuleId, Exchange, Finding, InteractionRef, PolicyRule, RuleResult, Severity, AuditContext, HeaderMap } from './audit';
+export { severityOf, type RulePolicy } from './audit';
+export { loadRulePolicy, loadConfig, type PushContractsConfig, type LoadedConfig, type RuleSetting } from './config';
 export {
   PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS, BASIC_AUTH_PATTERN, basicAuth, credentialsFromEnv, maskSecrets, secretForms,
   ENV_APP_KEY, ENV_MASTER_SECRET, type Credentials,
@@ -60,3 +62,5 @@ export type {
 } from './report';
 export { main as runCli } from './cli/main';
 export type { CliIO } from './cli/io';
+export { buildOpenApi, renderOpenApi, exportOpenApi, driftOf, OPENAPI_VERSION } from './openapi';
+export type { OpenApiFormat, ExportedFile } from './openapi';

@@ -1,15 +1,12 @@
 import { getContracts, type Contracts } from '../contracts/load';
 import { PushContractsError } from '../errors';
 import { buildContext } from './context';
+import { severityOf, type RulePolicy } from './policy';
 import { rules, type RuleId } from './rules';
 import type { Exchange, Finding, InteractionRef, PolicyRule } from './types';
 
-export interface AuditOptions {
+export interface AuditOptions extends RulePolicy {
   readonly contracts?: Contracts;
-  /** Run only these rules (by id). */
-  readonly only?: readonly string[];
-  /** Skip these rules (by id). */
-  readonly skip?: readonly string[];
   /** Only rules that make sense on a declared (pact) response, not on the wire. */
   readonly declarativeOnly?: boolean;
 }
@@ -45,7 +42,7 @@ export function audit(ex: Exchange, options: AuditOptions = {}): Finding[] {
         findings.push({
           ...result,
           ruleId: rule.id,
-          severity: result.severity ?? rule.severity,
+          severity: severityOf(rule, result, contracts, options),
           interaction: ex.interaction,
           ...(rule.followsFrom ? { followsFrom: rule.followsFrom } : {}),
         });

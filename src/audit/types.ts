@@ -1,5 +1,5 @@
 import type { Contracts } from '../contracts/load';
-import type { ApiCatalogue, ApiId, BusinessCode, Endpoint, RouteMatch } from '../contracts/types';
+import type { ApiCatalogue, ApiId, BusinessCode, Certainty, Endpoint, RouteMatch } from '../contracts/types';
 
 export type Severity = 'error' | 'warning';
 
@@ -66,8 +66,14 @@ export interface RuleResult {
   readonly location: string;
   readonly expected?: unknown;
   readonly actual?: unknown;
-  /** Overrides the rule's severity for this one result (e.g. a documented conflict). */
+  /** Overrides the rule's severity for this one result (e.g. an Allow header that omits a method). */
   readonly severity?: Severity;
+  /**
+   * How sure contracts/ is of the fact this result rests on (a business code's status, the presence of
+   * rate-limit headers). A level contracts/certainty.json does not call firm makes the result a warning,
+   * unless the rule policy says uncertainFacts: 'error'.
+   */
+  readonly certainty?: Certainty;
 }
 
 export interface Finding extends RuleResult {

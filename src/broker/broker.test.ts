@@ -250,6 +250,44 @@ describe('broker commands against a broker double', () => {
       expect(run.ms).toBeLessThan(5_000);
     });
 
+    // The broker's own status for what it does not know (pinned by test-support/broker-pacts/), one line, exit 2: a
+    // pipeline that asks about something never published is misconfigured, which is not a "no".
+    const oneErrorLine = (run: Run) => run.stderr.split('\n').filter((l) => l.startsWith('push-contracts: '));
+
+    it('ends can-i-deploy for an unknown pacticipant with PC_ERR_BROKER_REJECTED (the broker answers 400), one line, exit 2', async () => {
+      const run = await cli(['can-i-deploy', '--pacticipant', 'Wiffle', '--version', '1.2.3'], env(), work);
+      expect(broker.requestsTo('GET', '/matrix').map((r) => r.status)).toEqual([400]);
+      expect(run.code).toBe(2);
+      expect(oneErrorLine(run)).toEqual([expect.stringContaining('PC_ERR_BROKER_REJECTED')]);
+      expect(oneErrorLine(run)[0]).toContain('Pacticipant Wiffle not found');
+    });
+
+    it('ends can-i-deploy for an unknown version of a known pacticipant with PC_ERR_BROKER_REJECTED, not with a "no"', async () => {
+      broker.seed.version(CONSUMER, '1.0.0');
+      const run = await cli(['can-i-deploy', '--pacticipant', CONSUMER, '--version', '9.9.9'], env(), work);
+      expect(broker.requestsTo('GET', '/matrix').map((r) => r.status)).toEqual([200]);
+      expect(run.code).toBe(2);
+      expect(oneErrorLine(run)).toEqual([expect.stringContaining(`PC_ERR_BROKER_REJECTED: can-i-deploy failed at ${broker.url}: the broker knows no version 9.9.9 of ${CONSUMER}`)]);
+      expect(run.stdout).not.toContain('cannot be deployed');
+    });
+
+    it('ends can-i-deploy to an unknown environment with PC_ERR_BROKER_REJECTED (400), exit 2', async () => {
+      broker.seed.version(CONSUMER, '1.0.0');
+      const run = await cli(['can-i-deploy', '--pacticipant', CONSUMER, '--version', '1.0.0', '--to-environment', 'nowhere'], env(), work);
+      expect(run.code).toBe(2);
+      expect(oneErrorLine(run)).toEqual([expect.stringContaining("Environment with name 'nowhere' does not exist")]);
+    });
+
+    it('ends record-deployment of an unknown version with PC_ERR_BROKER_REJECTED (the broker answers 404), one line naming it', async () => {
+      broker.seed.version(CONSUMER, '1.0.0');
+      const run = await cli(['record-deployment', '--pacticipant', CONSUMER, '--version', '9.9.9', '--environment', 'production'], env(), work);
+      expect(broker.requestsTo('GET', `/pacticipants/${CONSUMER}/versions/9.9.9`).map((r) => r.status)).toEqual([404]);
+      expect(run.code).toBe(2);
+      expect(oneErrorLine(run)).toEqual([expect.stringContaining('PC_ERR_BROKER_REJECTED')]);
+      expect(oneErrorLine(run)[0]).toContain(`/pacticipants/${CONSUMER}/versions/9.9.9' failed: 404`);
+      expect(broker.state.deployments).toEqual([]);
+    });
+
     it('stops at the first 401 with PC_ERR_BROKER_UNAUTHORIZED and no retry', async () => {
       const run = await cli(['publish', '--consumer-app-version', '1.0.0', '--retries', '3'], { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: 'not-the-token' }, work);
       expect(run.code).toBe(2);

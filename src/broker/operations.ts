@@ -167,6 +167,12 @@ export async function canIDeploy(options: CanIDeployOptions): Promise<CanIDeploy
     success: r.verificationResult?.success,
   }));
   const deployable = matrix.summary.deployable === true ? true : matrix.summary.deployable === false ? false : null;
+  // The broker answers an unknown version of a known pacticipant with 200 and this reason
+  // (pact_broker matrix/resolved_selector.rb): a pipeline that never published it, not a verdict.
+  const unknownVersion = `No pacts or verifications have been published for version ${version} of ${options.pacticipant}`;
+  if (deployable !== true && (matrix.summary.reason ?? '').includes(unknownVersion)) {
+    throw new PushContractsError('PC_ERR_BROKER_REJECTED', `can-i-deploy failed at ${config.baseUrl}: the broker knows no version ${version} of ${options.pacticipant} (${unknownVersion}); publish it first or check --version`, { url: config.baseUrl });
+  }
   const dryRun = options.dryRun === true || options.env.PACT_BROKER_CAN_I_DEPLOY_DRY_RUN === 'true';
   return { pacticipant: options.pacticipant, version, toEnvironment: options.toEnvironment, deployable, reason: matrix.summary.reason ?? '', rows, dryRun, durationMs: run.durationMs };
 }

@@ -10,11 +10,12 @@ export const EXIT_CODES: Readonly<Record<string, readonly [string, string, strin
   'contracts catalogue': ['catalogue printed', '(not used)', 'usage error or contracts/ unreadable'],
   probe: ['every answer conforms to the policy', 'a policy violation or a failed probe case', 'usage error, missing credentials, or the service unreachable'],
   publish: ['pacts published', 'refused: a pact breaks the policy or carries a secret (nothing published)', 'usage error, or the broker unreachable, unauthorized or refusing'],
-  'can-i-deploy': ['deployable (or --dry-run)', 'not deployable, or unknown (verification results missing)', 'usage error, or the broker unreachable, unauthorized or refusing'],
+  'can-i-deploy': ['deployable (or --dry-run)', 'not deployable, or unknown (verification results missing)', 'usage error, the broker unreachable, unauthorized or refusing, or an unknown pacticipant, version or environment'],
   'record-deployment': ['deployment recorded', '(not used)', 'usage error, or the broker unreachable, unauthorized or refusing'],
-  verify: ['every interaction passes and conforms to the policy', 'a pact mismatch or a policy violation', 'usage error, malformed pact, or the provider or broker unreachable'],
+  verify: ['every interaction passes and conforms to the policy', 'a pact mismatch or a policy violation', 'usage error, malformed pact, the provider or broker unreachable, or --publish results not recorded by the broker'],
   start: ['every interaction passes and conforms to the policy', 'a pact mismatch or a policy violation', 'pact generation failed, or the service could not start'],
   serve: ['stopped by SIGINT or SIGTERM', '(not used)', 'usage error (e.g. a bad --port) or the service could not start'],
+  openapi: ['documents written, or up to date (--check)', 'a document differs from a fresh export (--check)', 'usage error or contracts/ unreadable'],
   matrix: ['every cell as specified', 'a cell not as specified: a wrong outcome, a broken retry expectation, or no request reached the server', 'usage or infrastructure error: a bad adapter (PC_ERR_ADAPTER), an empty selection, no cell exercised at all'],
 };
 

@@ -10,6 +10,7 @@ import * as verifyCommand from './commands/verify';
 import * as startCommand from './commands/start';
 import * as serveCommand from './commands/serve';
 import * as matrixCommand from './commands/matrix';
+import * as openapiCommand from './commands/openapi';
 import { addExitCodesHelp } from './exit-codes';
 import type { CommandContext } from './context';
 
@@ -24,6 +25,7 @@ const commands: ReadonlyArray<{ register(program: Command, ctx: CommandContext):
   startCommand,
   serveCommand,
   matrixCommand,
+  openapiCommand,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -5,6 +5,7 @@
  * itself never depends on the reference service: it verifies whatever provider URL it is given.
  */
 import { credentialsFromEnv, maskSecrets, secretForms, type Credentials } from '../credentials';
+import type { RulePolicy } from '../audit/policy';
 import { isPushContractsError } from '../errors';
 import { renderSummary } from '../report/summary';
 import { writeReports, type ReportTargets, type WrittenReports } from '../report/write';
@@ -19,7 +20,7 @@ export interface VerificationRunOptions {
   readonly sources: readonly PactSource[];
   readonly filter?: InteractionFilter;
   readonly timeoutMs?: number;
-  readonly rules?: { readonly only?: readonly string[]; readonly skip?: readonly string[] };
+  readonly rules?: RulePolicy;
   readonly reports: ReportTargets;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Where the Rust verifier's own report goes (masked); discarded when absent. */

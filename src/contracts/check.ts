@@ -1,5 +1,6 @@
 import type { Contracts } from './load';
-import type { ApiId } from './types';
+import { readContractsJson } from './files';
+import type { ApiId, Certainty } from './types';
 
 /** One way the contracts/ files contradict each other; rendered as `file at pointer: message`. */
 export interface ConsistencyProblem {
@@ -49,9 +50,20 @@ export function checkConsistency(c: Contracts): ConsistencyProblem[] {
 
   const referenced = new Set<string>(['https://push-contracts.dev/schemas/common/rate-limit-headers.json']);
 
+  // Every level the meta-schema allows has a line in certainty.json, so none falls back to "not firm" unseen.
+  const levels = c.certainty.map((l) => l.id);
+  if (new Set(levels).size !== levels.length) add('certainty.json', '/levels', 'certainty levels must be unique');
+  const allowed = (readContractsJson(c.dir, 'meta/certainty.schema.json') as { $defs: { level: { enum: string[] } } }).$defs.level.enum;
+  for (const level of allowed) {
+    if (!levels.includes(level as Certainty)) add('certainty.json', '/levels', `level '${level}' is missing`);
+  }
+
   for (const api of Object.values(c.apis)) {
     const codesFile = `business-codes/${api.id}.json`;
     const endpointsFile = `endpoints/${api.id}.json`;
+    for (const cause of Object.keys(api.rateLimitHeaders.byCause ?? {})) {
+      if (!causeIds.has(cause)) add(endpointsFile, `/rateLimitHeaders/byCause/${cause.replace(/~/g, '~0').replace(/\//g, '~1')}`, `unknown cause '${cause}'`);
+    }
     api.codeTables.forEach((table, ti) => {
       table.codes.forEach((code, ci) => {
         const at = `/tables/${ti}/codes/${ci}`;

@@ -4,7 +4,7 @@ import addFormats from 'ajv-formats';
 import { PushContractsError } from '../errors';
 import { defaultContractsDir, listJsonFiles, readContractsJson } from './files';
 import type {
-  ApiCatalogue, ApiId, BusinessCode, Cause, CodeTable, Endpoint, Family, HttpMethod, PolicyRuleText,
+  ApiCatalogue, ApiId, BusinessCode, Cause, Certainty, CertaintyLevel, CodeTable, Endpoint, Family, HttpMethod, PolicyRuleText,
   ProviderState, RetiredEndpoint, RouteMatch, StatusCode, StatusEntry, ValidationIssue, ValidationResult,
 } from './types';
 
@@ -19,6 +19,7 @@ const DATA_FILES = {
   statuses: ['statuses.json', 'statuses.schema.json'],
   causes: ['causes.json', 'causes.schema.json'],
   providerStates: ['provider-states.json', 'provider-states.schema.json'],
+  certainty: ['certainty.json', 'certainty.schema.json'],
 } as const;
 
 function newAjv(): Ajv2020 {
@@ -87,6 +88,8 @@ export class Contracts {
   readonly rules: readonly PolicyRuleText[];
   readonly statuses: readonly StatusEntry[];
   readonly causes: readonly Cause[];
+  /** The certainty levels of contracts/certainty.json: which are firm enough for a rule to fail on. */
+  readonly certainty: readonly CertaintyLevel[];
   readonly providerStates: readonly ProviderState[];
   readonly apis: Readonly<Record<ApiId, ApiCatalogue>>;
   /** Schema files by $id, as loaded (the raw JSON objects, never mutated). */
@@ -100,13 +103,16 @@ export class Contracts {
   constructor(dir: string = defaultContractsDir) {
     this.dir = dir;
     const meta = newAjv();
-    for (const file of listJsonFiles(dir, 'meta')) {
-      const schema = readContractsJson(dir, file) as Record<string, unknown>;
-      try {
-        meta.addSchema(schema, path.basename(file));
-        meta.getSchema(path.basename(file));
-      } catch (err) {
-        throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file}: ${(err as Error).message}`, { file });
+    // Added first and compiled after, so a meta-schema may $ref another (certainty.schema.json).
+    const metaFiles = listJsonFiles(dir, 'meta');
+    for (const step of ['add', 'compile'] as const) {
+      for (const file of metaFiles) {
+        try {
+          if (step === 'add') meta.addSchema(readContractsJson(dir, file) as Record<string, unknown>, path.basename(file));
+          else meta.getSchema(path.basename(file));
+        } catch (err) {
+          throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file}: ${(err as Error).message}`, { file });
+        }
       }
     }
     const readChecked = (file: string, metaName: string): Record<string, unknown> => {
@@ -124,6 +130,7 @@ export class Contracts {
     this.rules = statusFile.rules as PolicyRuleText[];
     this.statuses = statusFile.statuses as StatusEntry[];
     this.causes = (readChecked(...DATA_FILES.causes).causes as Cause[]);
+    this.certainty = (readChecked(...DATA_FILES.certainty).levels as CertaintyLevel[]);
 
     this.ajv = newAjv();
     const schemas = new Map<string, Record<string, unknown>>();
@@ -286,6 +293,11 @@ export class Contracts {
 
   status(code: number): StatusEntry | undefined {
     return this.statuses.find((s) => s.code === code);
+  }
+
+  /** Whether a fact of this certainty is firm enough for a rule to fail on (contracts/certainty.json). */
+  isFirm(certainty: Certainty): boolean {
+    return this.certainty.find((l) => l.id === certainty)?.firm ?? false;
   }
 
   isCatalogued(code: number): code is StatusCode {

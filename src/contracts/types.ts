@@ -8,13 +8,29 @@ export type { ApiId, StatusCode };
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 export type StatusClass = 'success' | 'client-error' | 'server-error';
 export type RetryAdvice = 'not-applicable' | 'never' | 'after-rate-limit-reset' | 'backoff';
-export type Certainty = 'documented' | 'inferred' | 'uncertain' | 'conflict' | 'project';
+export type Certainty = 'documented' | 'inferred' | 'project' | 'uncertain' | 'conflict' | 'undocumented';
 export type CauseElicitation = 'request' | 'credentials' | 'state' | 'path' | 'method';
 
 export interface Texts {
   readonly en: string;
   readonly zh: string;
   readonly fr: string;
+}
+
+/** One level of contracts/certainty.json. */
+export interface CertaintyLevel {
+  readonly id: Certainty;
+  /** true: a finding resting on a fact of this level keeps its rule's severity; false: it warns. */
+  readonly firm: boolean;
+  readonly description: string;
+}
+
+/** How firmly the contracts know that authenticated responses carry X-Rate-Limit-* headers. */
+export interface RateLimitHeadersFact {
+  readonly certainty: Certainty;
+  readonly note: string;
+  /** Refusal causes for which the presence is known differently, by cause id. */
+  readonly byCause?: Readonly<Record<string, { readonly certainty: Certainty; readonly note: string }>>;
 }
 
 export interface StatusEntry {
@@ -138,7 +154,7 @@ export interface ApiCatalogue {
   readonly pathPrefix: string;
   /** $id of the API's error envelope schema. */
   readonly errorEnvelope: string;
-  readonly rateLimitHeaders: { readonly presence: 'required' | 'expected'; readonly note: string };
+  readonly rateLimitHeaders: RateLimitHeadersFact;
   readonly families: Readonly<Record<string, Family>>;
   readonly endpoints: readonly Endpoint[];
   readonly retired: readonly RetiredEndpoint[];

@@ -4,6 +4,7 @@
  * rules: small pure functions with dotted ids, returning findings and never throwing.
  */
 import { buildContext } from '../audit/context';
+import { severityOf, type RulePolicy } from '../audit/policy';
 import { STATUS_MISMATCH, type AuditContext, type Exchange, type Finding, type RuleResult, type Severity } from '../audit/types';
 import type { Contracts } from '../contracts/load';
 import type { Alternative, ProbeCase } from './types';
@@ -45,14 +46,14 @@ export const businessCodeUnexpected: ProbeCheck = {
   check: (c, ex, ctx) => {
     if (!ctx.envelope || ex.response.status !== c.expect.status || !c.expect.cause || c.expect.acceptedCodes.length === 0) return [];
     if (c.expect.acceptedCodes.includes(ctx.envelope.code)) return [];
-    // A code the project invented for the reference service is advice to a third-party service, not policy.
-    const severity: Severity | undefined = c.expect.code?.certainty === 'project' ? 'warning' : undefined;
+    // A code the project invented for the reference service (certainty 'project') is advice to a
+    // third-party service, not policy: not firm, so a warning unless the team says otherwise.
     return [{
       message: `${c.expect.cause} is answered with code ${c.expect.acceptedCodes.join(' or ')} in the ${c.family ?? c.api} family, got ${ctx.envelope.code}`,
       location: 'response.body.error.code',
       expected: c.expect.acceptedCodes,
       actual: ctx.envelope.code,
-      severity,
+      certainty: c.expect.code?.certainty,
     }];
   },
 };
@@ -63,12 +64,18 @@ export const probeChecks: readonly ProbeCheck[] = [statusUnexpected, businessCod
 export const RATE_LIMIT_NOT_ENFORCED = 'probe.rate-limit.not-enforced';
 
 /** Runs the probe checks on one exchange; a crashing check becomes an error finding naming it. */
-export function judgeExpectation(c: ProbeCase, ex: Exchange, contracts: Contracts, ctx: AuditContext = buildContext(ex, contracts)): Finding[] {
+export function judgeExpectation(
+  c: ProbeCase,
+  ex: Exchange,
+  contracts: Contracts,
+  ctx: AuditContext = buildContext(ex, contracts),
+  policy: RulePolicy = {},
+): Finding[] {
   const findings: Finding[] = [];
   for (const check of probeChecks) {
     try {
       for (const r of check.check(c, ex, ctx)) {
-        findings.push({ ...r, ruleId: check.id, severity: r.severity ?? check.severity, interaction: ex.interaction, ...(check.followsFrom ? { followsFrom: check.followsFrom } : {}) });
+        findings.push({ ...r, ruleId: check.id, severity: severityOf(check, r, contracts, policy), interaction: ex.interaction, ...(check.followsFrom ? { followsFrom: check.followsFrom } : {}) });
       }
     } catch (err) {
       findings.push({ ruleId: check.id, severity: 'error', message: `check crashed: ${(err as Error).message}`, location: 'rule', interaction: ex.interaction });

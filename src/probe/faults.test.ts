@@ -25,11 +25,11 @@ const ONLY_ON: Readonly<Partial<Record<FaultId, ApiId>>> = {
 };
 
 /**
- * v4 documents no rate-limit headers (contracts: rateLimitHeaders.presence 'expected'), so their absence
+ * v4 documents no rate-limit headers (contracts: rateLimitHeaders.certainty 'undocumented'), so their absence
  * is a warning there: the rule still names the fault, but the run passes.
  */
 function severityFor(fault: FaultId, api: ApiId): 'error' | 'warning' {
-  return fault === 'drop-rate-limit-headers' && getContracts().apis[api].rateLimitHeaders.presence !== 'required' ? 'warning' : 'error';
+  return fault === 'drop-rate-limit-headers' && !getContracts().isFirm(getContracts().apis[api].rateLimitHeaders.certainty) ? 'warning' : 'error';
 }
 
 const faultIds = Object.keys(faults) as FaultId[];

@@ -3,6 +3,7 @@
  * plus the case's own expectation, and returns the run in the report model of src/report.
  */
 import { audit, listRules, selectRules } from '../audit/audit';
+import type { RulePolicy } from '../audit/policy';
 import { buildContext } from '../audit/context';
 import type { Exchange, Finding, HeaderMap, InteractionRef } from '../audit/types';
 import { getContracts, type Contracts } from '../contracts/load';
@@ -97,6 +98,8 @@ function toReport(n: NotCovered): NotCoveredStatus {
 export interface RuleSelection {
   readonly audit: { readonly only?: readonly string[]; readonly skip: readonly string[] };
   readonly probe: ReadonlySet<string>;
+  /** Severities and the handling of uncertain facts, as the rule policy sets them (src/config). */
+  readonly tuning?: Pick<RulePolicy, 'severity' | 'uncertainFacts'>;
 }
 
 /** Splits --rule / --skip-rule ids between audit rules and probe checks; an id that is neither is a usage error. */
@@ -112,19 +115,20 @@ export function selectProbeRules(rules: ProbeOptions['rules'] = {}): RuleSelecti
   return {
     audit: { only: only?.filter((id) => auditIds.has(id)), skip: skip.filter((id) => auditIds.has(id)) },
     probe: new Set(probeIds.filter((id) => (!only || only.includes(id)) && !skip.includes(id))),
+    tuning: { severity: rules.severity, uncertainFacts: rules.uncertainFacts },
   };
 }
 
 const ALL_RULES: RuleSelection = { audit: { skip: [] }, probe: new Set(listProbeChecks().map((c) => c.id)) };
 
 function auditWith(ex: Exchange, contracts: Contracts, sel: RuleSelection): Finding[] {
-  return audit(ex, { contracts, only: sel.audit.only, skip: sel.audit.skip });
+  return audit(ex, { contracts, only: sel.audit.only, skip: sel.audit.skip, ...sel.tuning });
 }
 
 /** The policy's judgement of one response plus the probe's expectation for the case. */
 export function judge(c: ProbeCase, ex: Exchange, contracts: Contracts, sel: RuleSelection = ALL_RULES): Finding[] {
   const ctx = buildContext(ex, contracts);
-  return [...auditWith(ex, contracts, sel), ...judgeExpectation(c, ex, contracts, ctx).filter((f) => sel.probe.has(f.ruleId))];
+  return [...auditWith(ex, contracts, sel), ...judgeExpectation(c, ex, contracts, ctx, sel.tuning).filter((f) => sel.probe.has(f.ruleId))];
 }
 
 function burstBounds(burst: ProbeOptions['burst']): BurstOptions | undefined {
@@ -156,7 +160,7 @@ function burstCase(t: BurstTarget, wire: WireRequest, out: BurstOutcome, ref: In
   const last = out.responses[out.responses.length - 1];
   const notEnforced: Finding = {
     ruleId: RATE_LIMIT_NOT_ENFORCED,
-    severity: 'error',
+    severity: sel.tuning?.severity?.[RATE_LIMIT_NOT_ENFORCED] ?? 'error',
     message: `${out.sent} requests in ${out.elapsedMs} ms, beyond the quota the ${t.bucket} bucket advertised, got no 429`,
     location: 'response.status',
     expected: c.expect.status,

@@ -2,6 +2,7 @@ import type { Credentials } from '../credentials';
 import type { Contracts } from '../contracts/load';
 import type { ApiId, BusinessCode, Endpoint, HttpMethod } from '../contracts/types';
 import type { RequestBody } from '../contracts/requests';
+import type { RulePolicy } from '../audit/policy';
 
 /** What a crafted request carries as credentials. */
 export type AuthMode = 'valid' | 'wrong' | 'none';
@@ -96,6 +97,6 @@ export interface ProbeOptions {
   /** Per-request timeout in milliseconds. */
   readonly timeoutMs?: number;
   readonly contracts?: Contracts;
-  /** Policy rules and probe checks by id, as verify's --rule / --skip-rule: run only these, or skip these. */
-  readonly rules?: { readonly only?: readonly string[]; readonly skip?: readonly string[] };
+  /** Policy rules and probe checks by id, as verify's --rule / --skip-rule (only these, or skip these), and their severities. */
+  readonly rules?: RulePolicy;
 }

@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import { rmSync } from 'node:fs';
 import type { VerifierOptions as CoreVerifierOptions } from '@pact-foundation/pact-core';
 import { audit, selectRules } from '../audit/audit';
+import type { RulePolicy } from '../audit/policy';
 import type { Exchange, Finding, InteractionRef } from '../audit/types';
 import { getContracts, type Contracts } from '../contracts/load';
 import { basicAuth, PLACEHOLDER_CREDENTIALS, secretForms, maskSecrets, type Credentials } from '../credentials';
@@ -57,7 +58,8 @@ export interface VerifyOptions {
   readonly timeoutMs?: number;
   /** Real credentials, swapped in for the pacts' placeholder Authorization; undefined leaves it as is. */
   readonly credentials?: Credentials;
-  readonly rules?: { readonly only?: readonly string[]; readonly skip?: readonly string[] };
+  /** Which rules judge the responses and how severe their findings are (src/config builds it from push-contracts.config.json). */
+  readonly rules?: RulePolicy;
   readonly contracts?: Contracts;
   /** Progress lines (masked). */
   readonly log?: (line: string) => void;
@@ -244,7 +246,13 @@ function verifierOptionsFor(setup: RunSetup, recorder: Recorder, pactFiles: read
 interface Replay {
   readonly events: readonly RecordedEvent[];
   readonly results: Awaited<ReturnType<typeof runPactVerifier>>;
+  /** What the verifier could not record in the broker (it only logs that, and still resolves). */
+  readonly publishFailures: readonly string[];
 }
+
+// pact_verifier's publish_result logs this and carries on; the run's verdict must not.
+// eslint-disable-next-line no-control-regex
+const PUBLISH_FAILED = /Publishing of verification results failed with an error: (.*)$/;
 
 /** Step 3: replays the pacts through pact's verifier and the recording proxy, recording every exchange. */
 async function replay(setup: RunSetup): Promise<Replay> {
@@ -262,8 +270,14 @@ async function replay(setup: RunSetup): Promise<Replay> {
     options.log?.(mask(`verifying ${pacts.reduce((n, p) => n + p.interactions.length, 0)} interaction(s) of ${pacts.length} pact(s) against ${options.providerBaseUrl}`));
     // Without a broker the verifier only reads local pact copies and talks plain HTTP to the loopback
     // recorder, so it needs no trust store; loading one costs ~24 ms per interaction (native.ts).
-    const results = await runPactVerifier(verifierOptions, (line) => options.pactOutput?.(mask(line)), broker ? 'system' : 'empty');
-    return { events: recorder.events, results };
+    const publishFailures: string[] = [];
+    const onLine = (line: string): void => {
+      const failed = PUBLISH_FAILED.exec(line);
+      if (failed) publishFailures.push(failed[1].replace(/\u001b\[[0-9;]*m/g, ''));
+      options.pactOutput?.(mask(line));
+    };
+    const results = await runPactVerifier(verifierOptions, onLine, broker ? 'system' : 'empty');
+    return { events: recorder.events, results, publishFailures };
   } finally {
     await recorder.close();
     if (copies) rmSync(copies.dir, { recursive: true, force: true });
@@ -288,7 +302,7 @@ function caseOf(setup: RunSetup, { events, results }: Replay, i: PactInteraction
     if (e.problem.kind === 'unreachable') infrastructure.push({ code: 'PC_ERR_PROVIDER_UNREACHABLE', message: e.problem.message });
   }
   const exchange = e ? toExchange(ref, e) : undefined;
-  const findings: Finding[] = exchange ? audit(exchange, { contracts, only: options.rules?.only, skip: options.rules?.skip }) : [];
+  const findings: Finding[] = exchange ? audit(exchange, { ...options.rules, contracts }) : [];
   const ran = e !== undefined || verrs.length > 0 || results.interactionResults.some((r) => r.description === i.description);
   const mismatches = verrs.filter((v) => !v.stateSetupFailed).flatMap((v) => v.messages);
   return withEvidence({
@@ -319,14 +333,14 @@ function unmatchedCaseOf(setup: RunSetup, { results }: Replay, e: ExchangeEvent,
     request: { method: e.method, path: e.path, query: e.query || undefined },
     status: { expected: null, actual: e.response?.status ?? null },
     pact: { outcome: broker ? (verrs.length > 0 ? 'failed' : 'passed') : 'not-run', mismatches: verrs.flatMap((v) => v.messages).map(mask) },
-    findings: exchange ? audit(exchange, { contracts, only: options.rules?.only, skip: options.rules?.skip }) : [],
+    findings: exchange ? audit(exchange, { ...options.rules, contracts }) : [],
     errors: e.problem ? [mask(e.problem.message)] : broker ? [] : ['request matched no interaction of the pacts'],
     durationMs: e.durationMs,
   }, e, options.providerBaseUrl, options.credentials !== undefined, setup.secrets);
 }
 
 /** Problems of the run as a whole: the verifier could not run, or could not load pacts from the broker. */
-function runProblemsOf(setup: RunSetup, { results }: Replay): { runErrors: string[]; infrastructure: InfrastructureProblem[] } {
+function runProblemsOf(setup: RunSetup, { results, publishFailures }: Replay): { runErrors: string[]; infrastructure: InfrastructureProblem[] } {
   const { mask, broker } = setup;
   const runErrors: string[] = [];
   const infrastructure: InfrastructureProblem[] = [];
@@ -335,6 +349,13 @@ function runProblemsOf(setup: RunSetup, { results }: Replay): { runErrors: strin
     const message = mask(`pact verifier could not run: ${results.thrown}`);
     runErrors.push(message);
     infrastructure.push({ code: broker ? 'PC_ERR_BROKER_UNREACHABLE' : 'PC_ERR_USAGE', message });
+  }
+  for (const why of publishFailures) {
+    // Named so the reader knows what the broker lacks: can-i-deploy will not see this verification.
+    const what = broker ? `provider ${broker.provider} version ${broker.providerVersion ?? '?'}${broker.providerBranch ? ` (branch ${broker.providerBranch})` : ''}` : 'the provider';
+    const message = mask(`the verification results of ${what} were not recorded in the Pact Broker: ${why}`);
+    runErrors.push(message);
+    infrastructure.push({ code: 'PC_ERR_RESULTS_NOT_PUBLISHED', message });
   }
   for (const f of pactLoadFailures(results.errors)) {
     runErrors.push(mask(f.message));

@@ -2,8 +2,9 @@ import { STATUS_MISMATCH } from '../types';
 import { defineRule } from '../define';
 
 /**
- * The business code and the HTTP status must agree with contracts/business-codes. Where the source
- * documents a status the policy contradicts (documentedStatus), answering with it is a warning.
+ * The business code and the HTTP status must agree with contracts/business-codes. The result rests on
+ * the code's certainty: answering a conflicting code with the status its source documents
+ * (documentedStatus), or a code whose status is only uncertain, is a warning by default.
  */
 export const businessCodeStatus = defineRule({
   id: 'response.business-code.status-mismatch',
@@ -23,7 +24,8 @@ export const businessCodeStatus = defineRule({
       location: 'response.body.error.code',
       expected: bc.status,
       actual: ex.response.status,
-      severity: documented ? 'warning' : undefined,
+      // A third status fits neither the source nor the policy: that is firmly wrong, whatever the conflict.
+      certainty: documented ? bc.certainty : bc.certainty === 'conflict' ? undefined : bc.certainty,
     }];
   },
 });

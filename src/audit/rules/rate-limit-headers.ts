@@ -5,8 +5,9 @@ const NAMES = ['x-rate-limit-limit', 'x-rate-limit-quota', 'x-rate-limit-remaini
 const COUNT = /^(0|[1-9][0-9]{0,9})$/;
 
 /**
- * Every authenticated response carries X-Rate-Limit-Limit (or -Quota), -Remaining and -Reset. For v3
- * the docs say so (absence is an error); for v4 nothing is documented (absence is a warning).
+ * Every authenticated response carries X-Rate-Limit-Limit (or -Quota), -Remaining and -Reset. How
+ * sure that is comes from contracts (rateLimitHeaders.certainty, and byCause for the cause of a
+ * refusal): v3 documents it, v4 does not, and no source says whether a blacklisted app's 403 has them.
  */
 export const rateLimitPresent = defineRule({
   id: 'response.header.rate-limit-missing',
@@ -22,8 +23,11 @@ export const rateLimitPresent = defineRule({
       ctx.header('x-rate-limit-reset') === undefined ? 'x-rate-limit-reset' : undefined,
     ].filter((x): x is string => x !== undefined);
     if (missing.length === 0) return [];
-    const severity = ctx.api?.rateLimitHeaders.presence === 'required' ? 'error' : 'warning';
-    return missing.map((name) => ({ message: `authenticated response lacks ${name}`, location: `response.headers.${name}`, severity }));
+    const fact = ctx.api?.rateLimitHeaders;
+    const byCause = ctx.businessCode?.causes.map((c) => fact?.byCause?.[c]).find((x) => x !== undefined);
+    const certainty = byCause?.certainty ?? fact?.certainty;
+    const why = byCause ? ` (${byCause.note})` : '';
+    return missing.map((name) => ({ message: `authenticated response lacks ${name}${why}`, location: `response.headers.${name}`, certainty }));
   },
 });
 

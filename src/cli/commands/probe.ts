@@ -8,6 +8,7 @@ import { runProbe } from '../../probe/run';
 import { runPassed } from '../../report/model';
 import { renderSummary } from '../../report/summary';
 import { writeReports } from '../../report/write';
+import { CONFIG_FILE, loadRulePolicy } from '../../config/load';
 import { EXIT } from '../io';
 import type { CommandContext } from '../context';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ interface ProbeFlags {
   timeout: string;
   rule: string[];
   skipRule: string[];
+  config?: string;
   [id: string]: unknown;
 }
 
@@ -52,7 +54,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--burst', 'send a bounded burst beyond the advertised rate limit and expect 429 (opt-in)')
     .option('--timeout <ms>', 'per-request timeout in milliseconds', '10000')
     .option('--rule <id>', 'judge only by this policy rule or probe check; repeatable', collect, [])
-    .option('--skip-rule <id>', 'do not judge by this policy rule or probe check; repeatable', collect, []);
+    .option('--skip-rule <id>', 'do not judge by this policy rule or probe check; repeatable', collect, [])
+    .option('--config <file>', `rule severities and skips (default: ${CONFIG_FILE} or the "push-contracts" key of package.json)`);
   // One option per provider-state parameter: the ids of resources that exist on the service.
   const params = [...new Set(contracts.providerStates.flatMap((s) => (s.kind === 'resource' ? s.paramNames : [])))];
   for (const p of params) cmd.option(`--${p.replace(/_/g, '-')} <id>`, `an existing ${p} on the service, for the 200 cases that need one`);
@@ -93,7 +96,7 @@ async function probeCommand(ctx: CommandContext, flags: ProbeFlags, params: read
     burst: flags.burst === true,
     ids,
     timeoutMs,
-    rules: { only: flags.rule, skip: flags.skipRule },
+    rules: loadRulePolicy({ cwd: ctx.io.cwd, command: 'probe', configPath: flags.config, only: flags.rule, skip: flags.skipRule }),
   });
   const mask = (t: string): string => maskSecrets(t, result.secrets);
   ctx.io.stdout(mask(renderSummary(result.model)));

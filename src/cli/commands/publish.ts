@@ -3,6 +3,7 @@ import { PushContractsError } from '../../errors';
 import { publishPacts } from '../../broker/operations';
 import { renderOffence } from '../../broker/prepublish';
 import { addBrokerOptions, brokerOverrides, collect, type BrokerFlags } from '../../broker/cli-options';
+import { CONFIG_FILE, loadRulePolicy } from '../../config/load';
 import { EXIT } from '../io';
 import type { CommandContext } from '../context';
 
@@ -14,6 +15,7 @@ interface PublishFlags extends BrokerFlags {
   buildUrl?: string;
   merge?: boolean;
   skipRule: string[];
+  config?: string;
 }
 
 /** `push-contracts publish`: the pre-publish policy check, then `pact-broker publish`. */
@@ -27,7 +29,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--tag <tag>', 'consumer version tag; repeatable', collect, [])
     .option('--build-url <url>', 'URL of the CI run that made the pacts (default: from GitHub Actions variables)')
     .option('--merge', 'merge with a pact already published for this version instead of replacing it')
-    .option('--skip-rule <id>', 'do not apply this policy rule in the pre-publish check; repeatable', collect, []);
+    .option('--skip-rule <id>', 'do not apply this policy rule in the pre-publish check; repeatable', collect, [])
+    .option('--config <file>', `rule severities and skips (default: ${CONFIG_FILE} or the "push-contracts" key of package.json)`);
   addBrokerOptions(cmd).action(async (flags: PublishFlags) => {
     const { io } = ctx;
     const result = await publishPacts({
@@ -40,7 +43,7 @@ export function register(program: Command, ctx: CommandContext): void {
       tags: flags.tag,
       buildUrl: flags.buildUrl,
       merge: flags.merge,
-      check: { audit: { skip: flags.skipRule } },
+      check: { audit: loadRulePolicy({ cwd: io.cwd, command: 'publish', configPath: flags.config, skip: flags.skipRule }) },
     });
     if (result.kind === 'refused') {
       for (const o of result.offences) io.stderr(renderOffence(o) + '\n');

@@ -4,6 +4,8 @@ import { PushContractsError } from '../../errors';
 import { runVerification } from '../run-verification';
 import type { PactSource } from '../../verifier/verify';
 import { DEFAULT_TIMEOUT_MS } from '../../verifier/verify';
+import type { RulePolicy } from '../../audit/policy';
+import { CONFIG_FILE, loadRulePolicy } from '../../config/load';
 import type { CommandContext } from '../context';
 import { addBrokerVerifyOptions, verifySources, type BrokerVerifyFlags } from '../../broker/verify-source';
 
@@ -21,6 +23,7 @@ export interface VerifyFlags extends BrokerVerifyFlags {
   state?: string;
   rule: string[];
   skipRule: string[];
+  config?: string;
   pactOutput?: boolean;
 }
 
@@ -72,12 +75,15 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--state <text>', 'only interactions with a provider state containing this (or matching /regex/)')
     .option('--rule <id>', 'run only this policy rule; repeatable', collect, [])
     .option('--skip-rule <id>', 'do not run this policy rule; repeatable', collect, [])
+    .option('--config <file>', `rule severities and skips (default: ${CONFIG_FILE} or the "push-contracts" key of package.json)`)
     .option('--pact-output', 'also print the Rust verifier\'s own report (masked) to stderr')
     .action(async (flags: VerifyFlags) => {
       let timeoutMs: number;
       let providerBaseUrl: string | undefined;
       let providerStatesSetupUrl: string | undefined;
+      let rules: RulePolicy;
       try {
+        rules = loadRulePolicy({ cwd: ctx.io.cwd, command: 'verify', configPath: flags.config, only: flags.rule, skip: flags.skipRule });
         timeoutMs = parseTimeout(flags.timeout);
         providerBaseUrl = parseUrl('--provider-base-url', flags.providerBaseUrl);
         providerStatesSetupUrl = parseUrl('--provider-states-setup-url', flags.providerStatesSetupUrl);
@@ -96,7 +102,7 @@ export function register(program: Command, ctx: CommandContext): void {
         sources: await verifySources(flags, ctx.io.env, ctx.io.cwd, sourcesOf),
         filter: { consumers: flags.consumer, description: flags.description, state: flags.state },
         timeoutMs,
-        rules: { only: flags.rule.length > 0 ? flags.rule : undefined, skip: flags.skipRule },
+        rules,
         reports: {
           junit: flags.junit && path.resolve(ctx.io.cwd, flags.junit),
           html: flags.html && path.resolve(ctx.io.cwd, flags.html),
