@@ -2,7 +2,25 @@
 // A benchmark target in its own process, so the load generator does not share its event loop:
 // `bare` is a node:http server answering a canned push 200; `service` is the reference service
 // (gateway and dispatcher), with a rate limit no run reaches. Prints the base URL, exits on SIGTERM.
+// A line `stats` on stdin is answered with one JSON line: the CPU time the process used since the last
+// `stats` and, for the service, the durations of the gateway->dispatcher hops in that time, measured
+// around the real DispatcherClient.dispatch (the bench reads them; the service itself records nothing).
 const http = require('node:http');
+const readline = require('node:readline');
+
+let hops = [];
+let cpu = process.cpuUsage();
+
+function answerStats() {
+  readline.createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line.trim() !== 'stats') return;
+    const used = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    const sample = hops;
+    hops = [];
+    process.stdout.write(`${JSON.stringify({ cpuMs: (used.user + used.system) / 1000, hopsMs: sample })}\n`);
+  });
+}
 
 async function main(kind) {
   if (kind === 'bare') {
@@ -16,12 +34,20 @@ async function main(kind) {
     });
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
     process.stdout.write(`http://127.0.0.1:${server.address().port}\n`);
+    answerStats();
     process.once('SIGTERM', () => server.close(() => process.exit(0)));
     return;
   }
+  const { DispatcherClient } = require('../dist/service/gateway/dispatcher-client.js');
+  const dispatch = DispatcherClient.prototype.dispatch;
+  DispatcherClient.prototype.dispatch = function timedDispatch(...args) {
+    const started = process.hrtime.bigint();
+    return dispatch.apply(this, args).finally(() => hops.push(Number(process.hrtime.bigint() - started) / 1e6));
+  };
   const { startReferenceService } = require('../dist/index.js');
   const svc = await startReferenceService({ limits: { rate: { limit: 1e9 } } });
   process.stdout.write(`${svc.url}\n`);
+  answerStats();
   process.once('SIGTERM', () => svc.close().then(() => process.exit(0)));
 }
 

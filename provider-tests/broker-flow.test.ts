@@ -110,6 +110,8 @@ describe('release pipeline through the broker', () => {
       `GET /pacticipants/${PROVIDER}`,
       `PUT /pacticipants/${PROVIDER}/versions/2.0.0/tags/prod-candidate`,
       `POST ${pactLink}/verification-results`,
+      // push-contracts reads the verified pact back (with its _ids) to tie each result to its interaction.
+      `GET ${pactLink}`,
     ]);
     expect(verification[2].body).toEqual({
       consumerVersionSelectors: [{ mainBranch: true }, { deployedOrReleased: true }],
@@ -268,9 +270,37 @@ describe('release pipeline through the broker', () => {
       `GET /pacticipants/${PROVIDER}`,
       `PUT /pacticipants/${PROVIDER}/branches/feat%2Fwebhook/versions/2.0.1`,
       `POST ${new URL(pactUrl).pathname}/verification-results`,
+      `GET ${new URL(pactUrl).pathname}`,
     ]);
     expect(sent[3].body).toMatchObject({ providerApplicationVersion: '2.0.1', success: true });
     expect(broker.state.verifications.at(-1)).toMatchObject({ providerVersion: '2.0.1', success: true });
+  });
+
+  it('ties each broker-sourced result to its interaction by the broker\'s _id, not by order, even when descriptions repeat and a state fails', async () => {
+    const consumer = 'id-consumer';
+    const provider = 'id-provider';
+    broker.seed.version(consumer, '3.0.0', { branch: 'main' });
+    const sha = broker.seed.pact(consumer, '3.0.0', provider, {
+      consumer: { name: consumer },
+      provider: { name: provider },
+      interactions: [
+        // No such state: the verifier sends no request for it, which shifted every later result by one when results were read by order.
+        { description: 'the tag list', providerState: 'a state the reference service does not know', request: { method: 'GET', path: '/v3/tags' }, response: { status: 200 } },
+        { description: 'the tag list', request: { method: 'GET', path: '/v3/tags' }, response: { status: 200 } },
+        { description: 'the tag list', request: { method: 'GET', path: '/v3/aliases/alias-1' }, response: { status: 401 } },
+      ],
+      metadata: { pactSpecification: { version: '2.0.0' } },
+    });
+    const ids = (broker.state.pactContents.get(sha) as { interactions: Array<{ _id: string }> }).interactions.map((i) => i._id);
+    const run = await cli(['verify', '--provider', provider, '--main-branch', '--provider-version', '9.0.0', '--provider-branch', 'main', '--json', 'ids.json']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(fs.readFileSync(path.join(work, 'ids.json'), 'utf8')) as { cases: Array<{ ref: { id?: string }; request: { path: string }; pact: { outcome: string; mismatches: string[] }; errors: string[] }> };
+    const byId = new Map(report.cases.map((c) => [c.ref.id, c]));
+    expect(report.cases).toHaveLength(3);
+    expect(byId.get(ids[0])?.errors.join(' ')).toContain("provider state 'a state the reference service does not know' setup failed");
+    expect(byId.get(ids[1])).toMatchObject({ request: { path: '/v3/tags' }, pact: { outcome: 'failed' } });
+    expect(byId.get(ids[1])?.pact.mismatches.join(' ')).toContain('expected 200 but was 401');
+    expect(byId.get(ids[2])).toMatchObject({ request: { path: '/v3/aliases/alias-1' }, pact: { outcome: 'passed', mismatches: [] } });
   });
 
   it('ends verify --publish with exit 2 naming the provider version the broker did not record when the results POST fails', async () => {

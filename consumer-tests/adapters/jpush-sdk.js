@@ -40,7 +40,7 @@ function load(origin) {
 /** The callback API as a promise: what a user wraps it in. */
 const call = (fn) => (ctx) =>
   new Promise((resolve, reject) => {
-    // readTimeOut well below the matrix's hang timeout (and its slow-headers delay, half of it).
+    // readTimeOut well below the matrix's hang timeout (and its slow-headers delay, 3/5 of it).
     const client = load(ctx.baseUrl).buildClient({ appKey: ctx.credentials.appKey, masterSecret: ctx.credentials.masterSecret, readTimeOut: Math.floor(ctx.hangTimeoutMs / 4) });
     fn(client, ctx.example, (err, res) => (err ? reject(err) : resolve(res)));
   });

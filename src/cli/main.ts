@@ -11,6 +11,7 @@ import * as startCommand from './commands/start';
 import * as serveCommand from './commands/serve';
 import * as matrixCommand from './commands/matrix';
 import * as openapiCommand from './commands/openapi';
+import * as lintOpenapiCommand from './commands/lint-openapi';
 import { addExitCodesHelp } from './exit-codes';
 import type { CommandContext } from './context';
 
@@ -26,6 +27,7 @@ const commands: ReadonlyArray<{ register(program: Command, ctx: CommandContext):
   serveCommand,
   matrixCommand,
   openapiCommand,
+  lintOpenapiCommand,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -39,12 +39,12 @@ export function checkAdapter(value: unknown, where: string, contracts: Contracts
 }
 
 /** Makes `require` understand .ts files, with the user's ts-node (or this package's, when it has one). */
-export function ensureTypeScript(file: string, cwd: string): void {
+export function ensureTypeScript(file: string, cwd: string, resolve: (id: string, options: { paths: string[] }) => string = require.resolve): void {
   // Already able (jest's transform, a ts-node already registered by the caller): nothing to do.
   if (require.extensions['.ts'] !== undefined) return;
   let tsNode: string;
   try {
-    tsNode = require.resolve('ts-node', { paths: [cwd, path.dirname(file), __dirname] });
+    tsNode = resolve('ts-node', { paths: [cwd, path.dirname(file), __dirname] });
   } catch {
     throw new PushContractsError('PC_ERR_ADAPTER', `${file}: a TypeScript adapter needs ts-node (npm install --save-dev ts-node typescript), or compile the adapter to .js`, { file });
   }

@@ -4,10 +4,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../cli/main';
 import { runMatrix, type AdapterContext, type MatrixAdapter, type MatrixCell, type MatrixResult } from './matrix';
-import { referenceAdapter } from './reference-adapter';
+import { referenceAdapter, referenceCalls } from './reference-adapter';
+import { getContracts } from '../contracts';
+import { ensureTypeScript } from './load-adapter';
 import { renderMatrixMarkdown } from './render';
+import { execFile } from 'node:child_process';
 
 process.env.PACT_DO_NOT_TRACK = 'true';
+// A limit, not a speed target: worker threads load ts-node, and the machine is shared.
+jest.setTimeout(60_000);
 
 class ClientError extends Error {
   constructor(readonly status: number, readonly retryAdvised?: boolean) {
@@ -22,7 +27,7 @@ interface Answer {
 }
 
 /** One request with node:http and a timeout; what the client does with the answer is left to each variant. */
-function send(ctx: AdapterContext, timeoutMs = 200): Promise<Answer> {
+function send(ctx: AdapterContext, timeoutMs = 800): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const body = ctx.example.body === undefined ? undefined : JSON.stringify(ctx.example.body);
     const req = http.request(new URL(ctx.example.path, ctx.baseUrl), { method: ctx.example.method, agent: false, timeout: timeoutMs, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
@@ -63,7 +68,7 @@ function retrying(retries: (status: number) => number, waitMs: number) {
   };
 }
 
-const opts = { endpoints: ['tags.list'], statuses: [200, 401, 502, 503], hangTimeoutMs: 300, transport: false } as const;
+const opts = { endpoints: ['tags.list'], statuses: [200, 401, 502, 503], hangTimeoutMs: 1000, transport: false } as const;
 const key = (c: MatrixCell): string => `${c.variant === 'catalogue' ? c.status : c.variant === 'html-502' ? '502 html' : c.variant}`;
 const byKey = (r: MatrixResult): Record<string, MatrixCell> => Object.fromEntries(r.cells.map((c) => [key(c), c]));
 const ids = (c: MatrixCell): string[] => c.violations.map((v) => v.id);
@@ -118,8 +123,8 @@ describe('runMatrix outcomes', () => {
       }),
       { ...opts, statuses: [503], html502: false },
     );
-    expect(r.cells[0]).toMatchObject({ outcome: 'hang', detail: 'no answer after 300 ms', asSpecified: false });
-    expect(r.cells[0].elapsedMs).toBeGreaterThanOrEqual(300);
+    expect(r.cells[0]).toMatchObject({ outcome: 'hang', detail: 'no answer after 1000 ms', asSpecified: false });
+    expect(r.cells[0].elapsedMs).toBeGreaterThanOrEqual(1000);
     expect(renderMatrixMarkdown(r)).toContain('| tags.list | HANG |');
   });
 
@@ -148,13 +153,16 @@ describe('runMatrix outcomes', () => {
 
 describe('runMatrix retry expectations (contracts/statuses.json retry)', () => {
   it('names a retried 4xx, a 429 retried before its reset, and a retry without backoff', async () => {
-    const r = await runMatrix(adapter('retries-everything-at-once', retrying(() => 1, 0)), { ...opts, statuses: [401, 429, 503], html502: false });
+    // An immediate retry is measured from the answer's end to the next request's arrival; a loaded machine
+    // stretches that, so the backoff floor is set far above any scheduling delay.
+    const r = await runMatrix(adapter('retries-everything-at-once', retrying(() => 1, 0)), { ...opts, statuses: [401, 429, 503], html502: false, minBackoffMs: 400 });
     const c = byKey(r);
     expect(ids(c['401'])).toEqual(['retry.not-retryable']);
     expect(c['401'].attempts).toBe(2);
     expect(ids(c['429'])).toEqual(['retry.before-rate-limit-reset']);
     expect(c['429'].reason).toMatch(/X-Rate-Limit-Reset asked for 1 s/);
     expect(ids(c['503'])).toEqual(['retry.no-backoff']);
+    expect(c['503'].reason).toMatch(/retried after \d+ ms, below a 400 ms backoff/);
     expect(r.cells.every((x) => !x.asSpecified)).toBe(true);
   });
 
@@ -181,7 +189,7 @@ describe('runMatrix retry expectations (contracts/statuses.json retry)', () => {
 
 describe('runMatrix transport faults', () => {
   it('judges the reference client as specified on every fault, for a read and for a push without cid', async () => {
-    const r = await runMatrix(referenceAdapter('jpush-v3'), { endpoints: ['tags.list', 'push'], statuses: [], hangTimeoutMs: 1200 });
+    const r = await runMatrix(referenceAdapter('jpush-v3'), { endpoints: ['tags.list', 'push'], statuses: [], hangTimeoutMs: 3000 });
     expect(r.cells.map((c) => `${c.endpoint} ${c.variant}`)).toEqual([
       ...['refused', 'reset-mid-body', 'no-answer', 'slow-headers', 'html-200'].map((f) => `push ${f}`),
       ...['refused', 'reset-mid-body', 'no-answer', 'slow-headers', 'html-200'].map((f) => `tags.list ${f}`),
@@ -209,6 +217,27 @@ describe('runMatrix transport faults', () => {
   });
 });
 
+describe('referenceAdapter', () => {
+  it('drives every catalogued endpoint, through the generic call where the client has no named method', async () => {
+    for (const api of ['jpush-v3', 'mtpush-v4'] as const) {
+      expect(Object.keys(referenceAdapter(api).calls).sort()).toEqual(getContracts().endpoints(api).map((e) => e.id).sort());
+    }
+    const table = referenceCalls as Record<string, unknown>;
+    const named = table['tags.list'];
+    delete table['tags.list']; // as for an endpoint the catalogue gained after the table was written
+    try {
+      const r = await runMatrix(referenceAdapter('jpush-v3'), { ...opts, statuses: [200, 401, 503], html502: false });
+      expect(r.cells.map((c) => [c.status, c.outcome, c.asSpecified])).toEqual([
+        [200, 'success', true],
+        [401, 'typed-error', true],
+        [503, 'recovered', true],
+      ]);
+    } finally {
+      table['tags.list'] = named;
+    }
+  });
+});
+
 describe('runMatrix selection and clean-up', () => {
   it('refuses an empty selection with a usage error naming what the adapter drives', async () => {
     await expect(runMatrix(adapter('tags only', async () => undefined), { endpoints: ['push.cid'] })).rejects.toMatchObject({
@@ -233,6 +262,47 @@ describe('runMatrix selection and clean-up', () => {
   });
 });
 
+describe('adapter loading', () => {
+  it('says how to fix a .ts adapter when ts-node cannot be found, naming the file', () => {
+    const saved = require.extensions['.ts'];
+    delete require.extensions['.ts'];
+    try {
+      const noTsNode = (): string => {
+        throw new Error("Cannot find module 'ts-node'");
+      };
+      expect(() => ensureTypeScript('/work/app/adapter.ts', '/work/app', noTsNode)).toThrow(
+        expect.objectContaining({ code: 'PC_ERR_ADAPTER', message: '/work/app/adapter.ts: a TypeScript adapter needs ts-node (npm install --save-dev ts-node typescript), or compile the adapter to .js' }),
+      );
+    } finally {
+      if (saved) require.extensions['.ts'] = saved;
+    }
+  });
+});
+
+describe('temporary directory on process exit', () => {
+  it('is removed when the process exits in the middle of a run', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-matrix-exit-'));
+    // A separate process: the run is cut by process.exit while a cell is in flight.
+    const script = `
+      process.env.PACT_DO_NOT_TRACK = 'true';
+      const { runMatrix } = require(${JSON.stringify(path.join(__dirname, 'matrix.ts'))});
+      const fs = require('node:fs');
+      const adapter = { name: 'exits', api: 'jpush-v3', isTypedError: () => true, calls: { 'tags.list': async () => {
+        process.stdout.write(JSON.stringify(fs.readdirSync(${JSON.stringify(root)})) + '\\n');
+        process.exit(3);
+      } } };
+      runMatrix(adapter, { endpoints: ['tags.list'], statuses: [200], html502: false, transport: false, tmpRoot: ${JSON.stringify(root)} });
+    `;
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), '-e', script], { timeout: 60_000 }, (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
+    });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 3, stderr: '' });
+    expect(JSON.parse(result.stdout) as string[]).toEqual([expect.stringMatching(/^push-contracts-matrix-/)]);
+    expect(fs.readdirSync(root)).toEqual([]);
+    fs.rmSync(root, { recursive: true, force: true });
+  }, 90_000);
+});
+
 describe('push-contracts matrix', () => {
   let dir: string;
   beforeEach(() => {
@@ -249,7 +319,7 @@ describe('push-contracts matrix', () => {
 
   it('runs the reference client and exits 0 when every cell is as specified', async () => {
     const t = io();
-    const code = await main(['matrix', '--reference', 'mtpush-v4', '--endpoints', 'tags.list', '--statuses', '200,401,503', '--no-transport', '--json', 'm.json', '--hang-timeout', '600'], t.io);
+    const code = await main(['matrix', '--reference', 'mtpush-v4', '--endpoints', 'tags.list', '--statuses', '200,401,503', '--no-transport', '--json', 'm.json', '--hang-timeout', '2000'], t.io);
     expect(t.err.join('')).toContain('3 of 3 cells as specified');
     expect(code).toBe(0);
     expect(t.out.join('')).toMatch(/\| tags\.list \| ok \| typed \[\d+\] \| recovered ↻1 \|/);
@@ -313,6 +383,19 @@ describe('push-contracts matrix', () => {
     const silent = io();
     expect(await main(['matrix', '--adapter', 'silent.js', '--statuses', '200,401', '--no-transport'], silent.io)).toBe(2);
     expect(silent.err.join('')).toContain('no cell was exercised');
+  });
+
+  it('takes a severity per expectation: a warning does not fail the run, an unknown id is a usage error', async () => {
+    fs.writeFileSync(path.join(dir, 'plain.js'), `exports.adapter = { name: 'plain', api: 'jpush-v3', isTypedError: () => true, calls: { 'tags.list': (ctx) => new Promise((resolve, reject) => require('node:http').get(new URL('/v3/tags', ctx.baseUrl), { agent: false }, (r) => { r.resume(); r.on('end', () => (r.statusCode === 200 ? resolve(1) : reject(new Error(String(r.statusCode))))); })) } };\n`);
+    const strict = io();
+    expect(await main(['matrix', '--adapter', 'plain.js', '--statuses', '503', '--no-transport'], strict.io)).toBe(1);
+    expect(strict.out.join('')).toContain('✗gave-up');
+    const relaxed = io();
+    expect(await main(['matrix', '--adapter', 'plain.js', '--statuses', '503', '--no-transport', '--severity', 'retry.gave-up=warning'], relaxed.io)).toBe(0);
+    expect(relaxed.out.join('')).toContain('⚠1');
+    const bad = io();
+    expect(await main(['matrix', '--adapter', 'plain.js', '--severity', 'retry.gaveup=off'], bad.io)).toBe(2);
+    expect(bad.err.join('')).toContain("--severity: unknown expectation 'retry.gaveup'; valid: retry.not-retryable, ");
   });
 
   it('refuses to run without exactly one client', async () => {

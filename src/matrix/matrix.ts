@@ -204,7 +204,7 @@ async function playCatalogue(job: Job, env: CellEnv, ctxFor: (baseUrl: string) =
 }
 
 async function playFault(job: Job, fault: TransportFault, env: CellEnv, ctxFor: (baseUrl: string) => AdapterContext): Promise<{ report: CallReport; exchanges: Exchange[] }> {
-  const server: RecordingServer = await faultServer(fault, successAnswer(job.success), Math.floor(env.hangTimeoutMs / 2));
+  const server: RecordingServer = await faultServer(fault, successAnswer(job.success), Math.floor((env.hangTimeoutMs * 3) / 5));
   try {
     return { report: await env.run(job.endpoint, ctxFor(server.url)), exchanges: server.exchanges };
   } finally {

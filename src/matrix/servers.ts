@@ -111,6 +111,7 @@ export async function sequenceProxy(target: string, then: PlainAnswer): Promise<
  * Plays `fault` on the first request and `then` on every later one. `refused` listens nowhere: the port was
  * bound and released, so nothing is recorded (attempts cannot be counted for a refused connection).
  */
+// `slowMs`: how long slow headers take (the matrix uses 3/5 of the hang timeout: above a client timeout of half of it, with room for a client that waits).
 export async function faultServer(fault: TransportFault, then: PlainAnswer, slowMs: number): Promise<RecordingServer> {
   const exchanges: Exchange[] = [];
   const timers = new Set<NodeJS.Timeout>();

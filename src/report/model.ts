@@ -38,7 +38,7 @@ export interface ReportCase {
 }
 
 export interface RunMetadata {
-  readonly kind: 'verification' | 'probe';
+  readonly kind: 'verification' | 'probe' | 'lint';
   readonly tool: { readonly name: string; readonly version: string };
   readonly startedAt: string;
   readonly durationMs: number;

@@ -54,4 +54,34 @@ describe('push-contracts serve', () => {
     expect(await main(['serve', '--port', 'eighty'], io)).toBe(2);
     expect(io.err.join('')).toMatch(/--port must be a port number/);
   });
+
+  it('--deadline-ms sets the gateway deadline: a dispatcher slower than it (but faster than the default) answers 504', async () => {
+    const io = captureIO();
+    const exit = main(['serve', '--port', '0', '--enable-provider-states', '--deadline-ms', '80'], io);
+    const url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(io.out.join(''))?.[1]);
+    expect(io.out.join('')).toContain('dispatcher deadline: 80 ms');
+    const push = (): Promise<Response> => fetch(`${url}/v3/push`, {
+      method: 'POST',
+      headers: { authorization: basicAuth(DEMO_CREDENTIALS), 'content-type': 'application/json' },
+      body: JSON.stringify({ platform: 'all', audience: 'all', notification: { alert: 'hi' } }),
+    });
+    expect((await push()).status).toBe(200);
+    // The slow dispatcher answers after twice the deadline, 160 ms: within the default 1000 ms deadline, so only the flag makes this a 504.
+    const state = await fetch(`${url}/_pact/provider-states`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state: 'the dispatcher is slow', action: 'setup' }) });
+    expect(state.status).toBe(200);
+    const slow = await push();
+    expect(slow.status).toBe(504);
+    expect(((await slow.json()) as { error: { code: number } }).error.code).toBe(9504);
+    process.emit('SIGINT');
+    expect(await exit).toBe(0);
+  });
+
+  it.each(['0', 'soon', '-5', '1.5', '600001'])('exits 2 with one line for --deadline-ms %s', async (bad) => {
+    const io = captureIO();
+    expect(await main(['serve', '--port', '0', '--deadline-ms', bad], io)).toBe(2);
+    const err = io.err.join('');
+    expect(err).toContain(`--deadline-ms must be a whole number of milliseconds 1..600000, got '${bad}'`);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(io.out.join('')).not.toContain('listening on');
+  });
 });

@@ -290,6 +290,10 @@ describe('startReferenceService', () => {
     await expect(startReferenceService({ credentials: PLACEHOLDER_CREDENTIALS })).rejects.toMatchObject({ code: 'PC_ERR_SERVICE_START' });
   });
 
+  it.each([0, -1, 1.5, Number.NaN, 2 ** 31])('refuses a dispatcher deadline of %s ms, which no timer could keep', async (deadlineMs) => {
+    await expect(startReferenceService({ dispatcher: { deadlineMs } })).rejects.toMatchObject({ code: 'PC_ERR_SERVICE_START', message: expect.stringContaining('dispatcher.deadlineMs') });
+  });
+
   it('accepts the credentials it is given and no others', async () => {
     const creds = { appKey: 'abcdefghijklmnopqrstuvwx', masterSecret: '0123456789abcdefghijklmn' };
     const svc = await startReferenceService({ credentials: creds });

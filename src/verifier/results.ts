@@ -10,13 +10,17 @@ export interface VerifierError {
   readonly messages: readonly string[];
   /** True when the verifier gave up because a provider-state setup call failed. */
   readonly stateSetupFailed: boolean;
+  /** The broker's `_id` of the interaction (set only for pacts fetched from a broker). */
+  readonly interactionId?: string;
 }
 
 export interface VerifierResults {
   readonly parsed: boolean;
   readonly result?: boolean;
   readonly errors: readonly VerifierError[];
-  readonly interactionResults: ReadonlyArray<{ readonly description: string; readonly ok: boolean }>;
+  readonly interactionResults: ReadonlyArray<{ readonly description: string; readonly ok: boolean; readonly interactionId?: string }>;
+  /** The broker's notices (pacts-for-verification), e.g. "The pact at URL is being verified because …". */
+  readonly notices?: readonly string[];
   /** The verifier's own text when its result could not be parsed (e.g. it could not run at all). */
   readonly raw?: string;
 }
@@ -56,21 +60,38 @@ export function parseVerifierResults(text: string | undefined): VerifierResults 
       m.type === 'mismatches' && Array.isArray(m.mismatches)
         ? m.mismatches.map(mismatchText)
         : [typeof m.message === 'string' ? m.message.replace(ANSI, '') : JSON.stringify(m)];
-    errors.push({ interaction, messages, stateSetupFailed: m.type === 'error' && typeof m.message === 'string' && STATE_FAILED.test(m.message) });
+    const interactionId = typeof m.interactionId === 'string' && m.interactionId !== '' ? m.interactionId : undefined;
+    errors.push({ interaction, messages, stateSetupFailed: m.type === 'error' && typeof m.message === 'string' && STATE_FAILED.test(m.message), ...(interactionId ? { interactionId } : {}) });
   }
   const interactionResults = (Array.isArray(doc.interactionResults) ? doc.interactionResults : [])
     .filter(isObject)
-    .map((r) => ({ description: typeof r.description === 'string' ? r.description : '', ok: r.result === 'OK' }));
-  return { parsed: true, result: typeof doc.result === 'boolean' ? doc.result : undefined, errors, interactionResults };
+    .map((r) => ({
+      description: typeof r.description === 'string' ? r.description : '',
+      ok: r.result === 'OK',
+      ...(typeof r.interactionId === 'string' && r.interactionId !== '' ? { interactionId: r.interactionId } : {}),
+    }));
+  const notices = (Array.isArray(doc.notices) ? doc.notices : []).filter(isObject).map((n) => (typeof n.text === 'string' ? n.text : '')).filter((t) => t !== '');
+  return { parsed: true, result: typeof doc.result === 'boolean' ? doc.result : undefined, errors, interactionResults, notices };
 }
 
-/** The errors the verifier reported for one interaction (matched by consumer, provider, states, description). */
+/**
+ * The errors the verifier reported for one interaction: by the broker's interaction id when both
+ * carry one (pacts from a broker, where descriptions may repeat), else by consumer, provider, states
+ * and description.
+ */
 export function errorsFor(
   results: VerifierResults,
-  i: { consumer: string; provider: string; description: string; providerStates: readonly string[] },
+  i: { consumer: string; provider: string; description: string; providerStates: readonly string[]; id?: string },
 ): VerifierError[] {
   const head = `Verifying a pact between ${i.consumer} and ${i.provider}`;
-  return results.errors.filter(
-    (e) => e.interaction.startsWith(head) && e.interaction.endsWith(` - ${i.description}`) && i.providerStates.every((s) => e.interaction.includes(s)),
+  return results.errors.filter((e) =>
+    i.id !== undefined && e.interactionId !== undefined
+      ? e.interactionId === i.id
+      : e.interaction.startsWith(head) && e.interaction.endsWith(` - ${i.description}`) && i.providerStates.every((s) => e.interaction.includes(s)),
   );
+}
+
+/** Whether the verifier reported a result for the interaction (by broker id when it has one). */
+export function wasVerified(results: VerifierResults, i: { description: string; id?: string }): boolean {
+  return results.interactionResults.some((r) => (i.id !== undefined && r.interactionId !== undefined ? r.interactionId === i.id : r.description === i.description));
 }

@@ -19,7 +19,8 @@ import { runNativeVerifier, type TrustStore } from './native';
 import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopies, type InteractionFilter, type LoadedPact, type PactInteraction } from './pacts';
 import { startRecorder, type ExchangeEvent, type RecordedEvent, type Recorder, type StateEvent } from './recorder';
 import { withEvidence } from './evidence';
-import { errorsFor, parseVerifierResults, type VerifierResults } from './results';
+import { errorsFor, parseVerifierResults, wasVerified, type VerifierResults } from './results';
+import { readBrokerPacts } from './broker-pacts';
 import { pactLoadFailures } from './load-failures';
 
 /** Where pacts come from. The broker fields go straight into pact's VerifierOptions. */
@@ -248,6 +249,11 @@ interface Replay {
   readonly results: Awaited<ReturnType<typeof runPactVerifier>>;
   /** What the verifier could not record in the broker (it only logs that, and still resolves). */
   readonly publishFailures: readonly string[];
+  /**
+   * The broker's notices as the verifier printed them, in verification order (its JSON result keeps
+   * only the last pact's notices).
+   */
+  readonly brokerNotices: readonly string[];
 }
 
 // pact_verifier's publish_result logs this and carries on; the run's verdict must not.
@@ -271,13 +277,16 @@ async function replay(setup: RunSetup): Promise<Replay> {
     // Without a broker the verifier only reads local pact copies and talks plain HTTP to the loopback
     // recorder, so it needs no trust store; loading one costs ~24 ms per interaction (native.ts).
     const publishFailures: string[] = [];
+    const brokerNotices: string[] = [];
     const onLine = (line: string): void => {
-      const failed = PUBLISH_FAILED.exec(line);
-      if (failed) publishFailures.push(failed[1].replace(/\u001b\[[0-9;]*m/g, ''));
+      const plain = line.replace(/\u001b\[[0-9;]*m/g, '');
+      const failed = PUBLISH_FAILED.exec(plain);
+      if (failed) publishFailures.push(failed[1]);
+      if (broker && plain.startsWith('The pact at ')) brokerNotices.push(plain.trim());
       options.pactOutput?.(mask(line));
     };
     const results = await runPactVerifier(verifierOptions, onLine, broker ? 'system' : 'empty');
-    return { events: recorder.events, results, publishFailures };
+    return { events: recorder.events, results, publishFailures, brokerNotices };
   } finally {
     await recorder.close();
     if (copies) rmSync(copies.dir, { recursive: true, force: true });
@@ -303,7 +312,7 @@ function caseOf(setup: RunSetup, { events, results }: Replay, i: PactInteraction
   }
   const exchange = e ? toExchange(ref, e) : undefined;
   const findings: Finding[] = exchange ? audit(exchange, { ...options.rules, contracts }) : [];
-  const ran = e !== undefined || verrs.length > 0 || results.interactionResults.some((r) => r.description === i.description);
+  const ran = e !== undefined || verrs.length > 0 || wasVerified(results, i);
   const mismatches = verrs.filter((v) => !v.stateSetupFailed).flatMap((v) => v.messages);
   return withEvidence({
     ref,
@@ -318,23 +327,21 @@ function caseOf(setup: RunSetup, { events, results }: Replay, i: PactInteraction
 }
 
 /**
- * A recorded request that is no interaction of the read pacts. Broker pacts are not read here, so their
- * exchanges become cases by order, named from the verifier's results (see docs/verifier.md).
+ * A recorded request that is no interaction of the pacts (local, or read back from the broker by
+ * their URLs): reported as such, with its audit, never given another interaction's result.
  */
-function unmatchedCaseOf(setup: RunSetup, { results }: Replay, e: ExchangeEvent, position: number): ReportCase {
-  const { contracts, mask, options, broker } = setup;
-  const description = broker ? results.interactionResults[position]?.description ?? `${e.method} ${e.path}` : `${e.method} ${e.path}`;
-  const ref: InteractionRef = { description };
+function unmatchedCaseOf(setup: RunSetup, e: ExchangeEvent): ReportCase {
+  const { contracts, mask, options } = setup;
+  const ref: InteractionRef = { description: `${e.method} ${e.path}` };
   const exchange = toExchange(ref, e);
-  const verrs = results.errors.filter((v) => v.interaction.endsWith(` - ${description}`));
   return withEvidence({
     ref,
     endpoint: endpointOf(contracts, e.method, e.path),
     request: { method: e.method, path: e.path, query: e.query || undefined },
     status: { expected: null, actual: e.response?.status ?? null },
-    pact: { outcome: broker ? (verrs.length > 0 ? 'failed' : 'passed') : 'not-run', mismatches: verrs.flatMap((v) => v.messages).map(mask) },
+    pact: { outcome: 'not-run', mismatches: [] },
     findings: exchange ? audit(exchange, { ...options.rules, contracts }) : [],
-    errors: e.problem ? [mask(e.problem.message)] : broker ? [] : ['request matched no interaction of the pacts'],
+    errors: e.problem ? [mask(e.problem.message)] : ['request matched no interaction of the pacts'],
     durationMs: e.durationMs,
   }, e, options.providerBaseUrl, options.credentials !== undefined, setup.secrets);
 }
@@ -365,14 +372,18 @@ function runProblemsOf(setup: RunSetup, { results, publishFailures }: Replay): {
 }
 
 /** Step 4: every recorded exchange and verifier result becomes a case; the run's own problems are added. */
-function judge(setup: RunSetup, replayed: Replay): { cases: ReportCase[]; runErrors: string[]; infrastructure: InfrastructureProblem[] } {
-  const expected = setup.pacts.flatMap((p) => p.interactions);
-  const { matched, unmatched } = correlate(expected, replayed.events);
+async function judge(setup: RunSetup, replayed: Replay): Promise<{ cases: ReportCase[]; runErrors: string[]; infrastructure: InfrastructureProblem[] }> {
   const infrastructure: InfrastructureProblem[] = [];
+  // Broker pacts are read back after the run (the verifier verified them in this order, after the
+  // local ones), so their exchanges are correlated like local ones and their results by `_id`.
+  const fromBroker = setup.broker ? await readBrokerPacts(setup.broker, [...replayed.brokerNotices, ...(replayed.results.notices ?? [])], setup.timeoutMs) : { pacts: [], problems: [] };
+  for (const p of fromBroker.problems) infrastructure.push({ code: 'PC_ERR_BROKER_UNREACHABLE', message: setup.mask(p) });
+  const expected = [...setup.pacts, ...fromBroker.pacts].flatMap((p) => p.interactions);
+  const { matched, unmatched } = correlate(expected, replayed.events);
   const cases = matched.map(({ interaction, exchange }) => caseOf(setup, replayed, interaction, exchange, infrastructure));
-  unmatched.forEach((e, n) => cases.push(unmatchedCaseOf(setup, replayed, e, expected.length + n)));
+  for (const e of unmatched) cases.push(unmatchedCaseOf(setup, e));
   const run = runProblemsOf(setup, replayed);
-  return { cases, runErrors: run.runErrors, infrastructure: [...infrastructure, ...run.infrastructure] };
+  return { cases, runErrors: [...fromBroker.problems.map(setup.mask), ...run.runErrors], infrastructure: [...infrastructure, ...run.infrastructure] };
 }
 
 /** The exit code: infrastructure makes the verdict unreliable (2); any failure is a violation (1). */
@@ -391,7 +402,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
   const rules = selectRules(options.rules ?? {});
   const setup = await prepare(options);
   const replayed = await replay(setup);
-  const { cases, runErrors, infrastructure } = judge(setup, replayed);
+  const { cases, runErrors, infrastructure } = await judge(setup, replayed);
   const model: RunModel = {
     meta: {
       kind: 'verification',

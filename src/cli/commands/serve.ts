@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { credentialsFromEnv, ENV_APP_KEY, ENV_MASTER_SECRET } from '../../credentials';
 import { PushContractsError } from '../../errors';
-import { PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../../service';
+import { DEFAULT_DEADLINE_MS, PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../../service';
 import type { CliIO } from '../io';
 import { EXIT } from '../io';
 import type { CommandContext } from '../context';
@@ -10,6 +10,7 @@ export interface ServeFlags {
   port?: string;
   host?: string;
   enableProviderStates?: boolean;
+  deadlineMs?: string;
 }
 
 export const DEFAULT_SERVE_PORT = 8300;
@@ -20,15 +21,28 @@ function parsePort(raw: string | undefined): number {
   return Number(raw);
 }
 
+/** Longest --deadline-ms accepted: ten minutes; a longer wait is no deadline at all. */
+const MAX_DEADLINE_MS = 600_000;
+
+function parseDeadline(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^[0-9]{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_DEADLINE_MS) {
+    throw new PushContractsError('PC_ERR_USAGE', `--deadline-ms must be a whole number of milliseconds 1..${MAX_DEADLINE_MS}, got '${raw}'`);
+  }
+  return Number(raw);
+}
+
 /**
  * Starts the reference service and tells where it listens and which app key it accepts (never the
  * secret). Resolves with the running service; the caller decides when to close it.
  */
 export async function startServe(io: CliIO, flags: ServeFlags): Promise<ReferenceService> {
   const port = parsePort(flags.port);
+  const deadlineMs = parseDeadline(flags.deadlineMs);
   const credentials = credentialsFromEnv(io.env);
-  const svc = await startReferenceService({ port, host: flags.host, enableProviderStates: flags.enableProviderStates === true, credentials });
+  const svc = await startReferenceService({ port, host: flags.host, enableProviderStates: flags.enableProviderStates === true, credentials, dispatcher: { deadlineMs } });
   io.stdout(`push-contracts reference service listening on ${svc.url}\n`);
+  io.stdout(`dispatcher deadline: ${svc.deadlineMs} ms\n`);
   io.stdout(credentials
     ? `credentials: from ${ENV_APP_KEY} and ${ENV_MASTER_SECRET} (not printed)\n`
     : `app key: ${svc.appKey} (demo credentials; see docs/reference-service.md for the master secret)\n`);
@@ -56,6 +70,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .description('run the reference JPush v3 / MTPush v4 service (gateway + dispatcher), where every status comes from its real cause')
     .option('--port <port>', `port to listen on (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)`)
     .option('--host <host>', 'address to bind (default 127.0.0.1)')
+    .option('--deadline-ms <ms>', `how long the gateway waits for the dispatcher before answering 504 (default ${DEFAULT_DEADLINE_MS})`)
     .option('--enable-provider-states', `mount the Pact provider-state endpoint POST ${PROVIDER_STATES_PATH}`)
     .action(async (flags: ServeFlags) => {
       const svc = await startServe(ctx.io, flags);
