@@ -10,6 +10,7 @@ import * as verifyCommand from './commands/verify';
 import * as startCommand from './commands/start';
 import * as serveCommand from './commands/serve';
 import * as matrixCommand from './commands/matrix';
+import * as mergeReportsCommand from './commands/merge-reports';
 import * as openapiCommand from './commands/openapi';
 import * as lintOpenapiCommand from './commands/lint-openapi';
 import { addExitCodesHelp } from './exit-codes';
@@ -26,6 +27,7 @@ const commands: ReadonlyArray<{ register(program: Command, ctx: CommandContext):
   startCommand,
   serveCommand,
   matrixCommand,
+  mergeReportsCommand,
   openapiCommand,
   lintOpenapiCommand,
 ];
