@@ -19,7 +19,7 @@ import { runNativeVerifier, startVerifierPool, type TrustStore, type VerifierPoo
 import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopies, type InteractionFilter, type LoadedPact, type PactInteraction, shardPacts, slicePact } from './pacts';
 import { startRecorder, type ExchangeEvent, type RecordedEvent, type Recorder, type StateEvent } from './recorder';
 import { errorsFor, parseVerifierResults, wasVerified, type VerifierResults } from './results';
-import { readBrokerPacts } from './broker-pacts';
+import { readBrokerPacts, unknownProvider } from './broker-pacts';
 import { pactLoadFailures } from './load-failures';
 
 /** Where pacts come from. The broker fields go straight into pact's VerifierOptions. */
@@ -539,6 +539,13 @@ async function judge(setup: RunSetup, replayed: Replay): Promise<Judged> {
   const { broker } = replayed.job;
   const fromBroker = broker && !replayed.stopped ? await readBrokerPacts(broker, [...replayed.brokerNotices, ...(replayed.results.notices ?? [])], setup.timeoutMs) : { pacts: [], problems: [] };
   for (const p of fromBroker.problems) infrastructure.push({ code: 'PC_ERR_BROKER_UNREACHABLE', message: setup.mask(p) });
+  // Only for an empty selection the broker served: refused credentials or an unreachable broker say so themselves.
+  const loadFailures = pactLoadFailures(replayed.results.errors);
+  const emptySelection = replayed.results.thrown === undefined && loadFailures.length > 0 && loadFailures.every((f) => !f.infrastructure);
+  if (broker && !replayed.stopped && broker.provider !== '' && emptySelection && fromBroker.pacts.length === 0 && (broker.pactUrls ?? []).length === 0) {
+    const unknown = await unknownProvider(broker, setup.timeoutMs);
+    if (unknown) infrastructure.push({ code: 'PC_ERR_BROKER_REJECTED', message: setup.mask(unknown) });
+  }
   const expected = [...(replayed.job.pact ? [replayed.job.pact] : []), ...fromBroker.pacts].flatMap((p) => p.interactions);
   const { matched, unmatched } = correlate(expected, replayed.events);
   const cases = matched.map(({ interaction, exchange }) => caseOf(setup, replayed, interaction, exchange, infrastructure));
