@@ -182,8 +182,8 @@ function stateFailuresFor(i: PactInteraction, events: readonly RecordedEvent[]):
 }
 
 /** Runs pact's Verifier; resolves with its parsed results whether verification passed or failed. */
-async function runPactVerifier(opts: CoreVerifierOptions, onOutput: (line: string) => void, trustStore: TrustStore): Promise<VerifierResults & { thrown?: string }> {
-  const run = await runNativeVerifier(opts, onOutput, trustStore);
+async function runPactVerifier(opts: CoreVerifierOptions, onOutput: (line: string) => void, trustStore: TrustStore, signal?: AbortSignal): Promise<VerifierResults & { thrown?: string }> {
+  const run = await runNativeVerifier(opts, onOutput, trustStore, signal);
   if (run.json !== undefined) return parseVerifierResults(run.json);
   return { ...parseVerifierResults(undefined), thrown: run.error ?? 'no result' };
 }
@@ -421,14 +421,16 @@ async function replayJob(setup: RunSetup, job: Job, pool: VerifierPool, control:
         options.pactOutput?.(mask(line));
       };
       // The verifier fetches the broker's pacts and publishes results itself over https: it keeps the system trust store.
+      const abort = new AbortController();
       const stop = new Promise<'stopped'>((resolve) => {
         const previous = control.onStop;
         control.onStop = () => {
           previous();
+          abort.abort();
           resolve('stopped');
         };
       });
-      const results = await Promise.race([runPactVerifier(verifierOptions, onLine, 'system'), stop]);
+      const results = await Promise.race([runPactVerifier(verifierOptions, onLine, 'system', abort.signal), stop]);
       return results === 'stopped' ? replayed(empty, true) : replayed(results, false);
     }
     // Local slices only: the pool's verifiers read local copies and talk plain HTTP to the loopback
