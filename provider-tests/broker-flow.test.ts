@@ -303,6 +303,22 @@ describe('release pipeline through the broker', () => {
     expect(byId.get(ids[2])).toMatchObject({ request: { path: '/v3/aliases/alias-1' }, pact: { outcome: 'passed', mismatches: [] } });
   });
 
+  it('ends verify of a provider the broker does not know with PC_ERR_BROKER_REJECTED (404), exit 2, not as an empty selection', async () => {
+    const run = await cli(['verify', '--provider', 'Wiffle', '--main-branch', '--provider-version', '1.0.0', '--provider-branch', 'main']);
+    expect(broker.requestsTo('POST', '/pacts/provider/Wiffle/for-verification').map((r) => r.status)).toEqual([404]);
+    expect(run.code).toBe(2);
+    const errorLines = run.stderr.split('\n').filter((l) => l.startsWith('push-contracts: '));
+    expect(errorLines).toEqual([`push-contracts: PC_ERR_BROKER_REJECTED: the Pact Broker at ${broker.url} knows no pacticipant 'Wiffle' (GET /pacticipants/Wiffle answered 404); check --provider`]);
+  });
+
+  it('still ends verify of a known provider with nothing selected as a finding (exit 1): nothing was verified', async () => {
+    broker.seed.pacticipant('lonely-provider');
+    const run = await cli(['verify', '--provider', 'lonely-provider', '--main-branch', '--provider-version', '1.0.0', '--provider-branch', 'main']);
+    expect(run.code).toBe(1);
+    expect(run.stderr + run.stdout).toContain("No pacts found for provider 'lonely-provider'");
+    expect(run.stderr).not.toContain('PC_ERR_BROKER_REJECTED: the Pact Broker');
+  });
+
   it('ends verify --publish with exit 2 naming the provider version the broker did not record when the results POST fails', async () => {
     if (broker.state.publications.length === 0) expect((await cli(['publish', '--consumer-app-version', '1.0.0', '--branch', 'main'])).code).toBe(0);
     const recorded = broker.state.verifications.length;

@@ -23,6 +23,8 @@ export const errorCodes = {
   PC_ERR_RESULTS_NOT_PUBLISHED: { exitCode: 2, summary: 'verify --publish could not record the verification results, provider branch or tags in the Pact Broker.' },
   PC_ERR_PUBLISH_REFUSED: { exitCode: 1, summary: 'The pre-publish policy check found pacts that break the policy; nothing was published.' },
   PC_ERR_SERVICE_START: { exitCode: 2, summary: 'The reference service could not start (port in use, bad options).' },
+  PC_ERR_MAX_DURATION: { exitCode: 2, summary: 'A verification ran past its --max-duration and was stopped.' },
+  PC_ERR_OPENAPI_INVALID: { exitCode: 2, summary: 'A document given to lint-openapi cannot be read, is neither JSON nor YAML, or is not an OpenAPI 3.0/3.1 document with operations.' },
   PC_ERR_CONFIG_INVALID: { exitCode: 2, summary: 'push-contracts.config.json (or package.json#push-contracts) is not JSON, breaks its schema or names an unknown rule.' },
   PC_ERR_ADAPTER: { exitCode: 2, summary: 'A matrix adapter module could not be loaded or is not a valid MatrixAdapter.' },
 } as const;

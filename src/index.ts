@@ -64,3 +64,5 @@ export { main as runCli } from './cli/main';
 export type { CliIO } from './cli/io';
 export { buildOpenApi, renderOpenApi, exportOpenApi, driftOf, OPENAPI_VERSION } from './openapi';
 export type { OpenApiFormat, ExportedFile } from './openapi';
+export { lintOpenApi, readOpenApiFile, lintRunModel, listLintRules, renderLintSummary } from './openapi/lint';
+export type { LintOptions, LintResult, LintedOperation, LintRule, LintOperation, LintResponse, LintContext } from './openapi/lint';

@@ -40,6 +40,14 @@ export interface BrokerDoubleOptions {
    * use http://example.org). Default: the address it listens on.
    */
   readonly baseUrl?: string;
+  /**
+   * Also serve PactFlow's provider-contract publication (bi-directional contract testing): the index
+   * relation pf:publish-provider-contract and its POST, as the pact CLI's `pactflow
+   * publish-provider-contract` uses them (pact_broker-client's PactFlow pact: the request body and
+   * the notices, version, tags and branch-version links of the answer). Off by default: the OSS
+   * broker has neither.
+   */
+  readonly pactflow?: boolean;
 }
 
 /** A forced answer for requests matching a method and path, for failure tests. */
@@ -107,6 +115,17 @@ export interface BrokerState {
   readonly verifications: Verification[];
   readonly deployments: Deployment[];
   readonly environments: Environment[];
+  /** Provider contracts published to PactFlow (only with the pactflow option), content decoded. */
+  readonly providerContracts: ProviderContract[];
+}
+
+export interface ProviderContract {
+  readonly provider: string;
+  readonly version: string;
+  readonly content: string;
+  readonly contentType: string;
+  readonly specification: string;
+  readonly selfVerificationResults: Record<string, unknown> | null;
 }
 
 /**
@@ -237,6 +256,7 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
     verifications: [],
     deployments: [],
     environments: [],
+    providerContracts: [],
   };
   let base = '';
   let order = 0;
@@ -332,6 +352,7 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
     state.publications.length = 0;
     state.verifications.length = 0;
     state.deployments.length = 0;
+    state.providerContracts.length = 0;
     state.environments.length = 0;
   };
   for (const name of options.environments ?? ['test', 'production']) seed.environment(name);
@@ -606,6 +627,36 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
     });
   }
 
+  /** PactFlow's provider-contract publication: the contract (base64) and its self-verification, on a provider version. */
+  function publishProviderContract(provider: string, obj: Record<string, unknown>): HttpAnswer {
+    const number = obj.pacticipantVersionNumber;
+    const contract = obj.contract as Record<string, unknown> | undefined;
+    if (typeof number !== 'string' || number === '' || !contract || typeof contract.content !== 'string' || typeof contract.specification !== 'string') {
+      return new HttpAnswer(400, { title: 'Validation errors', detail: 'pacticipantVersionNumber, contract.content and contract.specification are required' });
+    }
+    const v = version(provider, number);
+    if (typeof obj.branch === 'string') setBranch(provider, v, obj.branch);
+    const tags = Array.isArray(obj.tags) ? obj.tags.filter((t): t is string => typeof t === 'string') : [];
+    for (const t of tags) v.tags.add(t);
+    const versionHref = `${base}/pacticipants/${seg(provider)}/versions/${seg(number)}`;
+    state.providerContracts.push({
+      provider,
+      version: number,
+      content: Buffer.from(contract.content, 'base64').toString('utf8'),
+      contentType: String(contract.contentType ?? ''),
+      specification: contract.specification,
+      selfVerificationResults: (contract.selfVerificationResults as Record<string, unknown> | undefined) ?? null,
+    });
+    return new HttpAnswer(200, {
+      notices: [{ text: `Provider contract for ${provider} version ${number} published`, type: 'success' }],
+      _embedded: { version: { number } },
+      _links: {
+        'pb:pacticipant-version-tags': tags.map((t) => ({ href: `${versionHref}/tags/${seg(t)}`, name: t })),
+        ...(typeof obj.branch === 'string' ? { 'pb:branch-version': { href: `${base}/pacticipants/${seg(provider)}/branches/${seg(obj.branch)}/versions/${seg(number)}`, name: number } } : {}),
+      },
+    });
+  }
+
   function pactAnswer(pub: PactPublication, metadata: string | undefined): HttpAnswer {
     const content = state.pactContents.get(pub.sha) ?? {};
     const self = metadata === undefined ? pactVersionUrl(pub) : `${pactVersionUrl(pub)}/metadata/${metadata}`;
@@ -627,10 +678,14 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
     if (method === 'GET' && parts.length === 0) {
       const links: Record<string, unknown> = { self: { href: base, title: 'Index', templated: false } };
       for (const [rel, href, title, templated] of INDEX_RELATIONS) links[rel] = { href: base + href, title, ...(templated === undefined ? {} : { templated }) };
+      if (options.pactflow) links['pf:publish-provider-contract'] = { href: `${base}/provider-contracts/provider/{provider}/publish`, title: 'Publish provider contract', templated: true };
       links.curies = [{ name: 'pb', href: `${base}/doc/{rel}?context=index`, templated: true }];
       return new HttpAnswer(200, { _links: links });
     }
     if (method === 'POST' && path === '/contracts/publish') return publishContracts(obj);
+    if (options.pactflow && method === 'POST' && parts[0] === 'provider-contracts' && parts[1] === 'provider' && parts[3] === 'publish' && parts.length === 4) {
+      return publishProviderContract(parts[2], obj);
+    }
     if (parts[0] === 'pacts' && parts[1] === 'provider' && parts[3] === 'for-verification' && parts.length === 4) {
       if (method === 'GET') return new HttpAnswer(200, { _links: { self: { href: `${base}/pacts/provider/${seg(parts[2])}/for-verification`, title: 'Pacts to be verified' } } });
       if (method === 'POST') return pactsForVerification(parts[2], obj);

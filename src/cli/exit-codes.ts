@@ -15,6 +15,8 @@ export const EXIT_CODES: Readonly<Record<string, readonly [string, string, strin
   verify: ['every interaction passes and conforms to the policy', 'a pact mismatch or a policy violation', 'usage error, malformed pact, the provider or broker unreachable, or --publish results not recorded by the broker'],
   start: ['every interaction passes and conforms to the policy', 'a pact mismatch or a policy violation', 'pact generation failed, or the service could not start'],
   serve: ['stopped by SIGINT or SIGTERM', '(not used)', 'usage error (e.g. a bad --port) or the service could not start'],
+  'merge-reports': ['the combined run passes', 'a case of some shard failed', 'usage error: a report unreadable or not a shard, a shard missing or given twice'],
+  'lint-openapi': ['the document conforms to the policy (warnings only, or none)', 'a policy violation in the document', 'usage error, or the document unreadable or not OpenAPI 3.x'],
   openapi: ['documents written, or up to date (--check)', 'a document differs from a fresh export (--check)', 'usage error or contracts/ unreadable'],
   matrix: ['every cell as specified', 'a cell not as specified: a wrong outcome, a broken retry expectation, or no request reached the server', 'usage or infrastructure error: a bad adapter (PC_ERR_ADAPTER), an empty selection, no cell exercised at all'],
 };

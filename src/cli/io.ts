@@ -4,6 +4,8 @@ export interface CliIO {
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** stderr is a terminal: progress is drawn as one live line instead of periodic lines. */
+  readonly stderrIsTTY?: boolean;
 }
 
 export function processIO(): CliIO {
@@ -12,6 +14,7 @@ export function processIO(): CliIO {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
+    stderrIsTTY: process.stderr.isTTY === true,
   };
 }
 

@@ -10,7 +10,9 @@ import * as verifyCommand from './commands/verify';
 import * as startCommand from './commands/start';
 import * as serveCommand from './commands/serve';
 import * as matrixCommand from './commands/matrix';
+import * as mergeReportsCommand from './commands/merge-reports';
 import * as openapiCommand from './commands/openapi';
+import * as lintOpenapiCommand from './commands/lint-openapi';
 import { addExitCodesHelp } from './exit-codes';
 import type { CommandContext } from './context';
 
@@ -25,7 +27,9 @@ const commands: ReadonlyArray<{ register(program: Command, ctx: CommandContext):
   startCommand,
   serveCommand,
   matrixCommand,
+  mergeReportsCommand,
   openapiCommand,
+  lintOpenapiCommand,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -11,7 +11,8 @@ import { renderSummary } from '../report/summary';
 import { writeReports, type ReportTargets, type WrittenReports } from '../report/write';
 import { DEMO_CREDENTIALS, EMBEDDED_DEADLINE_MS, PROVIDER_STATES_PATH, startReferenceService } from '../service';
 import type { InteractionFilter } from '../verifier/pacts';
-import { verifyProvider, type PactSource, type VerifyResult } from '../verifier/verify';
+import { verifyProvider, type PactSource, type Shard, type VerifyResult } from '../verifier/verify';
+import { progressDisplay } from './progress';
 
 export interface VerificationRunOptions {
   /** Absent: start the embedded reference service (provider states enabled) and verify it. */
@@ -27,6 +28,13 @@ export interface VerificationRunOptions {
   readonly pactOutput?: (line: string) => void;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** stderr is a terminal (live progress line); otherwise a progress line every 10 % or 10 s. */
+  readonly stderrIsTTY?: boolean;
+  /** No progress display. */
+  readonly quiet?: boolean;
+  readonly maxDurationMs?: number;
+  readonly shard?: Shard;
+  readonly failFastAfter?: number;
 }
 
 export interface VerificationRunResult {
@@ -43,6 +51,8 @@ export async function runVerification(o: VerificationRunOptions): Promise<Verifi
   const secrets = envCredentials ? secretForms(envCredentials) : [];
   const mask = (t: string): string => maskSecrets(t, secrets);
   let service: Awaited<ReturnType<typeof startReferenceService>> | undefined;
+  // The verifier's own report (--pact-output) shares stderr; a live line would tear through it.
+  const progress = o.quiet || o.pactOutput ? undefined : progressDisplay({ write: o.stderr, tty: o.stderrIsTTY === true });
   try {
     if (embedded) {
       // The embedded dispatcher is in-process on loopback: its deadline is chosen from the measured
@@ -60,7 +70,11 @@ export async function runVerification(o: VerificationRunOptions): Promise<Verifi
       rules: o.rules,
       log: (line) => o.stderr(mask(line) + '\n'),
       pactOutput: o.pactOutput && ((line) => o.pactOutput?.(mask(line))),
-    });
+      onProgress: progress && ((p) => progress.update(p)),
+      maxDurationMs: o.maxDurationMs,
+      shard: o.shard,
+      failFastAfter: o.failFastAfter,
+    }).finally(() => progress?.end());
     o.stdout(mask(renderSummary(result.model)));
     const reports = writeReports(result.model, o.reports, secrets);
     const paths = [...reports.junit, reports.html, reports.json].filter((p): p is string => p !== undefined);

@@ -5,12 +5,15 @@
  */
 import { listRules } from '../audit/audit';
 import { listProbeChecks } from '../probe/checks';
+import { listLintRules } from '../openapi/lint/lint';
 
 export type ConfiguredCommand = 'verify' | 'probe' | 'publish' | 'lint';
 
 export function ruleIdsOf(command: ConfiguredCommand): string[] {
   const policy = listRules().map((r) => r.id as string);
   switch (command) {
+    case 'lint':
+      return listLintRules().map((r) => r.id);
     case 'probe':
       return [...policy, ...listProbeChecks().map((c) => c.id).filter((id) => !policy.includes(id))];
     default:

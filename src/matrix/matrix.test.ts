@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../cli/main';
 import { runMatrix, type AdapterContext, type MatrixAdapter, type MatrixCell, type MatrixResult } from './matrix';
-import { referenceAdapter } from './reference-adapter';
+import { referenceAdapter, referenceCalls } from './reference-adapter';
+import { getContracts } from '../contracts';
 import { ensureTypeScript } from './load-adapter';
 import { renderMatrixMarkdown } from './render';
 import { execFile } from 'node:child_process';
@@ -213,6 +214,27 @@ describe('runMatrix transport faults', () => {
       { endpoints: ['push'], statuses: [], transport: ['no-answer'], hangTimeoutMs: 600 },
     );
     expect(ids(r.cells[0])).toEqual(['transport.unsafe-retry-advice']);
+  });
+});
+
+describe('referenceAdapter', () => {
+  it('drives every catalogued endpoint, through the generic call where the client has no named method', async () => {
+    for (const api of ['jpush-v3', 'mtpush-v4'] as const) {
+      expect(Object.keys(referenceAdapter(api).calls).sort()).toEqual(getContracts().endpoints(api).map((e) => e.id).sort());
+    }
+    const table = referenceCalls as Record<string, unknown>;
+    const named = table['tags.list'];
+    delete table['tags.list']; // as for an endpoint the catalogue gained after the table was written
+    try {
+      const r = await runMatrix(referenceAdapter('jpush-v3'), { ...opts, statuses: [200, 401, 503], html502: false });
+      expect(r.cells.map((c) => [c.status, c.outcome, c.asSpecified])).toEqual([
+        [200, 'success', true],
+        [401, 'typed-error', true],
+        [503, 'recovered', true],
+      ]);
+    } finally {
+      table['tags.list'] = named;
+    }
   });
 });
 

@@ -167,7 +167,9 @@ function responseObject(ctx: Ctx, status: number, o: ResponseOptions): JsonObjec
     if (o.successNote) out.description = `${description} ${o.successNote}`;
     if (o.success && o.success !== 'empty') {
       const examples = examplesOf(ctx, o.success);
-      out.content = { 'application/json': { schema: ref(ctx, o.success), ...(examples.length > 0 ? { example: examples[0] as Json } : {}) } };
+      // Rule 1 in the document: whatever else the success schema allows, a 200 carries no `error`.
+      const schema: JsonObject = { allOf: [ref(ctx, o.success), { properties: { error: false } }] };
+      out.content = { 'application/json': { schema, ...(examples.length > 0 ? { example: examples[0] as Json } : {}) } };
     }
     return out;
   }

@@ -33,7 +33,7 @@ export interface ReportCase {
 }
 
 export interface RunMetadata {
-  readonly kind: 'verification' | 'probe';
+  readonly kind: 'verification' | 'probe' | 'lint';
   readonly tool: { readonly name: string; readonly version: string };
   readonly startedAt: string;
   readonly durationMs: number;
@@ -43,6 +43,8 @@ export interface RunMetadata {
   readonly sources: readonly string[];
   /** Ids of the rules that ran. */
   readonly rules: readonly string[];
+  /** Part `index` of `count` (1-based) when the run verified one shard of the interactions (--shard). */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 /**

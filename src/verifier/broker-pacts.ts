@@ -42,3 +42,19 @@ export async function readBrokerPacts(source: BrokerPactSource, notices: readonl
   }
   return { pacts, problems };
 }
+
+/**
+ * Why a broker selection came back empty, when the reason is that the broker does not know the
+ * provider at all: pact's verifier reports that the same way as a provider with no pacts ("No pacts
+ * found"), but the broker answers the provider's own resource with 404. Asked only on that path.
+ */
+export async function unknownProvider(source: BrokerPactSource & { readonly url: string; readonly provider: string }, timeoutMs: number): Promise<string | undefined> {
+  const url = `${source.url.replace(/\/+$/, '')}/pacticipants/${encodeURIComponent(source.provider)}`;
+  try {
+    const res = await fetch(url, { headers: { accept: 'application/hal+json, application/json', ...authHeaders(source) }, signal: AbortSignal.timeout(timeoutMs) });
+    if (res.status === 404) return `the Pact Broker at ${source.url} knows no pacticipant '${source.provider}' (GET /pacticipants/${encodeURIComponent(source.provider)} answered 404); check --provider`;
+  } catch {
+    // Unreachable now: the verifier's own load failure already says what went wrong.
+  }
+  return undefined;
+}

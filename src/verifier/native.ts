@@ -93,3 +93,124 @@ export function runNativeVerifier(options: CoreVerifierOptions, onOutput: (line:
     });
   });
 }
+
+// A long-lived child: runs one verification per message, so the process start and the loading of
+// pact's native library are paid once per worker, not once per slice of the pacts.
+const WORKER = `
+const core = require(process.env.PC_PACT_CORE);
+core.default.logLevel(process.env.PC_LOG_LEVEL || 'error');
+process.on('message', (job) => {
+  // A bad option throws synchronously inside verifyPacts; as a rejection it becomes this job's error.
+  Promise.resolve().then(() => core.default.verifyPacts(job.options)).then(
+    (out) => process.send({ id: job.id, json: typeof out === 'string' ? out : undefined }),
+    (err) => {
+      const message = err && err.message ? err.message : String(err);
+      let json;
+      try { JSON.parse(message); json = message; } catch (e) { json = undefined; }
+      process.send(json ? { id: job.id, json } : { id: job.id, error: message });
+    },
+  );
+});
+process.on('disconnect', () => process.exit(0));
+`;
+
+/** Several verifier children working through a queue of verifications (disjoint slices of the pacts). */
+export interface VerifierPool {
+  /** Resolves with the verifier's result, or with `stopped` when the pool was stopped first. */
+  run(options: CoreVerifierOptions): Promise<NativeRun & { readonly stopped?: boolean }>;
+  /** Kills every child now; running and queued verifications resolve as stopped. */
+  stop(): void;
+  /** Lets the children exit once idle. */
+  close(): Promise<void>;
+}
+
+interface Worker {
+  readonly child: ReturnType<typeof spawn>;
+  job?: { id: number; resolve: (r: NativeRun & { stopped?: boolean }) => void };
+  closed: Promise<void>;
+}
+
+export function startVerifierPool(size: number, onOutput: (line: string) => void, trustStore: TrustStore = 'system', logLevel = 'error'): VerifierPool {
+  const queue: Array<{ id: number; options: CoreVerifierOptions; resolve: (r: NativeRun & { stopped?: boolean }) => void }> = [];
+  const workers: Worker[] = [];
+  let nextId = 0;
+  let stopped = false;
+
+  const lines = (stream: NodeJS.ReadableStream | null): void => {
+    if (!stream) return;
+    let buffered = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      buffered += chunk;
+      const parts = buffered.split('\n');
+      buffered = parts.pop() ?? '';
+      for (const p of parts) onOutput(p);
+    });
+    stream.on('end', () => {
+      if (buffered) onOutput(buffered);
+    });
+  };
+
+  const dispatch = (w: Worker): void => {
+    if (w.job || stopped) return;
+    const next = queue.shift();
+    if (!next) return;
+    w.job = { id: next.id, resolve: next.resolve };
+    w.child.send({ id: next.id, options: next.options });
+  };
+
+  const spawnWorker = (): Worker => {
+    const child = spawn(process.execPath, ['-e', WORKER], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: {
+        ...process.env,
+        PC_PACT_CORE: require.resolve('@pact-foundation/pact-core'),
+        PC_LOG_LEVEL: logLevel,
+        PACT_DO_NOT_TRACK: process.env.PACT_DO_NOT_TRACK ?? 'true',
+        ...(trustStore === 'empty' ? emptyTrustStoreEnv() : {}),
+      },
+    });
+    const w: Worker = { child, closed: new Promise((resolve) => child.once('close', () => resolve())) };
+    lines(child.stdout);
+    lines(child.stderr);
+    child.on('message', (m: NativeRun & { id: number }) => {
+      if (!w.job || w.job.id !== m.id) return;
+      const { resolve } = w.job;
+      w.job = undefined;
+      resolve(m.json !== undefined ? { json: m.json } : { error: m.error ?? 'no result' });
+      dispatch(w);
+    });
+    const gone = (why: string): void => {
+      const job = w.job;
+      w.job = undefined;
+      job?.resolve(stopped ? { stopped: true } : { error: `pact verifier process ended (${why}) without a result` });
+    };
+    child.on('error', (err) => gone(err.message));
+    child.on('close', (code, signal) => gone(signal ?? `exit ${code}`));
+    return w;
+  };
+
+  return {
+    run(options) {
+      if (stopped) return Promise.resolve({ stopped: true });
+      return new Promise((resolve) => {
+        queue.push({ id: nextId++, options, resolve });
+        const idle = workers.find((w) => !w.job);
+        if (idle) dispatch(idle);
+        else if (workers.length < size) dispatch(workers[workers.push(spawnWorker()) - 1]);
+      });
+    },
+    stop() {
+      stopped = true;
+      for (const q of queue.splice(0)) q.resolve({ stopped: true });
+      for (const w of workers) w.child.kill('SIGKILL');
+    },
+    async close() {
+      // Called once every job is settled: idle workers hold no result and no unread output (the native
+      // report is in the pipe before a job resolves), so they are killed; process.exit in a child that
+      // has loaded pact's native library can block in its teardown.
+      for (const w of workers) w.child.kill('SIGKILL');
+      await Promise.all(workers.map((w) => w.closed));
+    },
+  };
+}

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PushContractsError } from '../errors';
-import { filterPact, pactFilesIn, parsePact, readPactFile } from './pacts';
+import { filterPact, pactFilesIn, parsePact, readPactFile, shardPacts, slicePact } from './pacts';
 
 const pact = (interactions: unknown[]): string =>
   JSON.stringify({ consumer: { name: 'app' }, provider: { name: 'jpush-v3' }, interactions, metadata: { pactSpecification: { version: '4.0' } } });
@@ -92,5 +92,31 @@ describe('filterPact', () => {
     expect(filterPact(p, { description: '/^push 40\\d$/' }).interactions.map((i) => i.description)).toEqual(['push 401']);
     expect(filterPact(p, { state: 'VIP' }).interactions.map((i) => i.description)).toEqual(['tags 403']);
     expect(filterPact(p, { consumers: ['other'] }).interactions).toEqual([]);
+  });
+});
+
+describe('slicePact and shardPacts', () => {
+  const many = (name: string, n: number) => parsePact(JSON.stringify({
+    consumer: { name }, provider: { name: 'jpush-v3' }, metadata: { pactSpecification: { version: '4.0' } },
+    interactions: Array.from({ length: n }, (_, k) => (k === 1 ? { type: 'Asynchronous/Messages', description: 'a message' } : http(`${name} ${k}`))),
+  }), `${name}.json`);
+
+  it('slices keep the interactions in order, with the documents they were written from', () => {
+    const p = many('app', 7);
+    const s = slicePact(p, 2, 5);
+    expect(s.interactions.map((i) => [i.description, i.index])).toEqual([['app 3', 0], ['app 4', 1], ['app 5', 2]]);
+    expect((s.document.interactions as Array<{ description: string }>).map((i) => i.description)).toEqual(['app 3', 'app 4', 'app 5']);
+  });
+
+  it('shards are disjoint, cover every interaction once, differ in size by at most one, and are the same every time', () => {
+    const pacts = [many('a', 11), many('b', 1), many('c', 30)];
+    const all = pacts.flatMap((p) => p.interactions.map((i) => i.description));
+    for (const count of [1, 2, 3, 7, 39, 45]) {
+      const shards = Array.from({ length: count }, (_, k) => shardPacts(pacts, k + 1, count).flatMap((p) => p.interactions.map((i) => i.description)));
+      expect(shards.flat()).toEqual(all);
+      const sizes = shards.map((s) => s.length);
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+      expect(Array.from({ length: count }, (_, k) => shardPacts(pacts, k + 1, count).flatMap((p) => p.interactions.map((i) => i.description)))).toEqual(shards);
+    }
   });
 });

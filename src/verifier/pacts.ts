@@ -191,3 +191,36 @@ export function writePactCopies(pacts: readonly LoadedPact[]): { dir: string; fi
   });
   return { dir, files };
 }
+
+/** Interactions [start, end) of a pact, as a pact of their own (re-indexed, like a filtered copy). */
+export function slicePact(pact: LoadedPact, start: number, end: number): LoadedPact {
+  const raw = pact.document.interactions as unknown[];
+  const kept = pact.interactions.slice(start, end);
+  const interactions = kept.map((i, n) => ({ ...i, index: n }));
+  return {
+    ...pact,
+    document: { ...pact.document, interactions: kept.map((_, k) => raw[pact.rawIndices[start + k]]) },
+    interactions,
+    rawIndices: interactions.map((i) => i.index),
+  };
+}
+
+/**
+ * Part `index` of `count` (1-based) of the interactions of `pacts`, taken in their fixed order (files
+ * sorted, interactions as written) as contiguous, near-equal ranges: every CI job computes the same
+ * split, the shards are disjoint and together cover every interaction once.
+ */
+export function shardPacts(pacts: readonly LoadedPact[], index: number, count: number): LoadedPact[] {
+  const total = pacts.reduce((n, p) => n + p.interactions.length, 0);
+  const from = Math.floor((total * (index - 1)) / count);
+  const to = Math.floor((total * index) / count);
+  const out: LoadedPact[] = [];
+  let offset = 0;
+  for (const p of pacts) {
+    const start = Math.max(from - offset, 0);
+    const end = Math.min(to - offset, p.interactions.length);
+    if (start < end) out.push(slicePact(p, start, end));
+    offset += p.interactions.length;
+  }
+  return out;
+}

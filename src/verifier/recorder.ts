@@ -21,6 +21,8 @@ export interface StateEvent {
   readonly ok: boolean;
   /** Why it failed: the setup URL's status and body, or the transport error. */
   readonly detail?: string;
+  /** Set when the setup URL gave no answer at all (as opposed to answering with an error status). */
+  readonly problem?: WireProblem;
 }
 
 export interface ExchangeEvent {
@@ -50,6 +52,8 @@ export interface RecorderOptions {
    * keeping its Content-Length, and answers malformed JSON itself, so the provider never sees it.
    */
   readonly requestFilter?: (headers: Record<string, string | string[]>) => void;
+  /** Called with each event as it is recorded (progress, fail fast). */
+  readonly onEvent?: (event: RecordedEvent) => void;
 }
 
 export interface Recorder {
@@ -141,6 +145,10 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
   const basePath = base.pathname.replace(/\/+$/, '');
   const events: RecordedEvent[] = [];
   let seq = 0;
+  const record = (event: RecordedEvent): void => {
+    events.push(event);
+    options.onEvent?.(event);
+  };
 
   async function handleState(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req);
@@ -153,18 +161,18 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     const event = { kind: 'state' as const, seq: seq++, action: parsed.action ?? 'setup', state: parsed.state ?? '', params: parsed.params ?? {} };
     if (!options.stateSetupUrl || event.state === '') {
       // An interaction without states still announces itself; nothing to set up.
-      events.push({ ...event, ok: true });
+      record({ ...event, ok: true });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       return;
     }
     const r = await send(new URL(options.stateSetupUrl), 'POST', { 'content-type': 'application/json' }, body, options.timeoutMs);
     if (!('status' in r)) {
-      events.push({ ...event, ok: false, detail: r.problem.message.replace('provider', 'provider-state setup URL') });
+      record({ ...event, ok: false, detail: r.problem.message.replace('provider', 'provider-state setup URL'), problem: r.problem.kind });
       res.writeHead(502, { 'content-type': 'text/plain' }).end(r.problem.message);
       return;
     }
     const ok = r.status >= 200 && r.status < 300;
-    events.push({ ...event, ok, detail: ok ? undefined : `setup URL answered ${r.status}${r.body.length ? `: ${r.body.toString('utf8').slice(0, 200)}` : ''}` });
+    record({ ...event, ok, detail: ok ? undefined : `setup URL answered ${r.status}${r.body.length ? `: ${r.body.toString('utf8').slice(0, 200)}` : ''}` });
     res.writeHead(r.status, r.headers).end(r.body);
   }
 
@@ -179,12 +187,12 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     const requestHeaders = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
     const common = { kind: 'exchange' as const, seq: seq++, method: req.method ?? 'GET', path: incoming.pathname, query: incoming.search.replace(/^\?/, ''), requestHeaders };
     if (!('status' in r)) {
-      events.push({ ...common, response: null, problem: r.problem, durationMs: Date.now() - started });
+      record({ ...common, response: null, problem: r.problem, durationMs: Date.now() - started });
       // No invented response: the verifier sees a failed request, the case carries the reason.
       res.destroy();
       return;
     }
-    events.push({
+    record({
       ...common,
       response: { status: r.status, headers: r.headers, body: r.body.toString('utf8') },
       problem: r.problem,

@@ -13,13 +13,13 @@ import type { Exchange, Finding, InteractionRef } from '../audit/types';
 import { getContracts, type Contracts } from '../contracts/load';
 import { basicAuth, PLACEHOLDER_CREDENTIALS, secretForms, maskSecrets, type Credentials } from '../credentials';
 import { PushContractsError, type ErrorCode } from '../errors';
-import type { ReportCase, RunModel } from '../report/model';
+import { caseVerdict, type ReportCase, type RunModel } from '../report/model';
 import { correlate } from './correlate';
-import { runNativeVerifier, type TrustStore } from './native';
-import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopies, type InteractionFilter, type LoadedPact, type PactInteraction } from './pacts';
+import { runNativeVerifier, startVerifierPool, type TrustStore, type VerifierPool } from './native';
+import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopies, type InteractionFilter, type LoadedPact, type PactInteraction, shardPacts, slicePact } from './pacts';
 import { startRecorder, type ExchangeEvent, type RecordedEvent, type Recorder, type StateEvent } from './recorder';
 import { errorsFor, parseVerifierResults, wasVerified, type VerifierResults } from './results';
-import { readBrokerPacts } from './broker-pacts';
+import { readBrokerPacts, unknownProvider } from './broker-pacts';
 import { pactLoadFailures } from './load-failures';
 
 /** Where pacts come from. The broker fields go straight into pact's VerifierOptions. */
@@ -65,6 +65,33 @@ export interface VerifyOptions {
   readonly log?: (line: string) => void;
   /** The Rust verifier's own report, line by line (masked); discarded when absent. */
   readonly pactOutput?: (line: string) => void;
+  /** Called as interactions are replayed (progress display). */
+  readonly onProgress?: (progress: Progress) => void;
+  /** Stop with exit 2 after this many provider (or state URL) timeouts or refusals in a row. Default 3; 0 never stops. */
+  readonly failFastAfter?: number;
+  /** Bound on the whole run: stop with exit 2 when it is exceeded. */
+  readonly maxDurationMs?: number;
+  /** Verify only part i of n of the interactions (1-based; contiguous, deterministic), e.g. one CI job of n. */
+  readonly shard?: Shard;
+  /** Interactions per verifier run (default 50): pact's verifier does more work per interaction in a larger file. */
+  readonly sliceSize?: number;
+  /** Verifier processes working through the slices at once (default 2). */
+  readonly workers?: number;
+}
+
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+export interface Progress {
+  /** Interactions replayed so far. */
+  readonly done: number;
+  /** Interactions to replay; undefined when a broker chooses some of them during the run. */
+  readonly total?: number;
+  /** Cases failed so far (known once their slice is judged). */
+  readonly failed: number;
+  readonly elapsedMs: number;
 }
 
 /** An infrastructure problem that makes the run inconclusive (exit 2). */
@@ -83,6 +110,9 @@ export interface VerifyResult {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_FAIL_FAST_AFTER = 3;
+export const DEFAULT_SLICE_SIZE = 50;
+export const DEFAULT_WORKERS = 2;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json') as { version: string };
@@ -180,10 +210,20 @@ async function prepare(options: VerifyOptions): Promise<RunSetup> {
   const mask = (t: string): string => maskSecrets(t, secrets);
   if (options.sources.length === 0) throw new PushContractsError('PC_ERR_USAGE', 'no pact source: give --pact-dir, --pact-url or a broker');
 
-  const pacts = await loadPacts(options.sources, filter, timeoutMs);
   const broker = options.sources.find((s): s is BrokerSource => s.kind === 'broker');
+  const shard = options.shard;
+  if (shard && (!Number.isInteger(shard.index) || !Number.isInteger(shard.count) || shard.index < 1 || shard.index > shard.count)) {
+    throw new PushContractsError('PC_ERR_USAGE', `shard ${shard.index}/${shard.count} does not exist: give i/n with 1 <= i <= n`);
+  }
+  if (shard && broker) {
+    // The broker's pacts are chosen by the verifier during the run, so no job could know its share beforehand.
+    throw new PushContractsError('PC_ERR_USAGE', `--shard needs pacts read before the run (--pact-dir, --pact-url); ${describeSource(broker)} selects its pacts during the run`);
+  }
+  const loaded = await loadPacts(options.sources, filter, timeoutMs);
+  const pacts = shard ? shardPacts(loaded, shard.index, shard.count) : loaded;
   if (pacts.length === 0 && !broker) {
-    throw new PushContractsError('PC_ERR_USAGE', `no interaction to verify${isFiltering(filter) ? ' after filtering' : ''} in ${options.sources.map(describeSource).join(', ')}`);
+    const where = shard && loaded.length > 0 ? ` in shard ${shard.index}/${shard.count} (${loaded.reduce((n, p) => n + p.interactions.length, 0)} interaction(s) in all)` : '';
+    throw new PushContractsError('PC_ERR_USAGE', `no interaction to verify${isFiltering(filter) ? ' after filtering' : ''}${where} in ${options.sources.map(describeSource).join(', ')}`);
   }
   const placeholderHeader = basicAuth(PLACEHOLDER_CREDENTIALS);
   if (!options.credentials && pacts.some((p) => p.interactions.some((i) => Object.entries(i.request.headers).some(([k, v]) => k.toLowerCase() === 'authorization' && v === placeholderHeader)))) {
@@ -205,8 +245,8 @@ function credentialFilter(credentials: Credentials | undefined): ((headers: Reco
 }
 
 /** Step 2: pact-core's options: the recorder stands in for the provider; broker options pass through. */
-function verifierOptionsFor(setup: RunSetup, recorder: Recorder, pactFiles: readonly string[]): CoreVerifierOptions {
-  const { broker, timeoutMs } = setup;
+function verifierOptionsFor(setup: RunSetup, recorder: Recorder, pactFiles: readonly string[], broker: BrokerSource | undefined): CoreVerifierOptions {
+  const { timeoutMs } = setup;
   const verifierOptions: CoreVerifierOptions = {
     providerBaseUrl: recorder.url,
     providerStatesSetupUrl: recorder.stateSetupUrl,
@@ -243,9 +283,38 @@ function verifierOptionsFor(setup: RunSetup, recorder: Recorder, pactFiles: read
   return verifierOptions;
 }
 
+/** One run of pact's verifier: a slice of one local pact, or whatever a broker source selects. */
+interface Job {
+  readonly pact?: LoadedPact;
+  readonly broker?: BrokerSource;
+}
+
+/** Disjoint slices of the local pacts, in order, then the broker's own selection (read by the verifier itself). */
+function jobsOf(setup: RunSetup): Job[] {
+  const size = Math.max(1, setup.options.sliceSize ?? DEFAULT_SLICE_SIZE);
+  const jobs: Job[] = [];
+  const stateful = (i: PactInteraction): boolean => i.providerStates.length > 0;
+  for (const pact of setup.pacts) {
+    // A slice is cut at `size` and wherever interactions with and without provider states meet, so that
+    // slices without states can skip the state calls and run side by side (replayAll).
+    let start = 0;
+    for (let k = 1; k <= pact.interactions.length; k += 1) {
+      if (k === pact.interactions.length || k - start === size || stateful(pact.interactions[k]) !== stateful(pact.interactions[start])) {
+        jobs.push({ pact: slicePact(pact, start, k) });
+        start = k;
+      }
+    }
+  }
+  if (setup.broker) jobs.push({ broker: setup.broker });
+  return jobs;
+}
+
 interface Replay {
+  readonly job: Job;
   readonly events: readonly RecordedEvent[];
   readonly results: Awaited<ReturnType<typeof runPactVerifier>>;
+  /** The run was stopped (fail fast, --max-duration) before this job's verifier finished. */
+  readonly stopped: boolean;
   /** What the verifier could not record in the broker (it only logs that, and still resolves). */
   readonly publishFailures: readonly string[];
   /**
@@ -259,33 +328,114 @@ interface Replay {
 // eslint-disable-next-line no-control-regex
 const PUBLISH_FAILED = /Publishing of verification results failed with an error: (.*)$/;
 
-/** Step 3: replays the pacts through pact's verifier and the recording proxy, recording every exchange. */
-async function replay(setup: RunSetup): Promise<Replay> {
-  const { options, pacts, broker, mask } = setup;
+/**
+ * Stops a run early: after `after` provider (or state URL) timeouts or refusals in a row, or when the
+ * whole run exceeds its bound. The first reason wins; `onStop` kills the verifier processes.
+ */
+class RunControl {
+  stoppedBy?: InfrastructureProblem;
+  private exchangeRun = 0;
+  private stateRun = 0;
+  private readonly timer?: NodeJS.Timeout;
+  onStop: () => void = () => undefined;
+
+  constructor(private readonly setup: RunSetup, private readonly done: () => string) {
+    const max = setup.options.maxDurationMs;
+    if (max !== undefined) {
+      this.timer = setTimeout(() => this.stop({ code: 'PC_ERR_MAX_DURATION', message: `verification of ${setup.options.providerBaseUrl} stopped at --max-duration ${max} ms with ${this.done()}` }), max);
+    }
+  }
+
+  watch(e: RecordedEvent): void {
+    const after = this.setup.options.failFastAfter ?? DEFAULT_FAIL_FAST_AFTER;
+    if (after <= 0) return;
+    if (e.kind === 'exchange') {
+      const p = e.problem;
+      if (p && (p.kind === 'timeout' || p.kind === 'unreachable')) {
+        this.exchangeRun += 1;
+        if (this.exchangeRun >= after) {
+          this.stop({
+            code: p.kind === 'timeout' ? 'PC_ERR_PROVIDER_TIMEOUT' : 'PC_ERR_PROVIDER_UNREACHABLE',
+            message: `provider ${new URL(this.setup.options.providerBaseUrl).origin} gave no answer to ${after} requests in a row (last: ${p.message}); stopped with ${this.done()}`,
+          });
+        }
+      } else if (e.response) {
+        this.exchangeRun = 0;
+      }
+    } else if (e.problem === 'timeout' || e.problem === 'unreachable') {
+      this.stateRun += 1;
+      if (this.stateRun >= after) {
+        this.stop({
+          code: e.problem === 'timeout' ? 'PC_ERR_PROVIDER_TIMEOUT' : 'PC_ERR_PROVIDER_UNREACHABLE',
+          message: `provider-state setup URL ${this.setup.options.providerStatesSetupUrl ?? ''} gave no answer to ${after} state calls in a row (last: ${e.detail ?? e.problem}); stopped with ${this.done()}`,
+        });
+      }
+    } else if (e.state !== '') {
+      this.stateRun = 0;
+    }
+  }
+
+  stop(problem: InfrastructureProblem): void {
+    if (this.stoppedBy) return;
+    this.stoppedBy = problem;
+    this.onStop();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
+
+/** Replays one job through pact's verifier and its own recording proxy, recording every exchange. */
+async function replayJob(setup: RunSetup, job: Job, pool: VerifierPool, control: RunControl, onEvent: (e: RecordedEvent) => void): Promise<Replay> {
+  const { options, mask } = setup;
+  const empty = { ...parseVerifierResults(undefined) };
+  if (control.stoppedBy) return { job, events: [], results: empty, stopped: true, publishFailures: [], brokerNotices: [] };
   const recorder = await startRecorder({
     providerBaseUrl: options.providerBaseUrl,
     stateSetupUrl: options.providerStatesSetupUrl,
     timeoutMs: setup.timeoutMs,
     requestFilter: credentialFilter(options.credentials),
+    onEvent: (e) => {
+      onEvent(e);
+      control.watch(e);
+    },
   });
-  // Copies fix the order the verifier replays in, and carry only the filtered interactions.
-  const copies = pacts.length > 0 ? writePactCopies(pacts) : undefined;
+  // A copy fixes the order the verifier replays in, and carries only this slice's interactions.
+  const copies = job.pact ? writePactCopies([job.pact]) : undefined;
   try {
-    const verifierOptions = verifierOptionsFor(setup, recorder, copies?.files ?? []);
-    options.log?.(mask(`verifying ${pacts.reduce((n, p) => n + p.interactions.length, 0)} interaction(s) of ${pacts.length} pact(s) against ${options.providerBaseUrl}`));
-    // Without a broker the verifier only reads local pact copies and talks plain HTTP to the loopback
-    // recorder, so it needs no trust store; loading one costs ~24 ms per interaction (native.ts).
+    const verifierOptions = verifierOptionsFor(setup, recorder, copies?.files ?? [], job.broker);
+    if (job.pact && !job.pact.interactions.some((i) => i.providerStates.length > 0)) {
+      // Given a state URL, the verifier calls it before and after every interaction, stateless ones too.
+      delete verifierOptions.providerStatesSetupUrl;
+    }
     const publishFailures: string[] = [];
     const brokerNotices: string[] = [];
-    const onLine = (line: string): void => {
-      const plain = line.replace(/\u001b\[[0-9;]*m/g, '');
-      const failed = PUBLISH_FAILED.exec(plain);
-      if (failed) publishFailures.push(failed[1]);
-      if (broker && plain.startsWith('The pact at ')) brokerNotices.push(plain.trim());
-      options.pactOutput?.(mask(line));
-    };
-    const results = await runPactVerifier(verifierOptions, onLine, broker ? 'system' : 'empty');
-    return { events: recorder.events, results, publishFailures, brokerNotices };
+    const replayed = (results: Replay['results'], stopped: boolean): Replay => ({ job, events: recorder.events, results, stopped, publishFailures, brokerNotices });
+    if (job.broker) {
+      const onLine = (line: string): void => {
+        const plain = line.replace(/\u001b\[[0-9;]*m/g, '');
+        const failed = PUBLISH_FAILED.exec(plain);
+        if (failed) publishFailures.push(failed[1]);
+        if (plain.startsWith('The pact at ')) brokerNotices.push(plain.trim());
+        options.pactOutput?.(mask(line));
+      };
+      // The verifier fetches the broker's pacts and publishes results itself over https: it keeps the system trust store.
+      const stop = new Promise<'stopped'>((resolve) => {
+        const previous = control.onStop;
+        control.onStop = () => {
+          previous();
+          resolve('stopped');
+        };
+      });
+      const results = await Promise.race([runPactVerifier(verifierOptions, onLine, 'system'), stop]);
+      return results === 'stopped' ? replayed(empty, true) : replayed(results, false);
+    }
+    // Local slices only: the pool's verifiers read local copies and talk plain HTTP to the loopback
+    // recorder, so they run with an empty trust store (loading one costs ~24 ms per interaction, native.ts).
+    const run = await pool.run(verifierOptions);
+    if (run.stopped) return replayed(empty, true);
+    return replayed(run.json !== undefined ? parseVerifierResults(run.json) : { ...empty, thrown: run.error ?? 'no result' }, false);
   } finally {
     await recorder.close();
     if (copies) rmSync(copies.dir, { recursive: true, force: true });
@@ -293,7 +443,7 @@ async function replay(setup: RunSetup): Promise<Replay> {
 }
 
 /** One interaction of the pacts, judged: pact outcome, state failures, wire problems, audit findings. */
-function caseOf(setup: RunSetup, { events, results }: Replay, i: PactInteraction, e: ExchangeEvent | undefined, infrastructure: InfrastructureProblem[]): ReportCase {
+function caseOf(setup: RunSetup, { events, results, stopped }: Replay, i: PactInteraction, e: ExchangeEvent | undefined, infrastructure: InfrastructureProblem[]): ReportCase {
   const { contracts, mask, options } = setup;
   const ref = refOf(i);
   const verrs = errorsFor(results, i);
@@ -309,9 +459,13 @@ function caseOf(setup: RunSetup, { events, results }: Replay, i: PactInteraction
     if (e.problem.kind === 'timeout') infrastructure.push({ code: 'PC_ERR_PROVIDER_TIMEOUT', message: e.problem.message });
     if (e.problem.kind === 'unreachable') infrastructure.push({ code: 'PC_ERR_PROVIDER_UNREACHABLE', message: e.problem.message });
   }
+  if (stopped) {
+    // Never a pass: pact matching of this interaction did not finish (or did not start).
+    errors.push(e ? 'pact matching did not finish: the run stopped early (see the run\'s errors)' : 'not verified: the run stopped early (see the run\'s errors)');
+  }
   const exchange = e ? toExchange(ref, e) : undefined;
   const findings: Finding[] = exchange ? audit(exchange, { ...options.rules, contracts }) : [];
-  const ran = e !== undefined || verrs.length > 0 || wasVerified(results, i);
+  const ran = !stopped && (e !== undefined || verrs.length > 0 || wasVerified(results, i));
   const mismatches = verrs.filter((v) => !v.stateSetupFailed).flatMap((v) => v.messages);
   return {
     ref,
@@ -345,16 +499,17 @@ function unmatchedCaseOf(setup: RunSetup, e: ExchangeEvent): ReportCase {
   };
 }
 
-/** Problems of the run as a whole: the verifier could not run, or could not load pacts from the broker. */
-function runProblemsOf(setup: RunSetup, { results, publishFailures }: Replay): { runErrors: string[]; infrastructure: InfrastructureProblem[] } {
-  const { mask, broker } = setup;
+/** Problems of a verifier run as a whole: it could not run, could not load pacts from the broker, or could not publish. */
+function runProblemsOf(setup: RunSetup, { results, publishFailures, job }: Replay): { runErrors: string[]; infrastructure: InfrastructureProblem[] } {
+  const { mask } = setup;
+  const broker = job.broker;
   const runErrors: string[] = [];
   const infrastructure: InfrastructureProblem[] = [];
   if (results.thrown !== undefined) {
     // The verifier could not run at all (bad options, broker unreachable): nothing was verified.
     const message = mask(`pact verifier could not run: ${results.thrown}`);
     runErrors.push(message);
-    infrastructure.push({ code: broker ? 'PC_ERR_BROKER_UNREACHABLE' : 'PC_ERR_USAGE', message });
+    infrastructure.push({ code: job.broker ? 'PC_ERR_BROKER_UNREACHABLE' : 'PC_ERR_USAGE', message });
   }
   for (const why of publishFailures) {
     // Named so the reader knows what the broker lacks: can-i-deploy will not see this verification.
@@ -370,19 +525,85 @@ function runProblemsOf(setup: RunSetup, { results, publishFailures }: Replay): {
   return { runErrors, infrastructure };
 }
 
-/** Step 4: every recorded exchange and verifier result becomes a case; the run's own problems are added. */
-async function judge(setup: RunSetup, replayed: Replay): Promise<{ cases: ReportCase[]; runErrors: string[]; infrastructure: InfrastructureProblem[] }> {
+interface Judged {
+  readonly cases: ReportCase[];
+  readonly runErrors: string[];
+  readonly infrastructure: InfrastructureProblem[];
+}
+
+/** Every recorded exchange and verifier result of one job becomes a case; the job's own problems are added. */
+async function judge(setup: RunSetup, replayed: Replay): Promise<Judged> {
   const infrastructure: InfrastructureProblem[] = [];
-  // Broker pacts are read back after the run (the verifier verified them in this order, after the
-  // local ones), so their exchanges are correlated like local ones and their results by `_id`.
-  const fromBroker = setup.broker ? await readBrokerPacts(setup.broker, [...replayed.brokerNotices, ...(replayed.results.notices ?? [])], setup.timeoutMs) : { pacts: [], problems: [] };
+  // A broker job's pacts are read back after its run (in the order the verifier verified them), so its
+  // exchanges are correlated like local ones and its results by `_id`.
+  const { broker } = replayed.job;
+  const fromBroker = broker && !replayed.stopped ? await readBrokerPacts(broker, [...replayed.brokerNotices, ...(replayed.results.notices ?? [])], setup.timeoutMs) : { pacts: [], problems: [] };
   for (const p of fromBroker.problems) infrastructure.push({ code: 'PC_ERR_BROKER_UNREACHABLE', message: setup.mask(p) });
-  const expected = [...setup.pacts, ...fromBroker.pacts].flatMap((p) => p.interactions);
+  // Only for an empty selection the broker served: refused credentials or an unreachable broker say so themselves.
+  const loadFailures = pactLoadFailures(replayed.results.errors);
+  const emptySelection = replayed.results.thrown === undefined && loadFailures.length > 0 && loadFailures.every((f) => !f.infrastructure);
+  if (broker && !replayed.stopped && broker.provider !== '' && emptySelection && fromBroker.pacts.length === 0 && (broker.pactUrls ?? []).length === 0) {
+    const unknown = await unknownProvider(broker, setup.timeoutMs);
+    if (unknown) infrastructure.push({ code: 'PC_ERR_BROKER_REJECTED', message: setup.mask(unknown) });
+  }
+  const expected = [...(replayed.job.pact ? [replayed.job.pact] : []), ...fromBroker.pacts].flatMap((p) => p.interactions);
   const { matched, unmatched } = correlate(expected, replayed.events);
   const cases = matched.map(({ interaction, exchange }) => caseOf(setup, replayed, interaction, exchange, infrastructure));
   for (const e of unmatched) cases.push(unmatchedCaseOf(setup, e));
   const run = runProblemsOf(setup, replayed);
   return { cases, runErrors: [...fromBroker.problems.map(setup.mask), ...run.runErrors], infrastructure: [...infrastructure, ...run.infrastructure] };
+}
+
+/**
+ * Step 3: replays every job (disjoint slices on a pool of verifier processes, each with its own recording
+ * proxy so their exchanges never mix) and judges each as it finishes; cases keep the pacts' order.
+ */
+async function replayAll(setup: RunSetup, started: number): Promise<Judged> {
+  const { options, mask } = setup;
+  const jobs = jobsOf(setup);
+  const total = setup.broker ? undefined : setup.pacts.reduce((n, p) => n + p.interactions.length, 0);
+  let finishedInteractions = 0;
+  let liveExchanges = 0;
+  let failed = 0;
+  const progress = (): void => options.onProgress?.({ done: finishedInteractions + liveExchanges, total, failed, elapsedMs: Date.now() - started });
+  const doneText = (): string => `${finishedInteractions + liveExchanges}${total !== undefined ? ` of ${total}` : ''} interaction(s) replayed`;
+  const control = new RunControl(setup, doneText);
+  const localJobs = jobs.filter((j) => j.pact).length;
+  const pool = startVerifierPool(Math.max(1, Math.min(options.workers ?? DEFAULT_WORKERS, localJobs)), (line) => options.pactOutput?.(mask(line)), 'empty');
+  control.onStop = () => pool.stop();
+  options.log?.(mask(`verifying ${total ?? 'the broker\'s'} interaction(s) of ${setup.pacts.length}${setup.broker ? '+' : ''} pact(s) against ${options.providerBaseUrl}`));
+  progress();
+  const judged: Judged[] = [];
+  const runJob = async (job: Job, n: number): Promise<void> => {
+    let seen = 0;
+    const replayed = await replayJob(setup, job, pool, control, (e) => {
+      if (e.kind !== 'exchange') return;
+      seen += 1;
+      liveExchanges += 1;
+      progress();
+    });
+    liveExchanges -= seen;
+    finishedInteractions += job.pact ? job.pact.interactions.length : seen;
+    judged[n] = await judge(setup, replayed);
+    failed += judged[n].cases.filter((c) => caseVerdict(c) === 'failed').length;
+    progress();
+  };
+  // A provider state changes the provider for every request, so a slice with states runs alone; slices
+  // without states run side by side. Cases are put back in the pacts' order whatever ran first.
+  const statelessJob = (j: Job): boolean => j.pact !== undefined && !j.pact.interactions.some((i) => i.providerStates.length > 0);
+  try {
+    await Promise.all(jobs.map((job, n) => (statelessJob(job) ? runJob(job, n) : undefined)));
+    for (const [n, job] of jobs.entries()) if (!statelessJob(job)) await runJob(job, n);
+  } finally {
+    control.dispose();
+    await pool.close();
+  }
+  const all: Judged = { cases: judged.flatMap((j) => j.cases), runErrors: judged.flatMap((j) => j.runErrors), infrastructure: judged.flatMap((j) => j.infrastructure) };
+  if (control.stoppedBy) {
+    // One line says why the run stopped; the cases keep their own evidence.
+    return { cases: all.cases, runErrors: [mask(control.stoppedBy.message), ...all.runErrors], infrastructure: [{ ...control.stoppedBy, message: mask(control.stoppedBy.message) }] };
+  }
+  return all;
 }
 
 /** The exit code: infrastructure makes the verdict unreliable (2); any failure is a violation (1). */
@@ -400,8 +621,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
   const started = Date.now();
   const rules = selectRules(options.rules ?? {});
   const setup = await prepare(options);
-  const replayed = await replay(setup);
-  const { cases, runErrors, infrastructure } = await judge(setup, replayed);
+  const { cases, runErrors, infrastructure } = await replayAll(setup, started);
   const model: RunModel = {
     meta: {
       kind: 'verification',
@@ -411,6 +631,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
       providerBaseUrl: options.providerBaseUrl,
       sources: options.sources.map(describeSource),
       rules: rules.map((r) => r.id),
+      ...(options.shard ? { shard: { index: options.shard.index, count: options.shard.count } } : {}),
     },
     cases,
     errors: runErrors,

@@ -65,7 +65,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--reports-dir <dir>', 'where the reports go', 'reports')
     .option('--timeout <ms>', `bound on each exchange with the service (default ${DEFAULT_TIMEOUT_MS})`)
     .option('--no-regenerate', 'verify pacts/ as it is, even when stale')
-    .action(async (flags: { reportsDir: string; timeout?: string; regenerate: boolean }) => {
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (flags: { reportsDir: string; timeout?: string; regenerate: boolean; quiet?: boolean }) => {
       const root = ctx.io.cwd;
       const { io } = ctx;
       if (flags.timeout !== undefined && !/^[1-9][0-9]*$/.test(flags.timeout)) {
@@ -94,6 +95,8 @@ export function register(program: Command, ctx: CommandContext): void {
         env: io.env,
         stdout: io.stdout,
         stderr: io.stderr,
+        stderrIsTTY: io.stderrIsTTY,
+        quiet: flags.quiet,
       });
       ctx.setExit(exitCode);
     });

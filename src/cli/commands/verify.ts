@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { PushContractsError } from '../../errors';
 import { runVerification } from '../run-verification';
-import type { PactSource } from '../../verifier/verify';
+import type { PactSource, Shard } from '../../verifier/verify';
 import { DEFAULT_TIMEOUT_MS } from '../../verifier/verify';
 import type { RulePolicy } from '../../audit/policy';
 import { CONFIG_FILE, loadRulePolicy } from '../../config/load';
@@ -25,6 +25,9 @@ export interface VerifyFlags extends BrokerVerifyFlags {
   skipRule: string[];
   config?: string;
   pactOutput?: boolean;
+  maxDuration?: string;
+  shard?: string;
+  quiet?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -33,6 +36,20 @@ function parseTimeout(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_TIMEOUT_MS;
   if (!/^[1-9][0-9]*$/.test(raw)) throw new PushContractsError('PC_ERR_USAGE', `--timeout must be a positive number of milliseconds, got '${raw}'`);
   return Number(raw);
+}
+
+function parseMaxDuration(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^[1-9][0-9]*$/.test(raw)) throw new PushContractsError('PC_ERR_USAGE', `--max-duration must be a positive number of milliseconds, got '${raw}'`);
+  return Number(raw);
+}
+
+/** `--shard i/n`: part i (1-based) of n. */
+export function parseShard(raw: string | undefined): Shard | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^([1-9][0-9]*)\/([1-9][0-9]*)$/.exec(raw);
+  if (!m || Number(m[1]) > Number(m[2])) throw new PushContractsError('PC_ERR_USAGE', `--shard must be i/n with 1 <= i <= n (e.g. 2/4), got '${raw}'`);
+  return { index: Number(m[1]), count: Number(m[2]) };
 }
 
 function parseUrl(flag: string, raw: string | undefined): string | undefined {
@@ -77,14 +94,21 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--skip-rule <id>', 'do not run this policy rule; repeatable', collect, [])
     .option('--config <file>', `rule severities and skips (default: ${CONFIG_FILE} or the "push-contracts" key of package.json)`)
     .option('--pact-output', 'also print the Rust verifier\'s own report (masked) to stderr')
+    .option('--max-duration <ms>', 'stop the whole run (exit 2) when it takes longer than this')
+    .option('--shard <i/n>', 'verify only part i of n of the interactions (deterministic split for parallel CI jobs; combine with merge-reports)')
+    .option('-q, --quiet', 'no progress on stderr')
     .action(async (flags: VerifyFlags) => {
       let timeoutMs: number;
       let providerBaseUrl: string | undefined;
       let providerStatesSetupUrl: string | undefined;
+      let maxDurationMs: number | undefined;
+      let shard: Shard | undefined;
       let rules: RulePolicy;
       try {
         rules = loadRulePolicy({ cwd: ctx.io.cwd, command: 'verify', configPath: flags.config, only: flags.rule, skip: flags.skipRule });
         timeoutMs = parseTimeout(flags.timeout);
+        maxDurationMs = parseMaxDuration(flags.maxDuration);
+        shard = parseShard(flags.shard);
         providerBaseUrl = parseUrl('--provider-base-url', flags.providerBaseUrl);
         providerStatesSetupUrl = parseUrl('--provider-states-setup-url', flags.providerStatesSetupUrl);
         if (providerStatesSetupUrl && !providerBaseUrl) {
@@ -112,6 +136,10 @@ export function register(program: Command, ctx: CommandContext): void {
         env: ctx.io.env,
         stdout: ctx.io.stdout,
         stderr: ctx.io.stderr,
+        stderrIsTTY: ctx.io.stderrIsTTY,
+        quiet: flags.quiet,
+        maxDurationMs,
+        shard,
       });
       ctx.setExit(exitCode);
     });
