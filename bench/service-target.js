@@ -44,7 +44,7 @@ async function main(kind) {
     const started = process.hrtime.bigint();
     return dispatch.apply(this, args).finally(() => hops.push(Number(process.hrtime.bigint() - started) / 1e6));
   };
-  const { startReferenceService } = require('../dist/index.js');
+  const { startReferenceService } = require('../dist/service');
   const svc = await startReferenceService({ limits: { rate: { limit: 1e9 } } });
   process.stdout.write(`${svc.url}\n`);
   answerStats();

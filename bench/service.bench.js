@@ -23,7 +23,8 @@ const HOP_S = Number(process.env.BENCH_HOP_S || 10);
 const BURNERS = 2;
 const WARMUP_S = 1;
 
-const { basicAuth, DEMO_CREDENTIALS } = require('../dist/index.js');
+const { basicAuth } = require('../dist/credentials');
+const { DEMO_CREDENTIALS } = require('../dist/service');
 const PUSH = JSON.stringify({ platform: 'all', audience: 'all', notification: { alert: 'bench' } });
 
 function startTarget(kind) {

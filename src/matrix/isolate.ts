@@ -1,7 +1,7 @@
 /**
  * Runs an adapter module's calls in worker threads, so a client crash (an exception thrown outside its
- * promise, process.exit, an unhandled rejection) ends one worker and becomes an "untyped crash" cell
- * instead of ending the run. A worker is one thread with its own module registry; the pool holds at most
+ * promise, an unhandled rejection, process.exit) becomes an "untyped crash" cell instead of ending the run
+ * (see cell-worker.ts: a throw is reported by the worker, an exit replaces the worker). A worker is one thread with its own module registry; the pool holds at most
  * `size` of them and replaces a dead one on the next call. Worker threads rather than child processes:
  * no process start per cell, and on 2 cores a thread costs a fraction of a node process.
  */
@@ -39,6 +39,7 @@ export function isolatedRunner(file: string, size: number, tsNode?: string): Iso
   const slots: Slot[] = [];
   const waiting: Array<(slot: Slot) => void> = [];
   const entry = workerEntry();
+  let calls = 0;
 
   const spawn = (): Slot => {
     const worker = new Worker(entry.file, { workerData: { file, tsNode }, execArgv: entry.execArgv, stdout: true, stderr: true });
@@ -93,6 +94,7 @@ export function isolatedRunner(file: string, size: number, tsNode?: string): Iso
   };
 
   const run: CallRunner = async (endpoint, ctx) => {
+    const id = ++calls;
     const slot = await acquire();
     await slot.ready; // a load error rejects here, as PC_ERR_ADAPTER
     let dead = false;
@@ -105,15 +107,17 @@ export function isolatedRunner(file: string, size: number, tsNode?: string): Iso
           cleanup();
           resolve({ kind: 'hang', detail: `no answer after ${ctx.hangTimeoutMs} ms (the client blocked its thread)` });
         }, ctx.hangTimeoutMs + 2000);
-        const onMessage = (report: CallReport): void => {
+        const onMessage = (m: { id?: number; report?: CallReport }): void => {
+          if (m.id !== id || !m.report) return; // a late answer of an earlier call
           cleanup();
-          resolve(report);
+          resolve(m.report);
         };
+        // The worker reports throws outside the client's promise itself; this is for one that dies anyway.
         const onError = (err: unknown): void => {
           dead = true;
           cleanup();
           const e = err as { name?: string; message?: string };
-          resolve({ kind: 'crashed', detail: `uncaught ${e.name ?? 'Error'}: ${(e.message ?? String(err)).replace(/\s+/g, ' ').slice(0, 140)} (thrown outside the client's promise)` });
+          resolve({ kind: 'crashed', detail: `uncaught ${e.name ?? 'Error'}: ${(e.message ?? String(err)).replace(/\s+/g, ' ').slice(0, 140)} (the client's thread died)` });
         };
         const onExit = (code: number): void => {
           dead = true;
@@ -129,7 +133,7 @@ export function isolatedRunner(file: string, size: number, tsNode?: string): Iso
         worker.on('message', onMessage);
         worker.on('error', onError);
         worker.on('exit', onExit);
-        worker.postMessage({ endpoint, ctx });
+        worker.postMessage({ id, endpoint, ctx });
       });
     } finally {
       release(slot, dead);

@@ -355,6 +355,22 @@ describe('push-contracts matrix', () => {
     expect(cells.find((c) => c.status === 401)?.detail).toContain('uncaught TypeError: boom in a socket handler');
   });
 
+  it('turns a client that ends its thread into an untyped-crash cell, and runs the next cell in a new worker', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'exits.js'),
+      `module.exports = { name: 'exits', api: 'jpush-v3', isTypedError: () => true, calls: { 'tags.list': (ctx) => new Promise((resolve) => require('node:http').get(new URL('/v3/tags', ctx.baseUrl), { agent: false }, (r) => { r.resume(); r.on('end', () => { if (r.statusCode === 401) process.exit(7); resolve(r.statusCode); }); })) } };\n`,
+    );
+    const t = io();
+    const code = await main(['matrix', '--adapter', 'exits.js', '--statuses', '200,401,403', '--no-transport', '--concurrency', '1', '--json', 'm.json'], t.io);
+    expect(code).toBe(1);
+    const cells = (JSON.parse(fs.readFileSync(path.join(dir, 'm.json'), 'utf8')) as MatrixResult).cells;
+    expect(cells.map((c) => [c.status, c.outcome, c.detail])).toEqual([
+      [200, 'success', 'number 200'],
+      [401, 'untyped-crash', 'the client ended its thread (exit code 7)'],
+      [403, 'wrong-success', 'number 403'],
+    ]);
+  });
+
   it('loads a TypeScript adapter', async () => {
     fs.writeFileSync(path.join(dir, 'typed.ts'), `const name: string = 'typed';\nexport const adapter = { name, api: 'jpush-v3', isTypedError: (): boolean => false, calls: { 'tags.list': ${tagsCall.replace('(ctx)', '(ctx: { baseUrl: string })').replace('(resolve)', '(resolve: (v: unknown) => void)').replace('(r)', '(r: any)')} } };\n`);
     const t = io();

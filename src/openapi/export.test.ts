@@ -53,7 +53,8 @@ describe('push-contracts openapi', () => {
   });
 
   it('the committed copies in openapi/ are what contracts/ exports today', () => {
-    expect(driftOf(exportOpenApi(contracts, apis, COMMITTED_OPENAPI_DIR, 'json'))).toEqual([]);
+    const drift = driftOf(exportOpenApi(contracts, apis, COMMITTED_OPENAPI_DIR, 'json'));
+    expect(drift.map((d) => `${path.relative(process.cwd(), d.file)}: ${d.reason}; run \`npm run openapi\` and commit openapi/`)).toEqual([]);
   });
 
   it.each(apis)('%s: every catalogued endpoint answers each status it lists; the other methods of its path answer 405 with Allow', (api) => {

@@ -6,7 +6,7 @@ import { getContracts } from '../../contracts/load';
 import type { ApiId } from '../../contracts/types';
 import { buildOpenApi } from '../export';
 import { COMMITTED_OPENAPI_DIR } from '../files';
-import { lintOpenApi, readOpenApiFile } from './lint';
+import { lintOpenApi, listLintRules, readOpenApiFile } from './lint';
 
 const contracts = getContracts();
 type Doc = Record<string, any>;
@@ -193,6 +193,11 @@ describe('lint-openapi', () => {
     const other = readOpenApiFile(write('other.yaml', 'openapi: 3.1.0\ninfo: {title: x, version: "1"}\npaths:\n  /pets:\n    get:\n      responses: {"200": {description: ok}}\n'));
     expect(() => lintOpenApi(other)).toThrow(/cannot tell which API the document describes.*pass --api/);
     expect(lintOpenApi(other, { api: 'mtpush-v4' }).api).toBe('mtpush-v4');
+  });
+
+  it('docs/openapi.md lists every rule with its severity', () => {
+    const doc = readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'openapi.md'), 'utf8');
+    for (const r of listLintRules()) expect(doc).toContain(`| \`${r.id}\` | ${r.severity} |`);
   });
 
   describe('command', () => {

@@ -1,0 +1,68 @@
+/**
+ * The public surface is deliberate: each entry point of package.json "exports" stays small, its names
+ * are the ones api/push-contracts.api.md lists, and the built package resolves them by subpath.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { apiSurface, renderReport, REPORT_FILE, type EntrySurface } from '../scripts/api-report';
+
+const ROOT = path.resolve(__dirname, '..');
+let surface: EntrySurface[];
+
+beforeAll(() => {
+  surface = apiSurface();
+}, 120_000);
+
+describe('the API report', () => {
+  it('is what the entry points export now (run `npm run api:report` and commit it when a change is meant)', () => {
+    const checkedIn = fs.existsSync(REPORT_FILE) ? fs.readFileSync(REPORT_FILE, 'utf8') : '(missing)';
+    expect(renderReport(surface)).toBe(checkedIn);
+  });
+
+  it('has one entry per user: the root for consumer teams, provider, broker, contracts, matrix and openapi, none over 40 names', () => {
+    expect(surface.map((e) => e.subpath)).toEqual([
+      'push-contracts', 'push-contracts/provider', 'push-contracts/broker', 'push-contracts/contracts', 'push-contracts/matrix', 'push-contracts/openapi',
+    ]);
+    for (const e of surface) expect({ entry: e.subpath, count: e.names.length, over: e.names.length > 40 }).toMatchObject({ over: false });
+  });
+
+  it('gives consumer teams the builders, the client, the errors and the credential helpers, and no internals', () => {
+    const root = surface[0].names.map((n) => n.name);
+    expect(root).toEqual(expect.arrayContaining(['pushPact', 'PushClient', 'PushApiError', 'PushContractsError', 'PLACEHOLDER_CREDENTIALS', 'credentialsFromEnv']));
+    for (const internal of ['toRustRegex', 'planCell', 'renderOffence', 'startRecorder', 'verifyProvider', 'publishPacts']) expect(root).not.toContain(internal);
+  });
+});
+
+describe('the built package, required by subpath as a dependent project does', () => {
+  let project: string;
+
+  beforeAll(() => {
+    if (!fs.existsSync(path.join(ROOT, 'dist', 'entry', 'provider.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
+    project = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-dependent-'));
+    fs.mkdirSync(path.join(project, 'node_modules'));
+    fs.symlinkSync(ROOT, path.join(project, 'node_modules', 'push-contracts'), 'dir');
+  });
+
+  afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  const run = (code: string): string => execFileSync(process.execPath, ['-e', code], { cwd: project, encoding: 'utf8' });
+
+  it('resolves every entry point and exports at run time exactly the values its report lists', () => {
+    for (const e of surface) {
+      const runtime = JSON.parse(run(`process.stdout.write(JSON.stringify(Object.keys(require(${JSON.stringify(e.subpath)})).sort()))`)) as string[];
+      expect({ entry: e.subpath, names: runtime }).toEqual({ entry: e.subpath, names: e.names.filter((n) => n.value).map((n) => n.name).sort() });
+    }
+  });
+
+  it("require('push-contracts/provider') gives working functions", () => {
+    expect(run("const p = require('push-contracts/provider'); process.stdout.write([typeof p.verifyProvider, typeof p.audit, p.listRules().length > 0].join(','))"))
+      .toBe('function,function,true');
+  });
+
+  it('refuses a deep import of an internal module', () => {
+    expect(run("try { require('push-contracts/dist/verifier/verify'); process.stdout.write('resolved') } catch (e) { process.stdout.write(e.code) }"))
+      .toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+  });
+});
