@@ -413,11 +413,15 @@ export class Contracts {
   }
 
   /**
-   * The compiled validator of a schema $id, compiled now if it was not yet. Compiling once is enough
-   * for the life of the process: a server compiles the schemas of its routes when it starts, so no
-   * request pays for it.
+   * Compiles a schema now if it was not yet (with `compile: 'on-first-use'`): a server compiles the
+   * schemas of its routes when it starts, so no request pays for it. Throws like validate().
    */
-  validator(id: string): ValidateFunction {
+  precompile(ref: string): void {
+    this.validator(this.schemaId(ref));
+  }
+
+  /** The compiled validator of a schema $id, compiled on first use; once is enough for the process. */
+  private validator(id: string): ValidateFunction {
     const known = this.validators.get(id);
     if (known) return known;
     if (!this.schemas.has(id)) throw new PushContractsError('PC_ERR_UNKNOWN_SCHEMA', `no schema with $id ${id} in contracts/schemas`);

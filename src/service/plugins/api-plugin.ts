@@ -20,7 +20,7 @@ export function contractsValidatorCompiler(contracts: Contracts) {
     const id = (schema as { $ref: string }).$ref;
     const part = PART_NAMES[httpPart ?? 'body'] ?? 'body';
     // Compiled when the route is, so that no request pays for compiling its schema.
-    contracts.validator(contracts.schemaId(id));
+    contracts.precompile(id);
     return (data: unknown) => {
       // No body is a body with every parameter missing.
       const r = contracts.validate(id, data ?? {});
