@@ -82,7 +82,7 @@ describe('push-contracts verify', () => {
       expect(json.passed).toBe(true);
       expect(json.cases.map((c) => c.status.actual).sort()).toEqual([200, 401]);
       const html = readFileSync(path.join(dir, 'm.html'), 'utf8');
-      expect(html).toMatch(/<td>push<\/td><td>POST<\/td><td>\/v3\/push<\/td><td class="cell verified"[^>]*>✔<\/td><td class="cell not-covered"[^>]*>·<\/td><td class="cell verified"/);
+      expect(html).toMatch(/<td>push<\/td><td>POST<\/td><td>\/v3\/push<\/td><td class="cell verified"[^>]*><a class="cell-link" href="#case-\d+"[^>]*>✔<\/a><\/td><td class="cell not-covered"[^>]*>·<\/td><td class="cell verified"/);
     });
   });
 

@@ -39,7 +39,13 @@ export function audit(ex: Exchange, options: AuditOptions = {}): Finding[] {
     try {
       if (rule.appliesTo && !rule.appliesTo(ex, ctx)) continue;
       for (const result of rule.check(ex, ctx)) {
-        findings.push({ ...result, ruleId: rule.id, severity: severityOf(rule, result, contracts, options), interaction: ex.interaction });
+        findings.push({
+          ...result,
+          ruleId: rule.id,
+          severity: severityOf(rule, result, contracts, options),
+          interaction: ex.interaction,
+          ...(rule.followsFrom ? { followsFrom: rule.followsFrom } : {}),
+        });
       }
     } catch (err) {
       findings.push({

@@ -80,7 +80,15 @@ export interface Finding extends RuleResult {
   readonly ruleId: string;
   readonly severity: Severity;
   readonly interaction: InteractionRef;
+  /** Copied from the rule (PolicyRule.followsFrom): reports fold this finding under a root cause it follows from. */
+  readonly followsFrom?: readonly string[];
 }
+
+/**
+ * Not a rule: the cause id of a case whose response status differs from the one its pact (or probe case)
+ * expected. Rules name it in `followsFrom` like any rule id; reports show it first when present.
+ */
+export const STATUS_MISMATCH = 'response.status.mismatch';
 
 /**
  * One policy rule: a pure function over one exchange that returns results and never throws.
@@ -92,6 +100,12 @@ export interface PolicyRule<Id extends string = string> {
   readonly severity: Severity;
   readonly title: string;
   readonly declarative: boolean;
+  /**
+   * Root causes this rule's findings are a consequence of, on the same exchange: rule ids, or
+   * STATUS_MISMATCH. When one of them is present, reports fold this rule's findings under it
+   * (a 200 answered for a 401 case also lacks rate-limit headers; the status is what to fix).
+   */
+  readonly followsFrom?: readonly string[];
   appliesTo?(ex: Exchange, ctx: AuditContext): boolean;
   check(ex: Exchange, ctx: AuditContext): readonly RuleResult[];
 }

@@ -5,7 +5,7 @@
  */
 import { buildContext } from '../audit/context';
 import { severityOf, type RulePolicy } from '../audit/policy';
-import type { AuditContext, Exchange, Finding, RuleResult, Severity } from '../audit/types';
+import { STATUS_MISMATCH, type AuditContext, type Exchange, type Finding, type RuleResult, type Severity } from '../audit/types';
 import type { Contracts } from '../contracts/load';
 import type { Alternative, ProbeCase } from './types';
 
@@ -13,6 +13,8 @@ export interface ProbeCheck {
   readonly id: string;
   readonly severity: Severity;
   readonly title: string;
+  /** Root causes this check's findings follow from on the same exchange, as PolicyRule.followsFrom. */
+  readonly followsFrom?: readonly string[];
   check(c: ProbeCase, ex: Exchange, ctx: AuditContext): readonly RuleResult[];
 }
 
@@ -27,6 +29,8 @@ export const statusUnexpected: ProbeCheck = {
   id: 'probe.status.unexpected',
   severity: 'error',
   title: 'Crafted request answered with another status than its cause requires',
+  // It states the case's status mismatch in the probe's words: reports show it under that root.
+  followsFrom: [STATUS_MISMATCH],
   check: (c, ex, ctx) => {
     const actual = ex.response.status;
     if (actual === c.expect.status || matchedAlternative(c, ex, ctx)) return [];
@@ -71,7 +75,7 @@ export function judgeExpectation(
   for (const check of probeChecks) {
     try {
       for (const r of check.check(c, ex, ctx)) {
-        findings.push({ ...r, ruleId: check.id, severity: severityOf(check, r, contracts, policy), interaction: ex.interaction });
+        findings.push({ ...r, ruleId: check.id, severity: severityOf(check, r, contracts, policy), interaction: ex.interaction, ...(check.followsFrom ? { followsFrom: check.followsFrom } : {}) });
       }
     } catch (err) {
       findings.push({ ruleId: check.id, severity: 'error', message: `check crashed: ${(err as Error).message}`, location: 'rule', interaction: ex.interaction });

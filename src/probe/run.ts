@@ -9,7 +9,8 @@ import type { Exchange, Finding, HeaderMap, InteractionRef } from '../audit/type
 import { getContracts, type Contracts } from '../contracts/load';
 import { maskSecrets, secretForms } from '../credentials';
 import { PushContractsError } from '../errors';
-import type { NotCoveredStatus, ReportCase, RunModel } from '../report/model';
+import { buildEvidence, type EvidenceAuth } from '../report/evidence';
+import { caseVerdict, type NotCoveredStatus, type ReportCase, type RunModel } from '../report/model';
 import { DEFAULT_BURST, planBursts, runBurst, type BurstOutcome, type BurstTarget } from './burst';
 import { judgeExpectation, listProbeChecks, RATE_LIMIT_NOT_ENFORCED } from './checks';
 import { send, toWire, ProbeTransportError, type WireRequest, type WireResponse } from './http';
@@ -61,16 +62,32 @@ function refOf(c: ProbeCase, provider: string): InteractionRef {
 }
 
 function reportCase(c: ProbeCase, ref: InteractionRef, wire: WireRequest, actual: number | null, findings: Finding[], errors: string[], durationMs?: number): ReportCase {
+  // A documented alternative status is an accepted answer, not a status mismatch (reports fold by it).
+  const accepted = actual !== null && actual !== c.expect.status && c.expect.alternatives.some((a) => a.status === actual);
   return {
     ref,
     endpoint: c.endpoint ? { api: c.endpoint.api, id: c.endpoint.id } : null,
     request: { method: wire.method, path: wire.path, query: wire.query },
-    status: { expected: c.expect.status, actual },
+    status: { expected: c.expect.status, actual, ...(accepted ? { accepted } : {}) },
     pact: { outcome: 'not-run', mismatches: [] },
     findings,
     errors,
     durationMs,
   };
+}
+
+/**
+ * A failing or warned case carries the exchange as evidence (masked, bounded, with a curl line);
+ * valid credentials are shown as the environment variables they came from, the wrong ones as they are.
+ */
+function withEvidence(rc: ReportCase, c: ProbeCase, wire: WireRequest, res: WireResponse | null, baseUrl: string, secrets: readonly string[]): ReportCase {
+  if (caseVerdict(rc) === 'passed' && rc.findings.length === 0) return rc;
+  const auth: EvidenceAuth = c.request.auth === 'none' ? { kind: 'none' } : c.request.auth === 'valid' ? { kind: 'environment' } : { kind: 'literal', value: wire.headers.authorization ?? '' };
+  const evidence = buildEvidence(
+    { baseUrl, method: wire.method, path: wire.path, query: wire.query, requestHeaders: wire.headers, requestBody: wire.body, auth, response: res },
+    secrets,
+  );
+  return { ...rc, evidence };
 }
 
 function toReport(n: NotCovered): NotCoveredStatus {
@@ -180,7 +197,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
       if (answered === 0 && err instanceof ProbeTransportError && err.kind === 'unreachable') {
         throw new PushContractsError('PC_ERR_PROVIDER_UNREACHABLE', `cannot reach ${provider}: ${message}`, { url: provider });
       }
-      cases.push(reportCase(c, ref, wire, null, [], [message]));
+      cases.push(withEvidence(reportCase(c, ref, wire, null, [], [message]), c, wire, null, options.baseUrl, secrets));
       // A service that answers nothing at all is down, not non-conforming: stop instead of waiting out every case.
       if (answered === 0 && cases.length >= SILENT_CASES_BEFORE_GIVING_UP) {
         throw new PushContractsError('PC_ERR_PROVIDER_TIMEOUT', `${provider} answered none of the first ${cases.length} requests: ${message}`, { url: provider });
@@ -188,7 +205,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
       continue;
     }
     answered += 1;
-    cases.push(reportCase(c, ref, wire, res.status, judge(c, exchangeOf(c, wire, res, ref), contracts, sel), [], res.durationMs));
+    cases.push(withEvidence(reportCase(c, ref, wire, res.status, judge(c, exchangeOf(c, wire, res, ref), contracts, sel), [], res.durationMs), c, wire, res, options.baseUrl, secrets));
   }
 
   const bounds = burstBounds(options.burst);
@@ -200,7 +217,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
       const wire = toWire(t.probe.request, options.credentials);
       const out = await runBurst(options.baseUrl, t, wire, bounds, timeoutMs);
       const result = burstCase(t, wire, out, refOf(t.probe, provider), contracts, sel);
-      if ('ref' in result) cases.push(result);
+      if ('ref' in result) cases.push(withEvidence(result, t.probe, wire, out.limited ?? out.responses[out.responses.length - 1] ?? null, options.baseUrl, secrets));
       else notCovered.push(result);
     }
   }

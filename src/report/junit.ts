@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { maskSecrets } from '../credentials';
 import { PushContractsError } from '../errors';
 import { caseVerdict, groupOf, type NotCoveredStatus, type ReportCase, type RunModel } from './model';
+import { evidenceLines } from './evidence';
 import { caseName, findingLine, NOT_IN_CATALOGUE, problemLines, slug } from './text';
 
 export interface JunitOptions {
@@ -29,6 +30,7 @@ function testcase(c: ReportCase, classname: string): string {
   const lines = [
     `${c.request.method} ${c.request.path}${c.request.query ? `?${c.request.query}` : ''}: expected ${c.status.expected ?? '-'}, got ${c.status.actual ?? 'no response'}`,
     ...problemLines(c),
+    ...(c.evidence ? ['', 'evidence:', ...evidenceLines(c.evidence)] : []),
   ];
   const body: string[] = [];
   if (caseVerdict(c) === 'failed') {
@@ -37,7 +39,11 @@ function testcase(c: ReportCase, classname: string): string {
     body.push(`      <failure message="${xml(first)}" type="${type}">${xml(lines.join('\n'))}</failure>`);
   }
   const warnings = c.findings.filter((f) => f.severity === 'warning');
-  if (warnings.length > 0) body.push(`      <system-out>${xml(warnings.map(findingLine).join('\n'))}</system-out>`);
+  if (warnings.length > 0) {
+    // A failing case's evidence is in its <failure>; a warned case's goes with its warnings.
+    const evidence = caseVerdict(c) === 'passed' && c.evidence ? ['', 'evidence:', ...evidenceLines(c.evidence)] : [];
+    body.push(`      <system-out>${xml([...warnings.map(findingLine), ...evidence].join('\n'))}</system-out>`);
+  }
   if (c.findings.length > 0 || c.endpoint === null) {
     body.unshift(
       '      <properties>',

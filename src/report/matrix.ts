@@ -8,6 +8,8 @@ export interface ConformanceCell {
   readonly state: CellState;
   /** Descriptions of the cases that landed here (by actual status, else expected). */
   readonly cases: readonly string[];
+  /** Positions in `model.cases` of the same cases, so a report can link a cell to them. */
+  readonly caseIndexes: readonly number[];
   /** Why no case exercised the status (from the run's notCovered list); only on cells without cases. */
   readonly reasons?: readonly string[];
 }
@@ -40,6 +42,7 @@ function statusOf(c: ReportCase): number | null {
 export function conformanceMatrix(model: RunModel, contracts: Contracts = getContracts()): ConformanceMatrix {
   const statuses = contracts.statuses.map((s) => s.code as number);
   const byKey = new Map<string, ReportCase[]>();
+  const indexOf = new Map(model.cases.map((c, i) => [c, i] as const));
   const push = (key: string, c: ReportCase): void => {
     const list = byKey.get(key) ?? [];
     list.push(c);
@@ -76,10 +79,10 @@ export function conformanceMatrix(model: RunModel, contracts: Contracts = getCon
     const cases = byKey.get(key) ?? [];
     if (cases.length === 0) {
       const why = reasons.get(key);
-      return { state: applicable ? 'not-covered' : 'not-applicable', cases: [], ...(why ? { reasons: why } : {}) };
+      return { state: applicable ? 'not-covered' : 'not-applicable', cases: [], caseIndexes: [], ...(why ? { reasons: why } : {}) };
     }
     const failed = cases.some((c) => caseVerdict(c) === 'failed');
-    return { state: failed ? 'failed' : 'verified', cases: cases.map((c) => c.ref.description) };
+    return { state: failed ? 'failed' : 'verified', cases: cases.map((c) => c.ref.description), caseIndexes: cases.map((c) => indexOf.get(c) as number) };
   };
   const rows: ConformanceRow[] = [];
   const apisInRun = new Set(

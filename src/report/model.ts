@@ -4,6 +4,7 @@
  */
 import type { Finding, InteractionRef, Severity } from '../audit/types';
 import type { ApiId } from '../contracts/types';
+import type { Evidence } from './evidence';
 
 /** What pact matching said about one interaction; a probe case has no pact and says 'not-run'. */
 export type PactOutcome = 'passed' | 'failed' | 'not-run';
@@ -24,12 +25,16 @@ export interface ReportCase {
     readonly expected: number | null;
     /** What the provider answered; null when no response was recorded. */
     readonly actual: number | null;
+    /** true when `actual` differs from `expected` but is an answer the case accepts (a probe's documented alternative). */
+    readonly accepted?: boolean;
   };
   readonly pact: { readonly outcome: PactOutcome; readonly mismatches: readonly string[] };
   readonly findings: readonly Finding[];
   /** Infrastructure problems of this case: state setup failed, no answer within the timeout. */
   readonly errors: readonly string[];
   readonly durationMs?: number;
+  /** The recorded request and response, masked and bounded, with a curl line (failing and warned cases). */
+  readonly evidence?: Evidence;
 }
 
 export interface RunMetadata {

@@ -132,7 +132,7 @@ describe('conformance matrix', () => {
     const m = conformanceMatrix(model);
     const push = m.rows.find((r) => r.endpoint === 'push');
     expect(push?.cells[200].state).toBe('failed');
-    expect(push?.cells[400]).toEqual({ state: 'verified', cases: ['push 400'] });
+    expect(push?.cells[400]).toEqual({ state: 'verified', cases: ['push 400'], caseIndexes: [1] });
     expect(push?.cells[401].state).toBe('failed');
     expect(push?.cells[403].state).toBe('verified');
     expect(push?.cells[500].state).toBe('not-covered');
@@ -142,10 +142,11 @@ describe('conformance matrix', () => {
     expect(m.rows.every((r) => r.api === 'jpush-v3')).toBe(true);
   });
 
-  it('is a coloured table in the HTML page, with the verdict on top', () => {
+  it('is a coloured table in the HTML page, with the verdict on top and exercised cells linking to their cases', () => {
     const html = renderHtml(model);
     expect(html).toContain('<h1 class="fail">FAIL');
-    expect(html).toMatch(/<td>push<\/td><td>POST<\/td><td>\/v3\/push<\/td><td class="cell failed"[^>]*>✘<\/td><td class="cell verified"/);
+    expect(html).toMatch(/<td>push<\/td><td>POST<\/td><td>\/v3\/push<\/td><td class="cell failed"[^>]*><a class="cell-link" href="#case-0" data-cases="0">✘<\/a><\/td><td class="cell verified"/);
+    expect(html).toMatch(/<section class="case failed" id="case-0" /);
     expect(html).toContain('push 200 &lt;with&gt;');
     expect(html).not.toContain('<with>');
   });
@@ -218,8 +219,8 @@ describe('not-covered statuses', () => {
 
   it('carry their reason into the matrix cell and the HTML page, escaped', () => {
     const push = conformanceMatrix(probeRun).rows.find((r) => r.endpoint === 'push');
-    expect(push?.cells[500]).toEqual({ state: 'not-covered', cases: [], reasons: [odd] });
-    expect(push?.cells[502]).toEqual({ state: 'not-covered', cases: [] });
+    expect(push?.cells[500]).toEqual({ state: 'not-covered', cases: [], caseIndexes: [], reasons: [odd] });
+    expect(push?.cells[502]).toEqual({ state: 'not-covered', cases: [], caseIndexes: [] });
     const html = renderHtml(probeRun);
     const cell500 = html.match(/<tr><td>jpush-v3<\/td><td>push<\/td>.*?<\/tr>/)?.[0] ?? '';
     // Columns follow contracts' status order; 500 is the 9th status.

@@ -1,6 +1,7 @@
 import type { Contracts } from '../contracts/load';
 import { conformanceMatrix, type CellState } from './matrix';
 import { caseVerdict, runPassed, summarize, type RunModel } from './model';
+import { compactEvidenceLines } from './evidence';
 import { caseTitle, NOT_IN_CATALOGUE, problemLines, uncataloguedCases } from './text';
 
 function table(rows: string[][]): string {
@@ -35,6 +36,7 @@ export function renderSummary(model: RunModel, contracts?: Contracts): string {
     for (const c of failing) {
       out.push(`  x ${caseTitle(c)}\n`);
       for (const line of problemLines(c)) out.push(`      ${line}\n`);
+      if (c.evidence) for (const line of compactEvidenceLines(c.evidence)) out.push(`      ${line}\n`);
     }
   }
   const warned = model.cases.filter((c) => caseVerdict(c) === 'passed' && c.findings.length > 0);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describeInteraction } from '../audit/audit';
-import type { Finding } from '../audit/types';
+import { STATUS_MISMATCH, type Finding } from '../audit/types';
+import { rootCauses } from './causes';
 import type { ReportCase } from './model';
 
 /** One line per finding, without the interaction (the report already names it around the line). */
@@ -14,12 +15,30 @@ export function caseName(c: ReportCase): string {
   return `${c.ref.description}${states}`;
 }
 
-/** Everything wrong with a case, one line each: infrastructure errors, pact mismatches, then findings. */
+/** The line of a case's status mismatch, the root cause rules name as STATUS_MISMATCH. */
+export function statusLine(c: ReportCase): string {
+  return `STATUS expected ${c.status.expected}, got ${c.status.actual} (${STATUS_MISMATCH})`;
+}
+
+/** How a follow-on finding is set under its root cause in text reports. */
+export const FOLLOW_ON = '  ↳ follows: ';
+
+/**
+ * Everything wrong with a case, one line each, root cause first: infrastructure errors, the status
+ * mismatch, pact mismatches, then the root findings; each root's follow-on findings indented under it.
+ */
 export function problemLines(c: ReportCase): string[] {
+  const roots = rootCauses(c);
+  const rootLines = (r: (typeof roots)[number]): string[] => [
+    r.finding ? findingLine(r.finding) : statusLine(c),
+    ...r.followOns.map((f) => FOLLOW_ON + findingLine(f)),
+  ];
+  const status = roots.filter((r) => r.id === STATUS_MISMATCH);
   return [
     ...c.errors.map((e) => `ERROR ${e}`),
+    ...status.flatMap(rootLines),
     ...c.pact.mismatches.map((m) => `PACT ${m}`),
-    ...c.findings.map(findingLine),
+    ...roots.filter((r) => r.id !== STATUS_MISMATCH).flatMap(rootLines),
   ];
 }
 

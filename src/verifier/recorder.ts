@@ -33,6 +33,13 @@ export interface ExchangeEvent {
   readonly query: string;
   /** Request headers as sent upstream, Authorization removed (it is never recorded). */
   readonly requestHeaders: Readonly<Record<string, string | string[]>>;
+  /** The request body as the verifier sent it ('' when none), for the report's evidence. */
+  readonly requestBody?: string;
+  /**
+   * The Authorization header as the verifier sent it, before the request filter injects credentials
+   * (a pact's placeholder or deliberately wrong value), so real credentials are never recorded.
+   */
+  readonly requestAuthorization?: string;
   /** null when no response arrived (timeout, unreachable). */
   readonly response: { readonly status: number; readonly headers: Readonly<Record<string, string | string[]>>; readonly body: string } | null;
   readonly problem?: { readonly kind: WireProblem; readonly message: string };
@@ -182,10 +189,11 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     const incoming = new URL(req.url ?? '/', 'http://recorder');
     const target = new URL(basePath + incoming.pathname + incoming.search, base);
     const headers = forwardable(req.headers);
+    const sentAuthorization = req.headers.authorization;
     options.requestFilter?.(headers);
     const r = await send(target, req.method ?? 'GET', headers, body, options.timeoutMs);
     const requestHeaders = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
-    const common = { kind: 'exchange' as const, seq: seq++, method: req.method ?? 'GET', path: incoming.pathname, query: incoming.search.replace(/^\?/, ''), requestHeaders };
+    const common = { kind: 'exchange' as const, seq: seq++, method: req.method ?? 'GET', path: incoming.pathname, query: incoming.search.replace(/^\?/, ''), requestHeaders, requestBody: body.toString('utf8'), ...(sentAuthorization !== undefined ? { requestAuthorization: sentAuthorization } : {}) };
     if (!('status' in r)) {
       record({ ...common, response: null, problem: r.problem, durationMs: Date.now() - started });
       // No invented response: the verifier sees a failed request, the case carries the reason.

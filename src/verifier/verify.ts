@@ -18,6 +18,7 @@ import { correlate } from './correlate';
 import { runNativeVerifier, startVerifierPool, type TrustStore, type VerifierPool } from './native';
 import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopies, type InteractionFilter, type LoadedPact, type PactInteraction, shardPacts, slicePact } from './pacts';
 import { startRecorder, type ExchangeEvent, type RecordedEvent, type Recorder, type StateEvent } from './recorder';
+import { withEvidence } from './evidence';
 import { errorsFor, parseVerifierResults, wasVerified, type VerifierResults } from './results';
 import { readBrokerPacts, unknownProvider } from './broker-pacts';
 import { pactLoadFailures } from './load-failures';
@@ -467,7 +468,7 @@ function caseOf(setup: RunSetup, { events, results, stopped }: Replay, i: PactIn
   const findings: Finding[] = exchange ? audit(exchange, { ...options.rules, contracts }) : [];
   const ran = !stopped && (e !== undefined || verrs.length > 0 || wasVerified(results, i));
   const mismatches = verrs.filter((v) => !v.stateSetupFailed).flatMap((v) => v.messages);
-  return {
+  return withEvidence({
     ref,
     endpoint: endpointOf(contracts, i.request.method, i.request.path),
     request: { method: i.request.method, path: i.request.path, query: i.request.query || undefined },
@@ -476,7 +477,7 @@ function caseOf(setup: RunSetup, { events, results, stopped }: Replay, i: PactIn
     findings: findings.map((f) => ({ ...f, message: mask(f.message) })),
     errors: errors.map(mask),
     durationMs: e?.durationMs,
-  };
+  }, e, options.providerBaseUrl, options.credentials !== undefined, setup.secrets);
 }
 
 /**
@@ -487,7 +488,7 @@ function unmatchedCaseOf(setup: RunSetup, e: ExchangeEvent): ReportCase {
   const { contracts, mask, options } = setup;
   const ref: InteractionRef = { description: `${e.method} ${e.path}` };
   const exchange = toExchange(ref, e);
-  return {
+  return withEvidence({
     ref,
     endpoint: endpointOf(contracts, e.method, e.path),
     request: { method: e.method, path: e.path, query: e.query || undefined },
@@ -496,7 +497,7 @@ function unmatchedCaseOf(setup: RunSetup, e: ExchangeEvent): ReportCase {
     findings: exchange ? audit(exchange, { ...options.rules, contracts }) : [],
     errors: e.problem ? [mask(e.problem.message)] : ['request matched no interaction of the pacts'],
     durationMs: e.durationMs,
-  };
+  }, e, options.providerBaseUrl, options.credentials !== undefined, setup.secrets);
 }
 
 /** Problems of a verifier run as a whole: it could not run, could not load pacts from the broker, or could not publish. */

@@ -1,3 +1,4 @@
+import { STATUS_MISMATCH } from '../types';
 import { defineRule } from '../define';
 
 /**
@@ -10,6 +11,7 @@ export const businessCodeStatus = defineRule({
   severity: 'error',
   title: 'Business code answered with the wrong status',
   declarative: true,
+  followsFrom: [STATUS_MISMATCH],
   appliesTo: (ex, ctx) => ctx.envelope !== undefined && ctx.businessCode !== undefined && ex.response.status !== 200,
   check: (ex, ctx) => {
     const bc = ctx.businessCode;

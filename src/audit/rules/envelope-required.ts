@@ -1,3 +1,4 @@
+import { STATUS_MISMATCH } from '../types';
 import { defineRule, bodyLocation } from '../define';
 
 /** Every error status carries the API's envelope: v3 nested, v4 nested or flat (contracts/schemas/common). */
@@ -6,6 +7,7 @@ export const envelopeRequired = defineRule({
   severity: 'error',
   title: 'Error response without a valid error envelope',
   declarative: true,
+  followsFrom: [STATUS_MISMATCH, 'response.content-type.not-json'],
   appliesTo: (ex, ctx) => ctx.api !== undefined && ctx.contracts.status(ex.response.status)?.envelopeRequired === true,
   check: (ex, ctx) => {
     const api = ctx.api;

@@ -1,3 +1,4 @@
+import { STATUS_MISMATCH } from '../types';
 import { defineRule } from '../define';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
@@ -8,6 +9,7 @@ export const errorContentType = defineRule({
   severity: 'error',
   title: 'Error response not declared as JSON',
   declarative: false,
+  followsFrom: [STATUS_MISMATCH],
   appliesTo: (ex, ctx) => ctx.contracts.status(ex.response.status)?.envelopeRequired === true,
   check: (ex, ctx) => {
     const type = ctx.header('content-type');

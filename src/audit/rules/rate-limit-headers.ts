@@ -1,3 +1,4 @@
+import { STATUS_MISMATCH } from '../types';
 import { defineRule } from '../define';
 
 const NAMES = ['x-rate-limit-limit', 'x-rate-limit-quota', 'x-rate-limit-remaining', 'x-rate-limit-reset'] as const;
@@ -13,6 +14,7 @@ export const rateLimitPresent = defineRule({
   severity: 'error',
   title: 'Rate-limit headers missing',
   declarative: false,
+  followsFrom: [STATUS_MISMATCH, 'response.body.error-on-200'],
   appliesTo: (_ex, ctx) => ctx.authenticated && ctx.api !== undefined,
   check: (_ex, ctx) => {
     const missing = [

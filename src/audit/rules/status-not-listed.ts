@@ -1,3 +1,4 @@
+import { STATUS_MISMATCH } from '../types';
 import { defineRule } from '../define';
 
 /** A catalogued status the endpoint is not documented to answer: allowed by the policy, worth a look. */
@@ -6,6 +7,7 @@ export const statusNotListed = defineRule({
   severity: 'warning',
   title: 'Status not listed for the endpoint',
   declarative: true,
+  followsFrom: [STATUS_MISMATCH],
   appliesTo: (ex, ctx) => ctx.endpoint !== undefined && ctx.contracts.isCatalogued(ex.response.status),
   check: (ex, ctx) => {
     const e = ctx.endpoint;

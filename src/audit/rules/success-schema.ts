@@ -1,3 +1,4 @@
+import { STATUS_MISMATCH } from '../types';
 import { defineRule, bodyLocation } from '../define';
 
 /** A 200 must be the endpoint's documented success: its schema, or no body where none is documented. */
@@ -6,6 +7,7 @@ export const successSchema = defineRule({
   severity: 'error',
   title: 'Success body does not match its schema',
   declarative: true,
+  followsFrom: [STATUS_MISMATCH, 'response.body.error-on-200'],
   appliesTo: (ex, ctx) => ex.response.status === 200 && ctx.endpoint !== undefined,
   check: (ex, ctx) => {
     const e = ctx.endpoint;
