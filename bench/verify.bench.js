@@ -1,13 +1,18 @@
 'use strict';
 /**
- * The cost of the audit: `push-contracts verify` (recording proxy + audit + the Rust verifier in a
- * child process) against pact's Verifier alone (pact-core's Rust verifier, in-process, straight at the
- * provider) and against a raw HTTP replay of the same requests (state setup, request, teardown, no
- * matching), side by side in one run, on the same pacts and the same reference service. Then the same
- * on a synthetic pact of 1,000 interactions. Medians of REPS runs each.
+ * The cost of verification, side by side in one run (medians of REPS interleaved runs):
+ * 1. `push-contracts verify` (slices on verifier processes, recording proxy, audit) against pact's
+ *    Verifier alone (pact-core in-process, one file, straight at the provider; with the system trust
+ *    store as it comes, and with an empty one) and against a raw HTTP replay of the same requests and
+ *    the same provider-state calls (setup and teardown around each interaction that has states), on the
+ *    generated pacts without the deadline (504) cases and on a synthetic pact of 1,000 interactions.
+ * 2. The trust store alone: pact's verifier in a child process with the system store and with an empty
+ *    one, 200 stateless interactions against a bare node:http server.
+ * 3. Growth: `verify` on synthetic pacts of 400, 800, 1,000, 2,000 and 4,000 interactions; the cost of
+ *    2n over the cost of n.
  *
- * For the two baselines the pact copies carry the real Authorization instead of the placeholder (what
- * our request filter does per request), so every mode sends the same requests.
+ * For the baselines the pact copies carry the real Authorization instead of the placeholder (what our
+ * request filter does per request), so every mode sends the same requests.
  */
 process.env.PACT_DO_NOT_TRACK = 'true';
 const fs = require('node:fs');
@@ -18,6 +23,7 @@ const pactCore = require('@pact-foundation/pact-core').default;
 const { verifyProvider } = require('../dist/verifier/verify');
 const { pactFilesIn, readPactFile } = require('../dist/verifier/pacts');
 const { startReferenceService, DEMO_CREDENTIALS, PROVIDER_STATES_PATH } = require('../dist/service');
+const { runNativeVerifier } = require('../dist/verifier/native');
 const { basicAuth, PLACEHOLDER_CREDENTIALS } = require('../dist/credentials');
 
 const REPS = Number(process.env.BENCH_REPS || 3);
@@ -101,17 +107,25 @@ async function stateShim(service) {
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-async function pactAlone(service, files, shim) {
+async function pactAlone(service, files, shim, trustStore) {
   pactCore.logLevel('error');
+  // rustls-native-certs reads these at every client build, so setting them in-process takes effect.
+  const saved = { file: process.env.SSL_CERT_FILE, dir: process.env.SSL_CERT_DIR };
+  if (trustStore) Object.assign(process.env, { SSL_CERT_FILE: trustStore.file, SSL_CERT_DIR: trustStore.dir });
   try {
     await pactCore.verifyPacts({ providerBaseUrl: service.url, providerStatesSetupUrl: shim.url, pactUrls: files, logLevel: 'error', timeout: 10000 });
   } catch {
     // A failed verification still did all the work; only the time matters here.
+  } finally {
+    for (const [k, v] of [['SSL_CERT_FILE', saved.file], ['SSL_CERT_DIR', saved.dir]]) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 }
 
 async function ours(service, dir) {
-  await verifyProvider({ providerBaseUrl: service.url, providerStatesSetupUrl: service.url + PROVIDER_STATES_PATH, sources: [{ kind: 'dir', dir }], credentials: DEMO_CREDENTIALS, timeoutMs: 10000 });
+  await verifyProvider({ failFastAfter: 0, providerBaseUrl: service.url, providerStatesSetupUrl: service.url + PROVIDER_STATES_PATH, sources: [{ kind: 'dir', dir }], credentials: DEMO_CREDENTIALS, timeoutMs: 10000 });
 }
 
 async function time(fn) {
@@ -127,29 +141,89 @@ function synthetic(docs, count) {
   return { ...docs[0], consumer: { name: 'bench-synthetic' }, interactions };
 }
 
-async function measure(label, service, docs, tmp) {
+async function measure(label, service, docs, tmp, emptyStore) {
   const ourDir = path.join(tmp, `${label}-ours`);
   fs.mkdirSync(ourDir, { recursive: true });
   docs.forEach((d, n) => fs.writeFileSync(path.join(ourDir, `${n}.json`), JSON.stringify(d)));
   const baseFiles = withRealCredentials(docs, path.join(tmp, `${label}-base`));
-  const runs = { ours: [], pact: [], raw: [] };
+  const runs = { ours: [], pact: [], pactEmpty: [], raw: [] };
   const shim = await stateShim(service);
   // Interleaved, so drift of the machine hits every mode alike.
   for (let r = 0; r < REPS; r++) {
     runs.raw.push(await time(() => rawReplay(service, docs)));
     runs.pact.push(await time(() => pactAlone(service, baseFiles, shim)));
+    runs.pactEmpty.push(await time(() => pactAlone(service, baseFiles, shim, emptyStore)));
     runs.ours.push(await time(() => ours(service, ourDir)));
   }
   await shim.close();
   const n = docs.reduce((k, d) => k + d.interactions.length, 0);
-  const m = { ours: median(runs.ours), pact: median(runs.pact), raw: median(runs.raw) };
+  const m = { ours: median(runs.ours), pact: median(runs.pact), pactEmpty: median(runs.pactEmpty), raw: median(runs.raw) };
+  const row = (mode, t) => ({ pacts: label, interactions: n, mode, 'median ms': ms(t), 'ms / interaction': (t / n).toFixed(2) });
   return {
     rows: [
-      { pacts: label, interactions: n, mode: 'raw HTTP replay', 'median ms': ms(m.raw), 'ms / interaction': (m.raw / n).toFixed(2) },
-      { pacts: label, interactions: n, mode: "pact's Verifier alone", 'median ms': ms(m.pact), 'ms / interaction': (m.pact / n).toFixed(2) },
-      { pacts: label, interactions: n, mode: 'push-contracts verify (audit)', 'median ms': ms(m.ours), 'ms / interaction': (m.ours / n).toFixed(2) },
+      row('raw HTTP replay (same requests and state calls)', m.raw),
+      row("pact's Verifier alone (system trust store)", m.pact),
+      row("pact's Verifier alone (empty trust store)", m.pactEmpty),
+      row('push-contracts verify (audit)', m.ours),
     ],
-    ratios: { [`${label}: verify / pact alone`]: (m.ours / m.pact).toFixed(2), [`${label}: verify / raw replay`]: (m.ours / m.raw).toFixed(2) },
+    ratios: {
+      [`${label}: verify / raw replay`]: (m.ours / m.raw).toFixed(2),
+      [`${label}: verify / pact alone (empty store)`]: (m.ours / m.pactEmpty).toFixed(2),
+      [`${label}: verify / pact alone (system store)`]: (m.ours / m.pact).toFixed(2),
+    },
+  };
+}
+
+/** A pact of `count` stateless `GET /items/n` interactions, for a bare server. */
+function itemsPact(count) {
+  return {
+    consumer: { name: 'bench-items' },
+    provider: { name: 'bare' },
+    interactions: Array.from({ length: count }, (_, n) => ({ description: `item ${n}`, request: { method: 'GET', path: `/items/${n}` }, response: { status: 200, body: { ok: true } } })),
+    metadata: { pactSpecification: { version: '3.0.0' } },
+  };
+}
+
+/** Pact's verifier in a child process, system trust store vs empty, on a bare server: the store's own cost. */
+async function trustStoreCost(tmp) {
+  const server = http.createServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const file = path.join(tmp, 'items-200.json');
+  fs.writeFileSync(file, JSON.stringify(itemsPact(200)));
+  const opts = { providerBaseUrl: `http://127.0.0.1:${server.address().port}`, pactUrls: [file], logLevel: 'error' };
+  const runs = { system: [], empty: [] };
+  try {
+    for (let r = 0; r < REPS; r++) {
+      runs.system.push(await time(() => runNativeVerifier(opts, () => undefined, 'system')));
+      runs.empty.push(await time(() => runNativeVerifier(opts, () => undefined, 'empty')));
+    }
+  } finally {
+    server.close();
+  }
+  const m = { system: median(runs.system), empty: median(runs.empty) };
+  const row = (mode, t) => ({ pacts: 'bare server, 200 stateless', interactions: 200, mode, 'median ms': ms(t), 'ms / interaction': (t / 200).toFixed(2) });
+  return {
+    rows: [row("pact's verifier, child process, system trust store", m.system), row("pact's verifier, child process, empty trust store", m.empty)],
+    ratios: { 'trust store: system / empty': (m.system / m.empty).toFixed(2) },
+  };
+}
+
+/** verify on growing synthetic pacts: linear growth means t(2n) / t(n) close to 2. */
+async function growth(service, docs, tmp) {
+  const sizes = [400, 800, 1000, 2000, 4000];
+  const dirs = sizes.map((n) => {
+    const dir = path.join(tmp, `growth-${n}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'synthetic.json'), JSON.stringify(synthetic(docs, n)));
+    return dir;
+  });
+  const runs = sizes.map(() => []);
+  for (let r = 0; r < REPS; r++) for (const [k, dir] of dirs.entries()) runs[k].push(await time(() => ours(service, dir)));
+  const m = runs.map(median);
+  const at = (n) => m[sizes.indexOf(n)];
+  return {
+    rows: sizes.map((n, k) => ({ pacts: `synthetic-${n} (growth)`, interactions: n, mode: 'push-contracts verify (audit)', 'median ms': ms(m[k]), 'ms / interaction': (m[k] / n).toFixed(2) })),
+    ratios: Object.fromEntries([[400, 800], [1000, 2000], [2000, 4000]].map(([a, b]) => [`growth: t(${b}) / t(${a})`, (at(b) / at(a)).toFixed(2)])),
   };
 }
 
@@ -157,17 +231,24 @@ async function run() {
   const docs = pactFilesIn(PACT_DIR).map((f) => (readPactFile(f), JSON.parse(fs.readFileSync(f, 'utf8'))));
   if (docs.length === 0) throw new Error('no pacts in pacts/: run `npm run pacts` first');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-bench-verify-'));
-  // Deadline short (the 504 interactions wait 2x it) and rate limits out of the way of 1,000 requests.
+  const emptyStore = { file: path.join(tmp, 'none.pem'), dir: path.join(tmp, 'no-certs') };
+  fs.writeFileSync(emptyStore.file, '');
+  fs.mkdirSync(emptyStore.dir);
+  // The 504 cases wait out the dispatcher's deadline by design: left out, so the ratios measure work.
+  const withoutDeadline = docs.map((d) => ({ ...d, interactions: d.interactions.filter((i) => !(i.response && i.response.status === 504)) }));
+  // Rate limits out of the way of thousands of requests.
   const service = await startReferenceService({ enableProviderStates: true, dispatcher: { deadlineMs: 50 }, limits: { rate: { limit: 1_000_000 } } });
   try {
-    const generated = await measure('generated', service, docs, tmp);
-    const big = await measure('synthetic-1000', service, [synthetic(docs, 1000)], tmp);
+    const store = await trustStoreCost(tmp);
+    const generated = await measure('generated without 504', service, withoutDeadline, tmp, emptyStore);
+    const big = await measure('synthetic-1000', service, [synthetic(docs, 1000)], tmp, emptyStore);
+    const grown = await growth(service, docs, tmp);
     return {
       name: 'verify',
-      title: 'Provider verification: the cost of the audit',
-      settings: { reps: REPS, 'dispatcher deadline': '50 ms', provider: 'reference service (in-process)' },
-      rows: [...generated.rows, ...big.rows],
-      ratios: { ...generated.ratios, ...big.ratios },
+      title: 'Provider verification: the cost of verify, the trust store, growth',
+      settings: { reps: REPS, 'dispatcher deadline': '50 ms', provider: 'reference service (in-process)', load: 'other engineers\' test suites running on the same 2 CPUs' },
+      rows: [...store.rows, ...generated.rows, ...big.rows, ...grown.rows],
+      ratios: { ...store.ratios, ...generated.ratios, ...big.ratios, ...grown.ratios },
     };
   } finally {
     await service.close();

@@ -58,6 +58,12 @@ describe('loadRulePolicy', () => {
     expect(loadRulePolicy({ cwd, command: 'verify' }).skip).toEqual([]);
   });
 
+  it('cannot turn off or down the pre-publish gate\'s mandatory rules, which verify still lets the team tune', () => {
+    const cwd = project({ 'push-contracts.config.json': { rules: { 'response.status.unknown': 'off', 'response.envelope.invalid': 'warn', 'response.status.not-listed': 'error' } } });
+    expect(loadRulePolicy({ cwd, command: 'publish' })).toMatchObject({ skip: [], severity: { 'response.status.not-listed': 'error' } });
+    expect(loadRulePolicy({ cwd, command: 'verify' })).toMatchObject({ skip: ['response.status.unknown'], severity: { 'response.envelope.invalid': 'warning', 'response.status.not-listed': 'error' } });
+  });
+
   it('--rule naming a rule the config turns off runs it', () => {
     const cwd = project({ 'push-contracts.config.json': { rules: { 'response.status.not-listed': 'off' } } });
     expect(loadRulePolicy({ cwd, command: 'verify', only: ['response.status.not-listed'] })).toMatchObject({ only: ['response.status.not-listed'], skip: [] });
@@ -93,6 +99,9 @@ function capture(cwd: string, env: Record<string, string> = {}): CliIO & { err: 
 }
 
 describe('publish reads the config for its pre-publish check', () => {
+  // The first command run loads the whole CLI (pact's native core included): slow on a loaded machine.
+  jest.setTimeout(60_000);
+
   // A 404 from GET /v3/tags: a status the policy knows but the endpoint does not list, a warning by default.
   const pact = {
     consumer: { name: 'app' }, provider: { name: 'jpush-v3' },

@@ -107,7 +107,8 @@ const SEVERITY: Readonly<Record<'error' | 'warn', Severity>> = { error: 'error',
 /**
  * The one function verify, probe, publish and lint call: the project's config merged with the
  * command's --rule / --skip-rule flags. A rule the config turns off is skipped unless --rule names
- * it; ids the command does not run (a probe check, for verify) are left to the commands that do.
+ * it; ids the command does not run (a probe check, for verify; the pre-publish gate's mandatory rules,
+ * for publish) are left alone.
  */
 export function loadRulePolicy(options: {
   readonly cwd: string;
@@ -122,7 +123,7 @@ export function loadRulePolicy(options: {
   const only = options.only && options.only.length > 0 ? options.only : undefined;
   const settings = Object.entries(config.rules ?? {});
   const off = settings.filter(([id, s]) => s === 'off' && applies.has(id) && !only?.includes(id)).map(([id]) => id);
-  const severity = Object.fromEntries(settings.filter(([, s]) => s !== 'off').map(([id, s]) => [id, SEVERITY[s as 'error' | 'warn']]));
+  const severity = Object.fromEntries(settings.filter(([id, s]) => s !== 'off' && applies.has(id)).map(([id, s]) => [id, SEVERITY[s as 'error' | 'warn']]));
   return {
     only,
     skip: [...new Set([...off, ...(options.skip ?? [])])],

@@ -6,6 +6,7 @@
 import { listRules } from '../audit/audit';
 import { listProbeChecks } from '../probe/checks';
 import { listLintRules } from '../openapi/lint/lint';
+import { MANDATORY_RULES } from '../broker/prepublish';
 
 export type ConfiguredCommand = 'verify' | 'probe' | 'publish' | 'lint';
 
@@ -14,6 +15,9 @@ export function ruleIdsOf(command: ConfiguredCommand): string[] {
   switch (command) {
     case 'lint':
       return listLintRules().map((r) => r.id);
+    case 'publish':
+      // The pre-publish gate's core cannot be turned off or down by a config either.
+      return policy.filter((id) => !MANDATORY_RULES.includes(id));
     case 'probe':
       return [...policy, ...listProbeChecks().map((c) => c.id).filter((id) => !policy.includes(id))];
     default:

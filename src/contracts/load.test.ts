@@ -72,6 +72,27 @@ describe('Contracts', () => {
       expect(loadError(dir).message).toBe('contracts/schemas/jpush-v3/tags.response.json at /$id: must be "https://push-contracts.dev/schemas/jpush-v3/tags.response.json"');
     });
 
+    it('refuses at load a schema whose $ref leads nowhere; compiled on first use, it is refused at that use, naming its file', () => {
+      const dir = copyContracts();
+      const file = path.join(dir, 'schemas', 'jpush-v3', 'tags.response.json');
+      const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+      data.properties.tags = { $ref: 'no-such-schema.json' };
+      fs.writeFileSync(file, JSON.stringify(data));
+      expect(loadError(dir)).toMatchObject({ code: 'PC_ERR_CONTRACTS_INVALID', message: expect.stringMatching(/^contracts\/schemas\/jpush-v3\/tags\.response\.json: /) });
+      const lazy = new Contracts(dir, { compile: 'on-first-use' });
+      expect(lazy.validate('https://push-contracts.dev/schemas/jpush-v3/cid.response.json', {}).valid).toBe(false);
+      expect(() => lazy.validate('https://push-contracts.dev/schemas/jpush-v3/tags.response.json', { tags: [] })).toThrow(
+        expect.objectContaining({ code: 'PC_ERR_CONTRACTS_INVALID', message: expect.stringMatching(/^contracts\/schemas\/jpush-v3\/tags\.response\.json: /) }),
+      );
+    });
+
+    it('compiles the shared contracts on first use, to the same validators as a full load', () => {
+      const full = new Contracts();
+      for (const id of c.schemas.keys()) {
+        expect(c.validate(id, {})).toEqual(full.validate(id, {}));
+      }
+    });
+
     it('refuses a schema that does not compile, naming its file', () => {
       const dir = copyContracts();
       const file = path.join(dir, 'schemas', 'jpush-v3', 'tags.response.json');

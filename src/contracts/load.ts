@@ -100,7 +100,13 @@ export class Contracts {
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly routes: CompiledRoute[] = [];
 
-  constructor(dir: string = defaultContractsDir) {
+  /**
+   * `compile: 'all'` (the default, and what `contracts check` uses) compiles every schema while loading,
+   * so a schema that does not compile fails the load. `'on-first-use'` (getContracts()) compiles each
+   * schema the first time it is validated against: a process (a test file, a CLI command) that uses a
+   * few schemas does not pay for compiling all of them, which was most of the cost of loading.
+   */
+  constructor(dir: string = defaultContractsDir, options: { readonly compile?: 'all' | 'on-first-use' } = {}) {
     this.dir = dir;
     const meta = newAjv();
     // Added first and compiled after, so a meta-schema may $ref another (certainty.schema.json).
@@ -252,18 +258,9 @@ export class Contracts {
       }
       this.ajv.addSchema(schema, id);
     }
-    // Compile everything now, so a broken schema fails at load and no request pays for compilation.
-    for (const id of schemas.keys()) {
-      try {
-        const fn = this.ajv.getSchema(id);
-        if (fn) this.validators.set(id, fn);
-      } catch (err) {
-        const file = schemaFiles.get(id) ?? id;
-        throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file}: ${(err as Error).message}`, { file });
-      }
-    }
     this.schemas = schemas;
     this.schemaFiles = schemaFiles;
+    if ((options.compile ?? 'all') === 'all') for (const id of schemas.keys()) this.validator(id);
     this.buildRoutes();
   }
 
@@ -421,11 +418,34 @@ export class Contracts {
     return s;
   }
 
+  /**
+   * Compiles a schema now if it was not yet (with `compile: 'on-first-use'`): a server compiles the
+   * schemas of its routes when it starts, so no request pays for it. Throws like validate().
+   */
+  precompile(ref: string): void {
+    this.validator(this.schemaId(ref));
+  }
+
+  /** The compiled validator of a schema $id, compiled on first use; once is enough for the process. */
+  private validator(id: string): ValidateFunction {
+    const known = this.validators.get(id);
+    if (known) return known;
+    if (!this.schemas.has(id)) throw new PushContractsError('PC_ERR_UNKNOWN_SCHEMA', `no schema with $id ${id} in contracts/schemas`);
+    let fn: ValidateFunction | undefined;
+    try {
+      fn = this.ajv.getSchema(id);
+    } catch (err) {
+      const file = this.schemaFiles.get(id) ?? id;
+      throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file}: ${(err as Error).message}`, { file });
+    }
+    if (!fn) throw new PushContractsError('PC_ERR_UNKNOWN_SCHEMA', `no schema with $id ${id} in contracts/schemas`);
+    this.validators.set(id, fn);
+    return fn;
+  }
+
   /** Validates data against a schema by $id; errors are copied, never ajv's shared last-call state. */
   validate(ref: string, data: unknown): ValidationResult {
-    const id = this.schemaId(ref);
-    const fn = this.validators.get(id);
-    if (!fn) throw new PushContractsError('PC_ERR_UNKNOWN_SCHEMA', `no schema with $id ${id} in contracts/schemas`);
+    const fn = this.validator(this.schemaId(ref));
     const valid = fn(data) as boolean;
     return { valid, errors: valid ? [] : toIssues(fn.errors) };
   }
@@ -457,6 +477,6 @@ let shared: Contracts | undefined;
 
 /** The contracts of this package, loaded once per process on first use. */
 export function getContracts(): Contracts {
-  shared ??= new Contracts();
+  shared ??= new Contracts(defaultContractsDir, { compile: 'on-first-use' });
   return shared;
 }

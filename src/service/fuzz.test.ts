@@ -165,6 +165,8 @@ describe('reference service fuzz', () => {
     for (const s of [200, 400, 401, 404, 405, 410]) expect(statuses.get(s) ?? 0).toBeGreaterThan(0);
     const health = await send(svc.url, { method: 'GET', path: '/v3/tags', headers: { authorization: basicAuth(DEMO_CREDENTIALS) } });
     expect(health.status).toBe(200);
-  }, 60_000);
+    // Ten thousand sequential requests: about 30 s on an idle 2-core machine, over 70 s on a loaded one.
+    // The timeout only bounds a hang; how fast the service is lives in bench/, not here.
+  }, 180_000);
 });
 

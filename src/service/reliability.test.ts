@@ -10,6 +10,9 @@ import { httpCall, type HttpAnswer } from '../../test-support/http';
 
 const contracts = getContracts();
 const AUTH = basicAuth(DEMO_CREDENTIALS);
+// Each test puts hundreds of requests through the service; on a loaded CI machine that can take longer
+// than jest's 5 s default. The timeout only bounds a hang: speed is measured in bench/, not here.
+jest.setTimeout(30_000);
 
 type Answer = HttpAnswer;
 

@@ -9,7 +9,11 @@ function captureIO(env: Record<string, string | undefined> = {}): CliIO & { out:
   return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), env, cwd: process.cwd() };
 }
 
-async function waitFor<T>(probe: () => T | undefined, ms = 5000): Promise<T> {
+// Starting the service loads contracts/ and binds two ports; a loaded CI machine can take seconds.
+// These bound a hang, they measure nothing.
+jest.setTimeout(30_000);
+
+async function waitFor<T>(probe: () => T | undefined, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = probe();

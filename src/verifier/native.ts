@@ -56,10 +56,13 @@ function emptyTrustStoreEnv(): Record<string, string> {
 }
 
 /** Runs one verification; `onOutput` receives the native report line by line (unmasked: mask it). */
-export function runNativeVerifier(options: CoreVerifierOptions, onOutput: (line: string) => void, trustStore: TrustStore = 'system'): Promise<NativeRun> {
+export function runNativeVerifier(options: CoreVerifierOptions, onOutput: (line: string) => void, trustStore: TrustStore = 'system', signal?: AbortSignal): Promise<NativeRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['-e', CHILD], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Aborted (fail fast, --max-duration): the child is killed and the run resolves without a result.
+      signal,
+      killSignal: 'SIGKILL',
       env: {
         ...process.env,
         PC_PACT_CORE: require.resolve('@pact-foundation/pact-core'),

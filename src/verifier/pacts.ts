@@ -194,12 +194,16 @@ export function writePactCopies(pacts: readonly LoadedPact[]): { dir: string; fi
 
 /** Interactions [start, end) of a pact, as a pact of their own (re-indexed, like a filtered copy). */
 export function slicePact(pact: LoadedPact, start: number, end: number): LoadedPact {
+  return subsetPact(pact, pact.interactions.slice(start, end).map((_, k) => start + k));
+}
+
+/** The interactions at `positions` (indices into pact.interactions, in the order given), as a pact of their own. */
+export function subsetPact(pact: LoadedPact, positions: readonly number[]): LoadedPact {
   const raw = pact.document.interactions as unknown[];
-  const kept = pact.interactions.slice(start, end);
-  const interactions = kept.map((i, n) => ({ ...i, index: n }));
+  const interactions = positions.map((k, n) => ({ ...pact.interactions[k], index: n }));
   return {
     ...pact,
-    document: { ...pact.document, interactions: kept.map((_, k) => raw[pact.rawIndices[start + k]]) },
+    document: { ...pact.document, interactions: positions.map((k) => raw[pact.rawIndices[k]]) },
     interactions,
     rawIndices: interactions.map((i) => i.index),
   };

@@ -16,7 +16,7 @@ import { PushContractsError, type ErrorCode } from '../errors';
 import { caseVerdict, type ReportCase, type RunModel } from '../report/model';
 import { correlate } from './correlate';
 import { runNativeVerifier, startVerifierPool, type TrustStore, type VerifierPool } from './native';
-import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopies, type InteractionFilter, type LoadedPact, type PactInteraction, shardPacts, slicePact } from './pacts';
+import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopies, type InteractionFilter, type LoadedPact, type PactInteraction, shardPacts, subsetPact } from './pacts';
 import { startRecorder, type ExchangeEvent, type RecordedEvent, type Recorder, type StateEvent } from './recorder';
 import { withEvidence } from './evidence';
 import { errorsFor, parseVerifierResults, wasVerified, type VerifierResults } from './results';
@@ -183,8 +183,8 @@ function stateFailuresFor(i: PactInteraction, events: readonly RecordedEvent[]):
 }
 
 /** Runs pact's Verifier; resolves with its parsed results whether verification passed or failed. */
-async function runPactVerifier(opts: CoreVerifierOptions, onOutput: (line: string) => void, trustStore: TrustStore): Promise<VerifierResults & { thrown?: string }> {
-  const run = await runNativeVerifier(opts, onOutput, trustStore);
+async function runPactVerifier(opts: CoreVerifierOptions, onOutput: (line: string) => void, trustStore: TrustStore, signal?: AbortSignal): Promise<VerifierResults & { thrown?: string }> {
+  const run = await runNativeVerifier(opts, onOutput, trustStore, signal);
   if (run.json !== undefined) return parseVerifierResults(run.json);
   return { ...parseVerifierResults(undefined), thrown: run.error ?? 'no result' };
 }
@@ -287,24 +287,30 @@ function verifierOptionsFor(setup: RunSetup, recorder: Recorder, pactFiles: read
 /** One run of pact's verifier: a slice of one local pact, or whatever a broker source selects. */
 interface Job {
   readonly pact?: LoadedPact;
+  /** Where each interaction of the slice stands among all the run's interactions (the report's order). */
+  readonly positions?: readonly number[];
   readonly broker?: BrokerSource;
 }
 
-/** Disjoint slices of the local pacts, in order, then the broker's own selection (read by the verifier itself). */
+/**
+ * Disjoint slices of the local pacts, then the broker's own selection (read by the verifier itself).
+ * Each pact's interactions without provider states and those with states go to separate slices of at
+ * most `size`, so slices without states skip the state calls and run side by side (replayAll); the
+ * report puts every case back where its interaction stands in the pact.
+ */
 function jobsOf(setup: RunSetup): Job[] {
   const size = Math.max(1, setup.options.sliceSize ?? DEFAULT_SLICE_SIZE);
   const jobs: Job[] = [];
-  const stateful = (i: PactInteraction): boolean => i.providerStates.length > 0;
+  let offset = 0;
   for (const pact of setup.pacts) {
-    // A slice is cut at `size` and wherever interactions with and without provider states meet, so that
-    // slices without states can skip the state calls and run side by side (replayAll).
-    let start = 0;
-    for (let k = 1; k <= pact.interactions.length; k += 1) {
-      if (k === pact.interactions.length || k - start === size || stateful(pact.interactions[k]) !== stateful(pact.interactions[start])) {
-        jobs.push({ pact: slicePact(pact, start, k) });
-        start = k;
+    const all = pact.interactions.map((_, k) => k);
+    for (const group of [all.filter((k) => pact.interactions[k].providerStates.length === 0), all.filter((k) => pact.interactions[k].providerStates.length > 0)]) {
+      for (let k = 0; k < group.length; k += size) {
+        const part = group.slice(k, k + size);
+        jobs.push({ pact: subsetPact(pact, part), positions: part.map((p) => offset + p) });
       }
     }
+    offset += pact.interactions.length;
   }
   if (setup.broker) jobs.push({ broker: setup.broker });
   return jobs;
@@ -422,14 +428,16 @@ async function replayJob(setup: RunSetup, job: Job, pool: VerifierPool, control:
         options.pactOutput?.(mask(line));
       };
       // The verifier fetches the broker's pacts and publishes results itself over https: it keeps the system trust store.
+      const abort = new AbortController();
       const stop = new Promise<'stopped'>((resolve) => {
         const previous = control.onStop;
         control.onStop = () => {
           previous();
+          abort.abort();
           resolve('stopped');
         };
       });
-      const results = await Promise.race([runPactVerifier(verifierOptions, onLine, 'system'), stop]);
+      const results = await Promise.race([runPactVerifier(verifierOptions, onLine, 'system', abort.signal), stop]);
       return results === 'stopped' ? replayed(empty, true) : replayed(results, false);
     }
     // Local slices only: the pool's verifiers read local copies and talk plain HTTP to the loopback
@@ -575,6 +583,7 @@ async function replayAll(setup: RunSetup, started: number): Promise<Judged> {
   options.log?.(mask(`verifying ${total ?? 'the broker\'s'} interaction(s) of ${setup.pacts.length}${setup.broker ? '+' : ''} pact(s) against ${options.providerBaseUrl}`));
   progress();
   const judged: Judged[] = [];
+  const placed: Array<{ at: number; job: number; k: number; c: ReportCase }> = [];
   const runJob = async (job: Job, n: number): Promise<void> => {
     let seen = 0;
     const replayed = await replayJob(setup, job, pool, control, (e) => {
@@ -586,6 +595,10 @@ async function replayAll(setup: RunSetup, started: number): Promise<Judged> {
     liveExchanges -= seen;
     finishedInteractions += job.pact ? job.pact.interactions.length : seen;
     judged[n] = await judge(setup, replayed);
+    // The first cases of a job are its slice's interactions in slice order; what follows (exchanges of no
+    // interaction, a broker's pacts) comes after every local interaction, in job order.
+    const positions = job.positions ?? [];
+    judged[n].cases.forEach((c, k) => placed.push({ at: k < positions.length ? positions[k] : Number.MAX_SAFE_INTEGER, job: n, k, c }));
     failed += judged[n].cases.filter((c) => caseVerdict(c) === 'failed').length;
     progress();
   };
@@ -599,7 +612,8 @@ async function replayAll(setup: RunSetup, started: number): Promise<Judged> {
     control.dispose();
     await pool.close();
   }
-  const all: Judged = { cases: judged.flatMap((j) => j.cases), runErrors: judged.flatMap((j) => j.runErrors), infrastructure: judged.flatMap((j) => j.infrastructure) };
+  const cases = placed.sort((a, b) => a.at - b.at || a.job - b.job || a.k - b.k).map((p) => p.c);
+  const all: Judged = { cases, runErrors: judged.flatMap((j) => j.runErrors), infrastructure: judged.flatMap((j) => j.infrastructure) };
   if (control.stoppedBy) {
     // One line says why the run stopped; the cases keep their own evidence.
     return { cases: all.cases, runErrors: [mask(control.stoppedBy.message), ...all.runErrors], infrastructure: [{ ...control.stoppedBy, message: mask(control.stoppedBy.message) }] };
