@@ -75,25 +75,28 @@ export function runNativeVerifier(options: CoreVerifierOptions, onOutput: (line:
     child.on('message', (m: NativeRun) => {
       result = m;
     });
-    const lines = (stream: NodeJS.ReadableStream): void => {
-      let buffered = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        buffered += chunk;
-        const parts = buffered.split('\n');
-        buffered = parts.pop() ?? '';
-        for (const p of parts) onOutput(p);
-      });
-      stream.on('end', () => {
-        if (buffered) onOutput(buffered);
-      });
-    };
-    if (child.stdout) lines(child.stdout);
-    if (child.stderr) lines(child.stderr);
+    forwardLines(child.stdout, onOutput);
+    forwardLines(child.stderr, onOutput);
     child.on('error', (err) => resolve({ error: `pact verifier process could not start: ${err.message}` }));
     child.on('close', (code, signal) => {
       resolve(result ?? { error: `pact verifier process ended (${signal ?? `exit ${code}`}) without a result` });
     });
+  });
+}
+
+/** Hands a child's output to `onOutput` one whole line at a time (a chunk may end mid-line). */
+function forwardLines(stream: NodeJS.ReadableStream | null, onOutput: (line: string) => void): void {
+  if (!stream) return;
+  let buffered = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    buffered += chunk;
+    const parts = buffered.split('\n');
+    buffered = parts.pop() ?? '';
+    for (const p of parts) onOutput(p);
+  });
+  stream.on('end', () => {
+    if (buffered) onOutput(buffered);
   });
 }
 
@@ -139,20 +142,6 @@ export function startVerifierPool(size: number, onOutput: (line: string) => void
   let nextId = 0;
   let stopped = false;
 
-  const lines = (stream: NodeJS.ReadableStream | null): void => {
-    if (!stream) return;
-    let buffered = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      buffered += chunk;
-      const parts = buffered.split('\n');
-      buffered = parts.pop() ?? '';
-      for (const p of parts) onOutput(p);
-    });
-    stream.on('end', () => {
-      if (buffered) onOutput(buffered);
-    });
-  };
 
   const dispatch = (w: Worker): void => {
     if (w.job || stopped) return;
@@ -174,8 +163,8 @@ export function startVerifierPool(size: number, onOutput: (line: string) => void
       },
     });
     const w: Worker = { child, closed: new Promise((resolve) => child.once('close', () => resolve())) };
-    lines(child.stdout);
-    lines(child.stderr);
+    forwardLines(child.stdout, onOutput);
+    forwardLines(child.stderr, onOutput);
     child.on('message', (m: NativeRun & { id: number }) => {
       if (!w.job || w.job.id !== m.id) return;
       const { resolve } = w.job;
