@@ -5,7 +5,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import YAML from 'yaml';
-import { main } from '../cli/main';
+import { runCliInProcess as run } from '../../test-support/cli-in-process';
 import { Contracts, getContracts } from '../contracts/load';
 import type { ApiId } from '../contracts/types';
 import { buildOpenApi } from './export';
@@ -167,12 +167,6 @@ describe('push-contracts openapi', () => {
   });
 
   describe('command', () => {
-    async function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-      let stdout = '';
-      let stderr = '';
-      const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, cwd });
-      return { code, stdout, stderr };
-    }
 
     it('writes one document per API, and --check passes on them and fails naming a changed one', async () => {
       const cwd = mkdtempSync(path.join(os.tmpdir(), 'openapi-cli-'));

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../cli/main';
+import { runCliInProcess as run } from '../../../test-support/cli-in-process';
 import { getContracts } from '../../contracts/load';
 import type { ApiId } from '../../contracts/types';
 import { buildOpenApi } from '../export';
@@ -201,12 +201,6 @@ describe('lint-openapi', () => {
   });
 
   describe('command', () => {
-    async function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-      let stdout = '';
-      let stderr = '';
-      const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, cwd });
-      return { code, stdout, stderr };
-    }
 
     it('exits 0 on the exported document', async () => {
       const file = path.join(COMMITTED_OPENAPI_DIR, 'mtpush-v4.json');
