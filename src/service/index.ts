@@ -120,7 +120,7 @@ export async function startReferenceService(options: ReferenceServiceOptions = {
     });
   const apps = new AppRegistry([credentials]);
   const limiter = new RateLimiter(now);
-  const client = new DispatcherClient(() => dispatcher.url, deadlineMs);
+  const client = new DispatcherClient(() => dispatcher, deadlineMs);
   const seed = (): void => {
     dispatcher.store.upsertDevice(DEMO_DEVICE.registrationId, { tags: DEMO_DEVICE.tags, alias: DEMO_DEVICE.alias });
   };

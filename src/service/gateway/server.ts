@@ -120,16 +120,20 @@ export function buildGateway(deps: GatewayDeps, limits: GatewayLimits, providerS
     },
   });
   app.decorateRequest('gateway', null);
+  app.decorateRequest('bodyJson', null);
 
   // Every body is read as JSON whatever its Content-Type, as the JPush servers do.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
     if (body.length === 0) {
       done(null, undefined);
       return;
     }
     try {
-      done(null, JSON.parse(body.toString('utf8')));
+      const text = body.toString('utf8');
+      const parsed: unknown = JSON.parse(text);
+      req.bodyJson = text;
+      done(null, parsed);
     } catch {
       done(new GatewayError('request.malformed', 'body is not well-formed JSON'), undefined);
     }

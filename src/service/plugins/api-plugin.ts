@@ -122,11 +122,13 @@ export function registerApi(scope: FastifyInstance, deps: GatewayDeps, api: ApiI
             body: request.body,
           },
           endpoint.method === 'GET',
+          // The client's own JSON text parses to request.body, which validation has accepted: sent on as is.
+          request.bodyJson ?? undefined,
         );
         switch (outcome.kind) {
           case 'done':
             if (endpoint.success === 'empty') return reply.code(200).send();
-            return reply.code(200).type('application/json; charset=utf-8').send(JSON.stringify(outcome.body));
+            return reply.code(200).type('application/json; charset=utf-8').send(outcome.json);
           case 'refused':
             throw new GatewayError(outcome.cause, outcome.message, outcome.msgId);
           case 'failed':
