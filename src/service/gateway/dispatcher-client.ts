@@ -23,7 +23,9 @@ interface Pending {
   readonly id: number;
   readonly frame: Buffer;
   readonly resolve: (o: DispatchOutcome) => void;
-  timer: NodeJS.Timeout | undefined;
+  /** performance.now() past which the job is answered 504. */
+  readonly deadline: number;
+  settled: boolean;
   /** A read: may be sent once more on a new connection if the one it went out on closed before answering. */
   mayRetry: boolean;
   link: Link | undefined;
@@ -48,6 +50,14 @@ interface Link {
 export class DispatcherClient {
   private link: Link | undefined;
   private lastId = 0;
+  /**
+   * Jobs in the order they were handed over. Every job has the same deadline, so this is also the order
+   * in which they expire: one timer, armed for the oldest unanswered job, keeps every deadline (a timer
+   * per job was a visible share of the hop's cost). Answered jobs leave it lazily.
+   */
+  private readonly byAge: Pending[] = [];
+  private oldest = 0;
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly address: () => DispatcherAddress, private readonly deadlineMs: number) {}
 
@@ -63,9 +73,10 @@ export class DispatcherClient {
     const id = this.lastId;
     const frame = encodeFrame(FRAME.job, id, encodeJob(job, json));
     return new Promise<DispatchOutcome>((resolve) => {
-      const p: Pending = { id, frame, resolve, timer: undefined, mayRetry: safeToRepeat, link: undefined };
       // The deadline runs from the moment the gateway hands the job over, across a resend.
-      p.timer = setTimeout(expire, this.deadlineMs, p);
+      const p: Pending = { id, frame, resolve, deadline: performance.now() + this.deadlineMs, settled: false, mayRetry: safeToRepeat, link: undefined };
+      this.byAge.push(p);
+      if (!this.sweeper) this.arm(this.deadlineMs);
       this.send(p);
     });
   }
@@ -74,7 +85,38 @@ export class DispatcherClient {
     const link = this.link;
     this.link = undefined;
     if (link) this.lose(link, undefined, false);
+    if (this.sweeper) clearTimeout(this.sweeper);
+    this.sweeper = undefined;
   }
+
+  private arm(ms: number): void {
+    // Unref'd: a job in flight holds its socket, which keeps the process alive; an idle service holds nothing.
+    this.sweeper = setTimeout(this.sweep, Math.max(1, Math.ceil(ms))).unref();
+  }
+
+  /** Answers 504 to every job past its deadline and tells the dispatcher to drop it; re-arms for the next one. */
+  private readonly sweep = (): void => {
+    this.sweeper = undefined;
+    const now = performance.now();
+    const queue = this.byAge;
+    let i = this.oldest;
+    for (; i < queue.length; i++) {
+      const p = queue[i];
+      if (p.settled) continue;
+      if (p.deadline > now) break;
+      expire(p);
+    }
+    // Drop the handled prefix once it is a large part of the array, so the array stays as long as what is in flight.
+    if (i === queue.length) {
+      queue.length = 0;
+      i = 0;
+    } else if (i > 1024 && i > queue.length / 2) {
+      queue.splice(0, i);
+      i = 0;
+    }
+    this.oldest = i;
+    if (i < queue.length) this.arm(queue[i].deadline - now);
+  };
 
   private send(p: Pending): void {
     const link = this.connected();
@@ -107,7 +149,7 @@ export class DispatcherClient {
     // Already answered 504 (cancelled): the dispatcher was too late.
     if (!p) return;
     link.pending.delete(id);
-    clearTimeout(p.timer);
+    p.settled = true;
     p.resolve(interpret(kind, payload));
   }
 
@@ -127,7 +169,7 @@ export class DispatcherClient {
         p.mayRetry = false;
         this.send(p);
       } else {
-        clearTimeout(p.timer);
+        p.settled = true;
         p.resolve({ kind: 'failed', cause: 'upstream.unreachable' });
       }
     }
@@ -136,10 +178,12 @@ export class DispatcherClient {
 
 /** The deadline of a job passed: it is answered 504, and the dispatcher told to drop it. */
 function expire(p: Pending): void {
+  p.settled = true;
   const link = p.link;
-  if (!link || link.pending.get(p.id) !== p) return;
-  link.pending.delete(p.id);
-  if (!link.lost) link.writer.send(encodeFrame(FRAME.cancel, p.id));
+  if (link && link.pending.get(p.id) === p) {
+    link.pending.delete(p.id);
+    if (!link.lost) link.writer.send(encodeFrame(FRAME.cancel, p.id));
+  }
   p.resolve({ kind: 'failed', cause: 'upstream.timeout' });
 }
 
