@@ -105,6 +105,9 @@ function forwardLines(stream: NodeJS.ReadableStream | null, onOutput: (line: str
 const WORKER = `
 const core = require(process.env.PC_PACT_CORE);
 core.default.logLevel(process.env.PC_LOG_LEVEL || 'error');
+// Load and initialise the native library now, while the parent is still reading pacts, not at the
+// first verification (getFfiLib is what verifyPacts calls first; an internal path, so only an attempt).
+try { require(require('node:path').join(require('node:path').dirname(process.env.PC_PACT_CORE), 'ffi')).getFfiLib(process.env.PC_LOG_LEVEL || 'error'); } catch (e) { /* verifyPacts loads it */ }
 process.on('message', (job) => {
   // A bad option throws synchronously inside verifyPacts; as a rejection it becomes this job's error.
   Promise.resolve().then(() => core.default.verifyPacts(job.options)).then(
@@ -124,6 +127,8 @@ process.on('disconnect', () => process.exit(0));
 export interface VerifierPool {
   /** Resolves with the verifier's result, or with `stopped` when the pool was stopped first. */
   run(options: CoreVerifierOptions): Promise<NativeRun & { readonly stopped?: boolean }>;
+  /** Starts one process now (if none is running), so its start-up overlaps the caller's own preparation. */
+  prestart(): void;
   /** Kills every child now; running and queued verifications resolve as stopped. */
   stop(): void;
   /** Lets the children exit once idle. */
@@ -191,6 +196,9 @@ export function startVerifierPool(size: number, onOutput: (line: string) => void
         if (idle) dispatch(idle);
         else if (workers.length < size) dispatch(workers[workers.push(spawnWorker()) - 1]);
       });
+    },
+    prestart() {
+      if (workers.length === 0 && !stopped) workers.push(spawnWorker());
     },
     stop() {
       stopped = true;
