@@ -451,37 +451,77 @@ async function replayJob(setup: RunSetup, job: Job, pool: VerifierPool, control:
   }
 }
 
+/**
+ * pact-core hands these variables of the environment to pact's verifier as an interaction filter
+ * (pactffi_verifier_set_filter_info): the verifier then skips every other interaction without a word,
+ * neither an error nor a result. Our verifier processes inherit the environment, so a run must say so.
+ */
+const VERIFIER_FILTER_ENV = ['PACT_DESCRIPTION', 'PACT_PROVIDER_STATE', 'PACT_PROVIDER_NO_STATE'] as const;
+
+/** The verifier's filter variables set in this process's environment, as `NAME='value'`; undefined when none is. */
+export function verifierFilterEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const set = VERIFIER_FILTER_ENV.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => `${k}='${env[k]}'`);
+  return set.length > 0 ? set.join(', ') : undefined;
+}
+
+/** Why no request reached the provider for an interaction and the verifier reported nothing of it. */
+function notVerifiedReason(results: Replay['results'], reported: boolean): string {
+  if (results.thrown !== undefined) return 'pact\'s verifier could not run its slice (see the run\'s errors)';
+  const filter = verifierFilterEnv();
+  if (filter !== undefined) return `pact's verifier skipped it: ${filter} is set in the environment, and pact-core filters interactions by it; select interactions with --description / --state instead`;
+  if (reported) return 'pact\'s verifier reported a result for it, but no request for it reached the provider';
+  return 'pact\'s verifier reported no result for it and sent no request for it';
+}
+
 /** One interaction of the pacts, judged: pact outcome, state failures, wire problems, audit findings. */
 function caseOf(setup: RunSetup, { events, results, stopped }: Replay, i: PactInteraction, e: ExchangeEvent | undefined, infrastructure: InfrastructureProblem[]): ReportCase {
   const { contracts, mask, options } = setup;
   const ref = refOf(i);
   const verrs = errorsFor(results, i);
-  const errors: string[] = [];
+  // Filed under the verifier's pendingErrors: the failure of a pending pact, not of the run.
+  const pending = verrs.length > 0 && verrs.every((v) => v.pending);
+  const stateLines: string[] = [];
   for (const s of stateFailuresFor(i, events)) {
-    errors.push(`provider state '${s.state}' setup failed: ${s.detail ?? 'unknown reason'} (${'PC_ERR_STATE_SETUP_FAILED'})`);
+    stateLines.push(`provider state '${s.state}' setup failed: ${s.detail ?? 'unknown reason'} (${'PC_ERR_STATE_SETUP_FAILED'})`);
   }
-  if (errors.length === 0 && verrs.some((v) => v.stateSetupFailed)) {
-    errors.push(`provider state ${i.providerStates.map((s) => `'${s}'`).join(', ')} setup failed (PC_ERR_STATE_SETUP_FAILED)`);
+  if (stateLines.length === 0 && verrs.some((v) => v.stateSetupFailed)) {
+    stateLines.push(`provider state ${i.providerStates.map((s) => `'${s}'`).join(', ')} setup failed (PC_ERR_STATE_SETUP_FAILED)`);
   }
+  // A pending pact may name a state the provider does not know yet: that is pending's very case.
+  const errors: string[] = pending ? [] : [...stateLines];
   if (e?.problem) {
     errors.push(e.problem.message);
     if (e.problem.kind === 'timeout') infrastructure.push({ code: 'PC_ERR_PROVIDER_TIMEOUT', message: e.problem.message });
     if (e.problem.kind === 'unreachable') infrastructure.push({ code: 'PC_ERR_PROVIDER_UNREACHABLE', message: e.problem.message });
   }
+  const exchange = e ? toExchange(ref, e) : undefined;
+  const findings: Finding[] = exchange ? audit(exchange, { ...options.rules, contracts }) : [];
+  const mismatches = [...(pending ? stateLines : []), ...verrs.filter((v) => !v.stateSetupFailed).flatMap((v) => v.messages)];
+  let outcome: ReportCase['pact']['outcome'];
   if (stopped) {
     // Never a pass: pact matching of this interaction did not finish (or did not start).
     errors.push(e ? 'pact matching did not finish: the run stopped early (see the run\'s errors)' : 'not verified: the run stopped early (see the run\'s errors)');
+    outcome = e ? 'failed' : 'not-verified';
+  } else if (verrs.length > 0) {
+    outcome = pending ? 'pending-failed' : 'failed';
+  } else if (e !== undefined && wasVerified(results, i)) {
+    outcome = 'passed';
+  } else if (e !== undefined) {
+    // The request went out but the verifier never judged the answer (its run ended without a result).
+    errors.push(`not verified: pact's verifier sent the request but reported no result for it${results.thrown !== undefined ? ' (it could not finish; see the run\'s errors)' : ''}`);
+    outcome = 'not-verified';
+  } else {
+    // No request reached the provider and the verifier reported no failure: nothing was verified, so
+    // this can never be a pass, whatever made the verifier skip it.
+    errors.push(`not verified: ${notVerifiedReason(results, wasVerified(results, i))}`);
+    outcome = 'not-verified';
   }
-  const exchange = e ? toExchange(ref, e) : undefined;
-  const findings: Finding[] = exchange ? audit(exchange, { ...options.rules, contracts }) : [];
-  const ran = !stopped && (e !== undefined || verrs.length > 0 || wasVerified(results, i));
-  const mismatches = verrs.filter((v) => !v.stateSetupFailed).flatMap((v) => v.messages);
   return withEvidence({
     ref,
     endpoint: endpointOf(contracts, i.request.method, i.request.path),
     request: { method: i.request.method, path: i.request.path, query: i.request.query || undefined },
     status: { expected: i.response.status, actual: e?.response?.status ?? null },
-    pact: { outcome: verrs.length > 0 ? 'failed' : ran ? 'passed' : 'not-run', mismatches: mismatches.map(mask) },
+    pact: { outcome, mismatches: mismatches.map(mask) },
     findings: findings.map((f) => ({ ...f, message: mask(f.message) })),
     errors: errors.map(mask),
     durationMs: e?.durationMs,
@@ -527,7 +567,7 @@ function runProblemsOf(setup: RunSetup, { results, publishFailures, job }: Repla
     runErrors.push(message);
     infrastructure.push({ code: 'PC_ERR_RESULTS_NOT_PUBLISHED', message });
   }
-  for (const f of pactLoadFailures(results.errors)) {
+  for (const f of pactLoadFailures(results.errors.filter((e) => !e.pending))) {
     runErrors.push(mask(f.message));
     if (f.infrastructure) infrastructure.push({ code: f.code, message: mask(f.message) });
   }
@@ -549,7 +589,7 @@ async function judge(setup: RunSetup, replayed: Replay): Promise<Judged> {
   const fromBroker = broker && !replayed.stopped ? await readBrokerPacts(broker, [...replayed.brokerNotices, ...(replayed.results.notices ?? [])], setup.timeoutMs) : { pacts: [], problems: [] };
   for (const p of fromBroker.problems) infrastructure.push({ code: 'PC_ERR_BROKER_UNREACHABLE', message: setup.mask(p) });
   // Only for an empty selection the broker served: refused credentials or an unreachable broker say so themselves.
-  const loadFailures = pactLoadFailures(replayed.results.errors);
+  const loadFailures = pactLoadFailures(replayed.results.errors.filter((e) => !e.pending));
   const emptySelection = replayed.results.thrown === undefined && loadFailures.length > 0 && loadFailures.every((f) => !f.infrastructure);
   if (broker && !replayed.stopped && broker.provider !== '' && emptySelection && fromBroker.pacts.length === 0 && (broker.pactUrls ?? []).length === 0) {
     const unknown = await unknownProvider(broker, setup.timeoutMs);
@@ -623,7 +663,8 @@ async function replayAll(setup: RunSetup, started: number): Promise<Judged> {
 
 /** The exit code: infrastructure makes the verdict unreliable (2); any failure is a violation (1). */
 function exitCodeOf(cases: readonly ReportCase[], runErrors: readonly string[], infrastructure: readonly InfrastructureProblem[]): 0 | 1 | 2 {
-  const failed = cases.some((c) => c.pact.outcome === 'failed' || c.errors.length > 0 || c.findings.some((f) => f.severity === 'error')) || runErrors.length > 0;
+  // A pending-failed case fails nothing (the broker's pending); a not-verified one always does.
+  const failed = cases.some((c) => caseVerdict(c) === 'failed') || runErrors.length > 0;
   return infrastructure.length > 0 ? 2 : failed ? 1 : 0;
 }
 
@@ -636,7 +677,18 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
   const started = Date.now();
   const rules = selectRules(options.rules ?? {});
   const setup = await prepare(options);
-  const { cases, runErrors, infrastructure } = await replayAll(setup, started);
+  const replayedAll = await replayAll(setup, started);
+  const { cases } = replayedAll;
+  const runErrors = [...replayedAll.runErrors];
+  const infrastructure = [...replayedAll.infrastructure];
+  const skipped = cases.filter((c) => c.pact.outcome === 'not-verified' && c.errors.some((e) => e.includes('set in the environment'))).length;
+  const filterEnv = verifierFilterEnv();
+  if (skipped > 0 && filterEnv !== undefined) {
+    // The command line asked for these interactions; the environment made the verifier skip them unseen.
+    const message = setup.mask(`pact's verifier skipped ${skipped} interaction(s) because ${filterEnv} is set in the environment; unset it and select interactions with --description / --state`);
+    runErrors.push(message);
+    infrastructure.push({ code: 'PC_ERR_USAGE', message });
+  }
   const model: RunModel = {
     meta: {
       kind: 'verification',
