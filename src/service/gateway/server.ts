@@ -26,7 +26,8 @@ const BYPASS = 'gatewayBypass';
 /**
  * The gateway's checks, in the order that lets a pact elicit each status: retired API 410, unknown path
  * 404, credentials 401, rate limit 429 (its headers go on every authenticated answer), app permissions
- * 403, method 405. Validation (400) and the dispatcher (200, 404, 5xx) follow in the API plugins.
+ * 403, method 405, a route the operator has taken offline 410. Validation (400) and the dispatcher (200,
+ * 404, 5xx) follow in the API plugins.
  */
 function gatewayHook(deps: GatewayDeps, bypassPrefix: string | undefined) {
   const { contracts } = deps;
@@ -84,6 +85,11 @@ function gatewayHook(deps: GatewayDeps, bypassPrefix: string | undefined) {
     if (match.kind === 'method-not-allowed') {
       reply.header('allow', match.allowed.join(', '));
       sendError(contracts, reply, ctx, 'method.not-allowed');
+      return;
+    }
+    const announcement = deps.offline.announcement(request.method, match.endpoint.path);
+    if (announcement !== undefined) {
+      sendError(contracts, reply, ctx, 'endpoint.offline', announcement);
       return;
     }
     request.gateway = { api, family, endpoint: match.endpoint, app };
