@@ -564,10 +564,15 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
     const row = (pub: PactPublication, providerVersion: string | undefined) => {
       const v = [...state.verifications].reverse().find((x) => x.pactSha === pub.sha && x.provider === pub.provider && (providerVersion === undefined || x.providerVersion === providerVersion));
       const pv = providerVersion ?? v?.providerVersion;
+      // decorators/matrix_decorator.rb: each side links to its pacticipant and version, the pact to itself.
+      const side = (name: string, number: string) => ({
+        number,
+        _links: { self: { href: `${base}/pacticipants/${seg(name)}/versions/${seg(number)}` } },
+      });
       rows.push({
-        consumer: { name: pub.consumer, version: { number: pub.consumerVersion } },
-        provider: { name: pub.provider, version: pv ? { number: pv } : null },
-        pact: { createdAt: pub.createdAt },
+        consumer: { name: pub.consumer, version: side(pub.consumer, pub.consumerVersion), _links: { self: { href: `${base}/pacticipants/${seg(pub.consumer)}` } } },
+        provider: { name: pub.provider, version: pv ? side(pub.provider, pv) : null, _links: { self: { href: `${base}/pacticipants/${seg(pub.provider)}` } } },
+        pact: { createdAt: pub.createdAt, _links: { self: { href: pactVersionUrl(pub) } } },
         verificationResult: v ? { success: v.success, verifiedAt: v.verifiedAt, _links: { self: { href: `${base}/verification-results/${v.id}` } } } : null,
         ...(isIgnored(pub.consumer, pub.consumerVersion) || (pv !== undefined && isIgnored(pub.provider, pv)) ? { ignored: true } : {}),
       });
@@ -613,16 +618,41 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
     const failed = counted.filter((r) => (r.verificationResult as { success?: boolean } | null)?.success === false).length;
     const unknown = counted.length - success - failed;
     const deployable = missing.length > 0 || failed > 0 ? false : unknown > 0 ? null : true;
-    const reason =
-      missing.length > 0 ? missing.join('; ')
-      : failed > 0 ? 'One or more verifications failed'
-      : unknown > 0 ? 'There is no verified pact between the versions'
-      : counted.length > 0 ? 'All required verification results are published and successful'
-      : 'There are no missing dependencies';
+    // A row's versions as the broker's ResolvedSelector#description names them: the version asked for,
+    // or the version of the other side the query inferred (in the environment, with the tag, latest).
+    const targetTag = scalars.get('tag') || undefined;
+    const specified = new Map(selectors.map((s) => [s.pacticipant, s] as const));
+    const describe = (name: string, number: string | undefined): string => {
+      const s = specified.get(name);
+      if (s?.version !== undefined) return `version ${s.version} of ${name}`;
+      if (environment !== undefined) {
+        const inEnv = deployedVersions(name, environment);
+        if (number === undefined) return `a version of ${name} currently in ${environment} (no version is currently recorded as deployed/released in this environment)`;
+        return `${inEnv.length > 1 ? 'one of the versions' : 'the version'} of ${name} currently in ${environment} (${number})`;
+      }
+      if (targetTag !== undefined) return number === undefined ? `the latest version of ${name} with tag ${targetTag} (no such version exists)` : `the latest version of ${name} with tag ${targetTag} (${number})`;
+      return number === undefined ? `any version of ${name}` : `version ${number} of ${name}`;
+    };
+    const sides = (r: Record<string, unknown>) => {
+      const c = r.consumer as { name: string; version: { number: string } };
+      const pr = r.provider as { name: string; version: { number: string } | null };
+      return `${describe(c.name, c.version.number)} and ${describe(pr.name, pr.version?.number)}`;
+    };
+    // matrix/deployment_status_summary.rb: missing versions first, else each failed row, then each row never verified.
+    const errorReasons =
+      missing.length > 0 ? missing
+      : [
+          ...counted.filter((r) => (r.verificationResult as { success?: boolean } | null)?.success === false).map((r) => `The verification for the pact between ${sides(r)} failed`),
+          ...counted.filter((r) => r.verificationResult === null).map((r) => `There is no verified pact between ${sides(r)}`),
+        ];
+    const success_ = counted.length > 0 ? 'All required verification results are published and successful' : 'There are no missing dependencies';
+    // The broker joins its reasons with newlines (missing versions here with '; ', as before: one line each for the CLI).
+    const reason = missing.length > 0 ? missing.join('; ') : errorReasons.length > 0 ? [...new Set(errorReasons)].join('\n') : success_;
     const ignoredCount = shown.length - counted.length;
+    const notices = errorReasons.length > 0 ? [...new Set(errorReasons)].map((text) => ({ type: 'error', text })) : [{ type: 'success', text: success_ }];
     return new HttpAnswer(200, {
       summary: { deployable, reason, success, failed, unknown, ...(ignoredCount > 0 ? { ignored: ignoredCount } : {}) },
-      notices: [{ type: deployable ? 'success' : 'error', text: reason }, ...(ignoredCount > 0 ? [{ type: 'info', text: `${ignoredCount} row(s) ignored` }] : [])],
+      notices: [...notices, ...(ignoredCount > 0 ? [{ type: 'info', text: `${ignoredCount} row(s) ignored` }] : [])],
       matrix: shown,
     });
   }
