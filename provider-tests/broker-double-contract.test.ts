@@ -128,7 +128,7 @@ describe('the broker double\'s seeding route and pending status', () => {
     await stateCall('Bar has a pact from Foo version 1.0.0 on the main branch and a later one from Foo version 1.1.0 on branch feat/x');
     double.seed.version('Foo', '1.2.0', { branch: 'feat/x' });
     double.seed.pact('Foo', '1.2.0', 'Bar');
-    const got = await forVerification({ consumerVersionSelectors: [{ mainBranch: true }], includePendingStatus: true, includeWipPactsSince: '2000-01-01' });
+    const got = await forVerification({ consumerVersionSelectors: [{ mainBranch: true }], providerVersionBranch: 'main', includePendingStatus: true, includeWipPactsSince: '2000-01-01' });
     const wip = got._embedded.pacts.filter((p) => p.verificationProperties.wip === true) as unknown as Array<{ _links: { self: { name: string } } }>;
     // 1.1.0 is no longer the head of feat/x, so it is not work in progress any more.
     expect(wip.map((p) => p._links.self.name)).toEqual(['Pact between Foo (1.2.0) and Bar']);
