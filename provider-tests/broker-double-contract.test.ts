@@ -14,7 +14,7 @@ import { runNativeVerifier } from '../src/verifier/native';
 import { parseVerifierResults, type VerifierResults } from '../src/verifier/results';
 import { PROVIDER_STATES_PATH, startBrokerDouble, type BrokerDouble } from '../test-support/broker-double';
 import { startHalRelationProxy } from '../test-support/hal-relation-proxy';
-import { BROKER_CLIENT_PACT, OUT_OF_SCOPE, outOfScope, readPact, VERIFY_FLOW_PACT } from '../test-support/broker-pacts/scope';
+import { BROKER_CLIENT_PACT, documentedEndpoints, namesInteraction, OUT_OF_SCOPE, outOfScope, readPact, VERIFY_FLOW_PACT } from '../test-support/broker-pacts/scope';
 
 jest.setTimeout(60_000);
 
@@ -74,6 +74,31 @@ describe('the broker double against the Pact Broker client\'s own pact with the 
       expect(pact.interactions.some((i) => outOfScope(i) === o)).toBe(true);
       expect(doc).toContain(`| ${o.route} | ${o.reason} |`);
     }
+  });
+});
+
+describe('docs/broker.md\'s table of the broker endpoints push-contracts relies on', () => {
+  const rows = documentedEndpoints(fs.readFileSync(path.join(__dirname, '..', 'docs', 'broker.md'), 'utf8'));
+  const fixtures = [...readPact(BROKER_CLIENT_PACT).interactions, ...readPact(VERIFY_FLOW_PACT).interactions];
+
+  it('names, for each endpoint, fixture interactions that exist and are on that endpoint', () => {
+    expect(rows.length).toBeGreaterThan(10);
+    for (const row of rows) {
+      // A row without a fixture says so and why (PactFlow's route: the OSS broker has none).
+      if (row.noFixture) continue;
+      expect({ row: row.path, proofs: row.proofs.length > 0 }).toEqual({ row: row.path, proofs: true });
+      for (const quoted of row.proofs) {
+        const named = fixtures.filter((i) => namesInteraction(quoted, i.description) && row.matches(i.request.method, i.request.path));
+        // A quoted description that names no fixture interaction on the row's route would be a proof that does not exist.
+        expect({ row: row.path, quoted, found: named.length > 0 }).toEqual({ row: row.path, quoted, found: true });
+      }
+    }
+  });
+
+  it('has a row for every route of the verify-flow fixture and every in-scope route of the client pact', () => {
+    const inScope = fixtures.filter((i) => outOfScope(i) === undefined);
+    const missing = inScope.filter((i) => !rows.some((r) => r.matches(i.request.method, i.request.path)));
+    expect(missing.map((i) => `${i.request.method} ${i.request.path}: ${i.description}`)).toEqual([]);
   });
 });
 
