@@ -31,7 +31,7 @@ describe('provider states', () => {
   });
 
   // The VIP condition only shows on a VIP-only endpoint; every other condition shows on a push.
-  const vipOnly = contracts.endpoints('jpush-v3').find((e) => e.vipOnly)!;
+  const vipOnly = contracts.endpoints('jpush-v3').find((e) => e.vipOnly && e.request.query && !e.request.body)!;
   const probeFor = (cause: string) => (cause === 'app.not-vip'
     ? { method: vipOnly.method, path: `${vipOnly.path}?msg_ids=1`, body: undefined, family: vipOnly.family }
     : { method: 'POST', path: '/v3/push', body: { platform: 'all', audience: 'all', notification: { alert: 'x' } }, family: 'push' });

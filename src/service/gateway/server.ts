@@ -43,10 +43,12 @@ function gatewayHook(deps: GatewayDeps) {
 
     const auth = deps.apps.authenticate(request.headers.authorization);
     if (!auth.ok) return sendError(contracts, reply, ctx, auth.cause);
-    const app = auth.app;
+    // Group push takes a group's credentials and every other endpoint an app's: the other kind fails authentication.
+    if (match.kind === 'endpoint' && (match.endpoint.auth === 'group') !== (auth.group !== undefined)) return sendError(contracts, reply, ctx, 'auth.failed');
+    const { app, group } = auth;
 
     const rate = deps.rateFor(api, family);
-    const decision = deps.limiter.take(app.appKey, `${api} ${rate.bucket}`, rate);
+    const decision = deps.limiter.take(app?.appKey ?? group?.principal ?? '', `${api} ${rate.bucket}`, rate);
     reply.header('x-rate-limit-limit', String(decision.limit));
     reply.header('x-rate-limit-remaining', String(decision.remaining));
     reply.header('x-rate-limit-reset', String(decision.resetSeconds));
@@ -55,14 +57,15 @@ function gatewayHook(deps: GatewayDeps) {
       return sendError(contracts, reply, ctx, 'rate.exceeded');
     }
 
-    if (app.blacklisted) return sendError(contracts, reply, ctx, 'app.blacklisted');
-    if (app.ipWhitelist !== null && !app.ipWhitelist.includes(plainIp(request.ip))) return sendError(contracts, reply, ctx, 'app.ip-not-whitelisted');
-    if (match.kind === 'endpoint' && match.endpoint.vipOnly && !app.vip) return sendError(contracts, reply, ctx, 'app.not-vip');
+    // A group's apps are judged one by one when the group push reaches them (api-plugin), each in its own item.
+    if (app?.blacklisted) return sendError(contracts, reply, ctx, 'app.blacklisted');
+    if (app && app.ipWhitelist !== null && !app.ipWhitelist.includes(plainIp(request.ip))) return sendError(contracts, reply, ctx, 'app.ip-not-whitelisted');
+    if (app && match.kind === 'endpoint' && match.endpoint.vipOnly && !app.vip) return sendError(contracts, reply, ctx, 'app.not-vip');
     if (match.kind === 'method-not-allowed') {
       reply.header('allow', match.allowed.join(', '));
       return sendError(contracts, reply, ctx, 'method.not-allowed');
     }
-    request.gateway = { api, family, endpoint: match.endpoint, app };
+    request.gateway = { api, family, endpoint: match.endpoint, app, group };
     return undefined;
   };
 }
