@@ -198,6 +198,13 @@ export function describeCatalogue(api: ApiId, extra?: (pact: PushPact<ApiId>) =>
       for (const plan of itemPlans) expect(descriptions).toContain(plan.description);
     });
 
+    it('holds an interaction answering each status of the status table, none left without a pact', () => {
+      const written = JSON.parse(fs.readFileSync(file, 'utf8')) as { interactions: Array<{ response: { status: number } }> };
+      const answered = new Set(written.interactions.map((i) => i.response.status));
+      const missing = getContracts().statuses.map((s) => s.code).filter((code) => !answered.has(code));
+      expect(missing).toEqual([]);
+    });
+
     it('carries no secret: neither the master secret, key:secret, nor its base64 Basic form', () => {
       const files = fs.readdirSync(PACT_DIR).filter((f) => f.endsWith('.json'));
       expect(files).toContain(path.basename(file));

@@ -83,8 +83,8 @@ class Builder {
     return this;
   }
 
-  createVerification(providerVersion: string, success = true): this {
-    this.seed.verification(this.pactSha, providerVersion, success);
+  createVerification(providerVersion: string, success = true, fields?: { wip?: boolean }): this {
+    this.seed.verification(this.pactSha, providerVersion, success, fields);
     return this;
   }
 
@@ -95,6 +95,12 @@ class Builder {
 
   createDeployedVersionForConsumerVersion(environment: string, fields: { uuid: string; target?: string }): this {
     this.seed.deployment(this.consumer, this.consumerVersion, environment, { uuid: fields.uuid, applicationInstance: fields.target });
+    return this;
+  }
+
+  /** create_deployed_version_for_provider_version: the provider version last touched now runs in the environment. */
+  createDeployedVersionForProviderVersion(number: string, environment: string): this {
+    this.seed.deployment(this.provider, number, environment);
     return this;
   }
 
@@ -200,6 +206,27 @@ export const VERIFY_FLOW_STATES: Record<string, (b: Builder) => unknown> = {
   'Bar has a pact from Foo version 1.0.0 on the main branch and a later one from Foo version 1.1.0 on branch feat/x': (b) =>
     b.createConsumer('Foo').createProvider('Bar').createConsumerVersion('1.0.0', { branch: 'main' }).createPact()
       .createConsumerVersion('1.1.0', { branch: 'feat/x' }).createPact(),
+  // WIP as the broker decides it (pacts_for_verification_repository.rb find_wip): a verification made while
+  // the pact was WIP does not take it out of WIP; one made when it was not, by this branch or by another
+  // branch before this one existed, does.
+  'Bar has a pact from Foo version 1.0.0 on the main branch and a later one from Foo version 1.1.0 on branch feat/x, which version 2.0.0 of Bar from branch main verified successfully as a work in progress pact': (b) =>
+    b.createConsumer('Foo').createProvider('Bar').createConsumerVersion('1.0.0', { branch: 'main' }).createPact()
+      .createConsumerVersion('1.1.0', { branch: 'feat/x' }).createPact()
+      .createProviderVersion('2.0.0', { branch: 'main' }).createVerification('2.0.0', true, { wip: true }),
+  'Bar has a pact from Foo version 1.0.0 on the main branch and a later one from Foo version 1.1.0 on branch feat/x, which version 2.0.0 of Bar from branch main verified successfully when it was not work in progress': (b) =>
+    b.createConsumer('Foo').createProvider('Bar').createConsumerVersion('1.0.0', { branch: 'main' }).createPact()
+      .createConsumerVersion('1.1.0', { branch: 'feat/x' }).createPact()
+      .createProviderVersion('2.0.0', { branch: 'main' }).createVerification('2.0.0', true, { wip: false }),
+  // can-i-deploy --to-environment: the versions on the other side of the integration are those deployed there.
+  'Foo version 1.0.0 has a pact verified successfully by Bar version 2.0.0, which is deployed to production': (b) =>
+    b.createPactWithHierarchy('Foo', '1.0.0', 'Bar').createVerification('2.0.0').createEnvironment('production').createDeployedVersionForProviderVersion('2.0.0', 'production'),
+  'Foo version 1.0.0, deployed to production, has a pact verified successfully by Bar version 2.0.0': (b) =>
+    b.createPactWithHierarchy('Foo', '1.0.0', 'Bar').createVerification('2.0.0').createEnvironment('production')
+      .createDeployedVersionForConsumerVersion('production', { uuid: 'a4a0a8f2-3d6c-4f6e-9b7e-0d3c1f2e5a61' }),
+  'Foo version 1.0.0 has a pact that Bar version 2.0.0, which is deployed to production, failed to verify': (b) =>
+    b.createPactWithHierarchy('Foo', '1.0.0', 'Bar').createVerification('2.0.0', false).createEnvironment('production').createDeployedVersionForProviderVersion('2.0.0', 'production'),
+  'Bar has a pact from Foo version 1.0.0 on the main branch, and the environment production exists': (b) =>
+    b.createConsumer('Foo').createProvider('Bar').createConsumerVersion('1.0.0', { branch: 'main' }).createPact().createEnvironment('production'),
 };
 
 /** Sets up `state` on an empty broker; false when no such state is defined. */

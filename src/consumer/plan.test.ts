@@ -29,6 +29,32 @@ describe('planInteraction', () => {
     }
   });
 
+  it('plans, for each API, at least one interaction answering each of the twelve statuses of its status table', () => {
+    const contracts = getContracts();
+    for (const api of APIS) {
+      const answered = new Set(catalogueCells(api).map((c) => planCell(c).response.status));
+      expect({ api, missing: contracts.statuses.map((s) => s.code).filter((code) => !answered.has(code)) }).toEqual({ api, missing: [] });
+    }
+  });
+
+  it('elicits a 410 on a live endpoint by taking it offline: the offline state names its method, path template and announcement', () => {
+    const contracts = getContracts();
+    for (const api of APIS) {
+      const offline = contracts.endpoints(api).filter((e) => e.elicit.offline);
+      expect(offline.length).toBeGreaterThan(0);
+      for (const e of offline) {
+        const plan = planInteraction(api, e.id, 410);
+        expect(plan.cause).toBe('endpoint.offline');
+        expect(plan.states).toContainEqual({ name: 'the endpoint is taken offline by the operator', params: { method: e.method, path: e.path, announcement: e.elicit.offline!.announcement } });
+        expect(plan.example.credentials).toBe('valid');
+        expect(plan.request.method).toBe(e.method);
+      }
+      // An endpoint the catalogue never takes offline cannot be asked for a 410.
+      const live = contracts.endpoints(api).find((e) => !e.elicit.offline)!;
+      expect(elicitableCauses(api, live.id, 410)).toEqual([]);
+    }
+  });
+
   it('sends, for a 200, the example request that the request schemas accept', () => {
     const contracts = getContracts();
     for (const e of contracts.endpoints()) {

@@ -8,7 +8,7 @@
 import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
 import type { TemplateHeaders } from '@pact-foundation/pact/src/v3/types';
 import { fillPath, getContracts, type Contracts } from '../contracts';
-import { applyBadRequest, exampleRequest } from '../contracts/requests';
+import { applyBadRequest, conditionState, exampleRequest } from '../contracts/requests';
 import type {
   ApiId, BusinessCode, CauseId, Endpoint, EndpointAuth, HttpMethod, RetiredEndpoint, StateRef, StatusCode,
 } from '../contracts';
@@ -141,7 +141,7 @@ export function elicitableCauses(api: ApiId, endpointId: string, status: number,
         add(c.id);
         break;
       case 'state':
-        if (contracts.stateForCause(c.id) && (c.id !== 'app.not-vip' || endpoint.vipOnly)) add(c.id);
+        if (conditionState(contracts, endpoint, c.id) && (c.id !== 'app.not-vip' || endpoint.vipOnly)) add(c.id);
         break;
       case 'method':
         if (methodNotAllowed(contracts, fillPath(endpoint.path, exampleRequest(contracts, endpoint).params))) add(c.id);
@@ -262,8 +262,8 @@ export function planInteraction(api: ApiId, endpointId: string, status: number, 
       credentials = c === 'auth.missing' ? 'none' : 'wrong';
       break;
     case 'state': {
-      const state = contracts.stateForCause(c as string);
-      if (state) states.push({ name: state.name });
+      const state = conditionState(contracts, endpoint, c as string);
+      if (state) states.push(state);
       break;
     }
     case 'method': {

@@ -39,6 +39,16 @@ describe('checkConsistency', () => {
     expect(problems(c).join('\n')).toMatch(/tags\.list: 404 is listed but it has no notFound/);
   });
 
+  it('flags a 410 listed on an endpoint the catalogue never takes offline, and an offline elicitation without its 410', () => {
+    const listed = withEdit('endpoints/jpush-v3.json', (d) => { d.endpoints[0].statuses.push(410); });
+    expect(problems(listed).join('\n')).toMatch(/push: 410 is listed but it has no offline elicitation/);
+    const unlisted = withEdit('endpoints/mtpush-v4.json', (d) => {
+      const e = d.endpoints.find((x: { id: string }) => x.id === 'tags.list');
+      e.statuses = e.statuses.filter((s: number) => s !== 410);
+    });
+    expect(problems(unlisted).join('\n')).toMatch(/tags\.list: it has offline elicitation, so 410 must be listed/);
+  });
+
   it('flags an endpoint whose success schema does not exist', () => {
     const c = withEdit('endpoints/mtpush-v4.json', (d) => { d.endpoints[0].success = 'mtpush-v4/nothing.json'; });
     expect(problems(c).join('\n')).toMatch(/push: no schema https:\/\/push-contracts\.dev\/schemas\/mtpush-v4\/nothing\.json/);

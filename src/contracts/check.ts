@@ -2,6 +2,7 @@ import type { Contracts } from './load';
 import { MEMBER_APP_CAUSES } from './group';
 import { readContractsJson } from './files';
 import type { ApiId, Certainty } from './types';
+import { conditionState, OFFLINE_CAUSE } from './requests';
 
 /** One way the contracts/ files contradict each other; rendered as `file at pointer: message`. */
 export interface ConsistencyProblem {
@@ -132,6 +133,21 @@ export function checkConsistency(c: Contracts): ConsistencyProblem[] {
       };
       wants(400, e.elicit.badRequests.length > 0, 'badRequests');
       wants(404, e.elicit.notFound !== undefined, 'notFound');
+      const offlineCode = c.codeFor(api.id, e.family, OFFLINE_CAUSE);
+      if (!offlineCode) {
+        if (e.elicit.offline) add(endpointsFile, `${at}/elicit/offline`, `${e.id}: family ${e.family} has no code for '${OFFLINE_CAUSE}'`);
+      } else {
+        wants(offlineCode.status, e.elicit.offline !== undefined, 'offline elicitation');
+      }
+      if (e.elicit.offline) {
+        const ref = conditionState(c, e, OFFLINE_CAUSE);
+        const def = ref ? c.providerState(ref.name) : undefined;
+        if (!ref || !def) add(endpointsFile, `${at}/elicit/offline`, `${e.id}: no provider state sets up '${OFFLINE_CAUSE}'`);
+        else if (def.params) {
+          const r = c.validate(def.params, ref.params ?? {});
+          if (!r.valid) add(endpointsFile, `${at}/elicit/offline`, `${e.id}: params of '${def.name}' ${r.errors[0].pointer} ${r.errors[0].message}`);
+        }
+      }
       e.elicit.badRequests.forEach((b, k) => {
         const code = c.codeFor(api.id, e.family, b.cause);
         if (!causeIds.has(b.cause)) add(endpointsFile, `${at}/elicit/badRequests/${k}/cause`, `${e.id}: unknown cause '${b.cause}'`);

@@ -233,6 +233,7 @@ export class Contracts {
             success: e.elicit.success,
             badRequests: e.elicit.badRequests ?? [],
             notFound: e.elicit.notFound,
+            offline: e.elicit.offline,
           },
         };
       });

@@ -6,7 +6,7 @@
  * read one way everywhere.
  */
 import type { Contracts } from './load';
-import type { BadRequest, Endpoint } from './types';
+import type { BadRequest, Endpoint, StateRef } from './types';
 
 /** A request body: JSON, or raw text that is deliberately not JSON. */
 export type RequestBody = { readonly kind: 'json'; readonly value: unknown } | { readonly kind: 'raw'; readonly text: string };
@@ -110,3 +110,21 @@ function stringValues(v: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(isContainer(v) ? v : {}).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)]));
 }
 
+
+/** The cause an operator's offline switch produces: a 410 on a live, catalogued endpoint. */
+export const OFFLINE_CAUSE = 'endpoint.offline';
+
+/**
+ * The provider state that sets up a condition cause for an endpoint: its name from provider-states.json
+ * and, for a state with parameters, their values from the endpoint's own data (the offline state names
+ * the endpoint's method, path template and announcement). Undefined when no state sets the cause up, or
+ * when the endpoint has no data for it (an endpoint without `elicit.offline` is never taken offline).
+ */
+export function conditionState(contracts: Contracts, e: Endpoint, cause: string): StateRef | undefined {
+  const state = contracts.stateForCause(cause);
+  if (!state) return undefined;
+  if (cause === OFFLINE_CAUSE) {
+    return e.elicit.offline ? { name: state.name, params: { method: e.method, path: e.path, announcement: e.elicit.offline.announcement } } : undefined;
+  }
+  return { name: state.name };
+}

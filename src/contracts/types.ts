@@ -160,7 +160,16 @@ export interface Endpoint {
     readonly success?: { readonly state?: StateRef };
     readonly badRequests: readonly BadRequest[];
     readonly notFound?: Readonly<Record<string, string>>;
+    /** The endpoint can be taken offline by the operator (cause endpoint.offline): the 410 then carries this announcement. */
+    readonly offline?: OfflineElicitation;
   };
+}
+
+/** How an endpoint is taken offline for a 410: the announcement its answer carries, and how sure the catalogue is of it. */
+export interface OfflineElicitation {
+  readonly announcement: string;
+  readonly certainty: Certainty;
+  readonly note: string;
 }
 
 export interface RetiredEndpoint {

@@ -212,13 +212,17 @@ function uncoveredStatuses(contracts: Contracts, e: Endpoint, cases: readonly Pr
   }
 }
 
-/** The causes whose codes the endpoint's family answers with this status. */
+/**
+ * The causes whose codes the endpoint's family answers with this status. Causes of a path (an unknown or
+ * retired one) never meet a catalogued endpoint, so they are left out.
+ */
 function causesAnsweredWith(contracts: Contracts, e: Endpoint, status: number): string[] {
   const cat = contracts.apis[e.api];
   const own = cat.families[e.family]?.codeTable;
   return cat.codeTables
     .filter((t) => t.id === own || t.shared)
-    .flatMap((t) => t.codes.filter((c) => c.status === status).flatMap((c) => c.causes));
+    .flatMap((t) => t.codes.filter((c) => c.status === status).flatMap((c) => c.causes))
+    .filter((cause) => contracts.cause(cause)?.elicitedBy !== 'path');
 }
 
 /** Every case of a probe run (without the burst) and every listed status it leaves uncovered. */

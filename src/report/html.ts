@@ -9,21 +9,21 @@ function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-const LABEL: Record<CellState, string> = { verified: '✔', failed: '✘', 'not-covered': '·', 'not-applicable': '' };
+const LABEL: Record<CellState, string> = { verified: '✔', failed: '✘', 'pending-failed': '◐', 'not-covered': '·', 'not-applicable': '' };
 
 const STYLE = `
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#222}
 h1{font-size:1.4rem} h2{font-size:1.1rem;margin-top:2rem}
 table{border-collapse:collapse} th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}
 .matrix td.cell{text-align:center;min-width:2.2rem}
-.verified{background:#c8f0c8} .failed{background:#f6b3b3;font-weight:bold} .not-covered{background:#f3f3f3;color:#999} .not-covered sup a{color:#666;text-decoration:none} .not-applicable{background:#fff}
+.verified{background:#c8f0c8} .failed{background:#f6b3b3;font-weight:bold} .pending-failed{background:#e2d5f5} .not-covered{background:#f3f3f3;color:#999} .not-covered sup a{color:#666;text-decoration:none} .not-applicable{background:#fff}
 .pass{color:#186118} .fail{color:#a01616}
 ol.reasons .where{color:#666}
 pre{white-space:pre-wrap;word-break:break-all;margin:.25rem 0;background:#fafafa;padding:.4rem}
 .cell a{color:inherit;text-decoration:none;display:block}
 .filters{display:flex;gap:1rem;flex-wrap:wrap;margin:.5rem 0;padding:.5rem;background:#f4f6fa}
 .case{border-left:4px solid #ccc;padding:.1rem .75rem;margin:.6rem 0}
-.case.failed{border-color:#c33} .case.warned{border-color:#d9a400} .case.passed{border-color:#3a3}
+.case.failed{border-color:#c33} .case.pending-failed{border-color:#7a4fd0} .case.warned{border-color:#d9a400} .case.passed{border-color:#3a3}
 .case h3{font-size:1rem;margin:.3rem 0} .case.passed h3{font-weight:normal}
 .case:target{background:#fff8d6}
 .root{font-weight:bold} .follow{margin-left:1.5rem;color:#555}
@@ -56,12 +56,12 @@ const SCRIPT = `
 })();
 `;
 
-const VERDICT_MARK = { failed: '✘', warned: '!', passed: '✔' } as const;
+const VERDICT_MARK = { failed: '✘', 'pending-failed': '◐', warned: '!', passed: '✔' } as const;
 
-/** failed, warned (passed with warnings) or passed: what the verdict filter and the colours use. */
+/** failed, pending-failed, warned (passed with warnings) or passed: what the verdict filter and the colours use. */
 function shownVerdict(c: ReportCase): keyof typeof VERDICT_MARK {
   const v = caseVerdict(c);
-  return v === 'failed' ? 'failed' : c.findings.length > 0 ? 'warned' : 'passed';
+  return v !== 'passed' ? v : c.findings.length > 0 ? 'warned' : 'passed';
 }
 
 function endpointLabel(c: ReportCase): string {
@@ -112,7 +112,7 @@ function caseSection(c: ReportCase, index: number, model: RunModel): string {
   return `<section class="case ${v}" ${attrs}><h3>${VERDICT_MARK[v]} ${esc(caseTitle(c))}</h3>
 ${line}
 ${problemsHtml(c)}
-${c.evidence ? evidenceHtml(c.evidence, v === 'failed') : ''}
+${c.evidence ? evidenceHtml(c.evidence, v === 'failed' || v === 'pending-failed') : ''}
 </section>`;
 }
 
@@ -141,6 +141,7 @@ export function renderHtml(model: RunModel, contracts?: Contracts): string {
   const m = conformanceMatrix(model, contracts);
   const passed = runPassed(model);
   const groups = summarize(model);
+  const pendingFailed = model.cases.filter((c) => caseVerdict(c) === 'pending-failed').length;
   // Reasons are numbered once each and footnoted, so 17 endpoints x "500 needs a condition" stay one line below the matrix.
   const notCovered = model.notCovered ?? [];
   const reasonNumbers = new Map<string, number>();
@@ -162,7 +163,7 @@ export function renderHtml(model: RunModel, contracts?: Contracts): string {
     const marker = reasons.length ? `<sup>${reasons.map((r) => `<a href="#not-covered-${footnote(r)}">${footnote(r)}</a>`).join(',')}</sup>` : '';
     if (c.caseIndexes.length > 0) {
       // The link goes to the cell's first failing case (else its first case); the script narrows the list to the cell's cases.
-      const target = c.caseIndexes.find((i) => caseVerdict(model.cases[i]) === 'failed') ?? c.caseIndexes[0];
+      const target = c.caseIndexes.find((i) => caseVerdict(model.cases[i]) === 'failed') ?? c.caseIndexes.find((i) => caseVerdict(model.cases[i]) !== 'passed') ?? c.caseIndexes[0];
       return `<td class="cell ${c.state}" title="${esc(title)}"><a class="cell-link" href="#case-${target}" data-cases="${c.caseIndexes.join(' ')}">${LABEL[c.state]}</a>${marker}</td>`;
     }
     return `<td class="cell ${c.state}" title="${esc(title)}">${LABEL[c.state]}${marker}</td>`;
@@ -173,7 +174,7 @@ export function renderHtml(model: RunModel, contracts?: Contracts): string {
     '</tr></thead><tbody>',
     ...m.rows.map((r) => `<tr><td>${esc(r.api)}</td><td>${esc(r.endpoint)}</td><td>${esc(r.method)}</td><td>${esc(r.path)}</td>${m.statuses.map((s) => cell(r.cells[s])).join('')}</tr>`),
     '</tbody></table>',
-    '<p>✔ verified · ✘ failed · <span class="not-covered">·</span> not covered (the endpoint may answer it, no case exercised it; a number points to the reason below) · blank: not catalogued for the endpoint</p>',
+    '<p>✔ verified · ✘ failed · ◐ failed in a pending pact only (not failing the run) · <span class="not-covered">·</span> not covered (the endpoint may answer it, no case exercised it; a number points to the reason below) · blank: not catalogued for the endpoint</p>',
   ].join('\n');
   const reasonList = reasonNumbers.size === 0 ? '' : [
     `<h2>Not covered</h2>\n<p>${notCovered.length} status(es) the run did not exercise, by reason; never counted as passed.</p>`,
@@ -182,8 +183,8 @@ export function renderHtml(model: RunModel, contracts?: Contracts): string {
     '</ol>',
   ].join('\n');
   const summary = [
-    '<table><thead><tr><th>consumer</th><th>provider</th><th>interactions</th><th>passed</th><th>failed</th><th>error findings</th><th>warnings</th></tr></thead><tbody>',
-    ...groups.map((g) => `<tr><td>${esc(g.consumer)}</td><td>${esc(g.provider)}</td><td>${g.cases}</td><td>${g.passed}</td><td class="${g.failed ? 'fail' : ''}">${g.failed}</td><td>${g.findings.error}</td><td>${g.findings.warning}</td></tr>`),
+    '<table><thead><tr><th>consumer</th><th>provider</th><th>interactions</th><th>passed</th><th>failed</th><th>pending-failed</th><th>error findings</th><th>warnings</th></tr></thead><tbody>',
+    ...groups.map((g) => `<tr><td>${esc(g.consumer)}</td><td>${esc(g.provider)}</td><td>${g.cases}</td><td>${g.passed}</td><td class="${g.failed ? 'fail' : ''}">${g.failed}</td><td>${g.pendingFailed}</td><td>${g.findings.error}</td><td>${g.findings.warning}</td></tr>`),
     '</tbody></table>',
   ].join('\n');
   const outside = uncataloguedCases(model.cases);
@@ -198,7 +199,7 @@ export function renderHtml(model: RunModel, contracts?: Contracts): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>push-contracts ${esc(model.meta.kind)}: ${passed ? 'PASS' : 'FAIL'}</title><style>${STYLE}</style></head>
 <body>
-<h1 class="${passed ? 'pass' : 'fail'}">${passed ? 'PASS' : 'FAIL'} — ${model.cases.length} case(s), ${model.cases.filter((c) => caseVerdict(c) === 'failed').length} failed</h1>
+<h1 class="${passed ? 'pass' : 'fail'}">${passed ? 'PASS' : 'FAIL'} — ${model.cases.length} case(s), ${model.cases.filter((c) => caseVerdict(c) === 'failed').length} failed${pendingFailed ? `, ${pendingFailed} pending-failed` : ''}</h1>
 <p>${esc(model.meta.kind)} of ${esc(model.meta.providerBaseUrl)} at ${esc(model.meta.startedAt)} (${(model.meta.durationMs / 1000).toFixed(1)} s) by ${esc(model.meta.tool.name)} ${esc(model.meta.tool.version)}</p>
 ${model.errors.length ? `<pre class="fail">${esc(model.errors.join('\n'))}</pre>` : ''}
 <h2>Summary</h2>

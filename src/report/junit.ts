@@ -23,6 +23,9 @@ function xml(text: string): string {
     .replace(/"/g, '&quot;');
 }
 
+/** How a pending interaction's failure is labelled in JUnit. */
+export const PENDING_FAILED = 'pending pact failed (not failing the build)';
+
 const seconds = (ms: number | undefined): string => ((ms ?? 0) / 1000).toFixed(3);
 
 function testcase(c: ReportCase, classname: string): string {
@@ -33,13 +36,20 @@ function testcase(c: ReportCase, classname: string): string {
     ...(c.evidence ? ['', 'evidence:', ...evidenceLines(c.evidence)] : []),
   ];
   const body: string[] = [];
-  if (caseVerdict(c) === 'failed') {
+  const verdict = caseVerdict(c);
+  if (verdict === 'failed') {
     const first = c.errors[0] ?? c.pact.mismatches[0] ?? c.findings.find((f) => f.severity === 'error')?.ruleId ?? 'failed';
-    const type = c.errors.length > 0 ? 'infrastructure' : c.pact.outcome === 'failed' ? 'pact-mismatch' : 'policy-violation';
+    const type = c.pact.outcome === 'not-verified' ? 'not-verified' : c.errors.length > 0 ? 'infrastructure' : c.pact.outcome === 'failed' ? 'pact-mismatch' : 'policy-violation';
     body.push(`      <failure message="${xml(first)}" type="${type}">${xml(lines.join('\n'))}</failure>`);
   }
+  if (verdict === 'pending-failed') {
+    // Skipped, not passed: CI shows it and counts it apart, and it does not fail the build, as a pending
+    // pact must not. The mismatches and the evidence go to system-out (a <skipped> carries only a message).
+    body.push(`      <skipped message="${xml(`${PENDING_FAILED}: ${c.pact.mismatches[0] ?? 'failed'}`)}"/>`);
+    body.push(`      <system-out>${xml([...lines, ...c.findings.filter((f) => f.severity === 'warning').map(findingLine)].join('\n'))}</system-out>`);
+  }
   const warnings = c.findings.filter((f) => f.severity === 'warning');
-  if (warnings.length > 0) {
+  if (warnings.length > 0 && verdict !== 'pending-failed') {
     // A failing case's evidence is in its <failure>; a warned case's goes with its warnings.
     const evidence = caseVerdict(c) === 'passed' && c.evidence ? ['', 'evidence:', ...evidenceLines(c.evidence)] : [];
     body.push(`      <system-out>${xml([...warnings.map(findingLine), ...evidence].join('\n'))}</system-out>`);
@@ -75,7 +85,8 @@ function notCoveredGroup(model: RunModel): string {
 /**
  * One JUnit document for the cases of one consumer (all cases when `consumer` is undefined). Each
  * not-covered status of the run is a `<testcase>` with `<skipped message="reason"/>`, so CI shows the
- * gap, counted in `skipped`, never as a pass.
+ * gap, counted in `skipped`, never as a pass; so is each pending-failed case, with its problems in
+ * `<system-out>`.
  */
 export function renderJunit(model: RunModel, consumer?: string): string {
   const cases = model.cases.filter((c) => consumer === undefined || groupOf(c, model) === consumer);
@@ -90,12 +101,13 @@ export function renderJunit(model: RunModel, consumer?: string): string {
   for (const c of cases) suite(suiteName(groupOf(c, model), c.ref.provider ?? model.meta.providerBaseUrl)).cases.push(c);
   for (const n of skipped) suite(suiteName(notCoveredGroup(model), model.meta.providerBaseUrl)).skipped.push(n);
   const failures = cases.filter((c) => caseVerdict(c) === 'failed').length;
+  const pending = (list: readonly ReportCase[]): number => list.filter((c) => caseVerdict(c) === 'pending-failed').length;
   const time = seconds(cases.reduce((n, c) => n + (c.durationMs ?? 0), 0));
   const suites = [...byProvider.entries()].map(([name, s]) => {
     const f = s.cases.filter((c) => caseVerdict(c) === 'failed').length;
     const classname = name.replace(' -> ', '.');
     return [
-      `  <testsuite name="${xml(name)}" tests="${s.cases.length + s.skipped.length}" failures="${f}" errors="0" skipped="${s.skipped.length}" timestamp="${xml(model.meta.startedAt)}" time="${seconds(s.cases.reduce((n, c) => n + (c.durationMs ?? 0), 0))}">`,
+      `  <testsuite name="${xml(name)}" tests="${s.cases.length + s.skipped.length}" failures="${f}" errors="0" skipped="${s.skipped.length + pending(s.cases)}" timestamp="${xml(model.meta.startedAt)}" time="${seconds(s.cases.reduce((n, c) => n + (c.durationMs ?? 0), 0))}">`,
       ...s.cases.map((c) => testcase(c, classname)),
       ...s.skipped.map((n) => skippedTestcase(n, classname)),
       '  </testsuite>',
@@ -103,7 +115,7 @@ export function renderJunit(model: RunModel, consumer?: string): string {
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="push-contracts ${xml(model.meta.kind)}" tests="${cases.length + skipped.length}" failures="${failures}" errors="0" skipped="${skipped.length}" time="${time}">`,
+    `<testsuites name="push-contracts ${xml(model.meta.kind)}" tests="${cases.length + skipped.length}" failures="${failures}" errors="0" skipped="${skipped.length + pending(cases)}" time="${time}">`,
     ...suites,
     '</testsuites>',
     '',

@@ -1,8 +1,11 @@
 import { getContracts, type Contracts } from '../contracts/load';
 import { caseVerdict, type ReportCase, type RunModel } from './model';
 
-/** A matrix cell: what the run proved about one (endpoint, status). */
-export type CellState = 'verified' | 'failed' | 'not-covered' | 'not-applicable';
+/**
+ * A matrix cell: what the run proved about one (endpoint, status). 'pending-failed': its only failures
+ * are pending interactions' (not verified, not failing the run either).
+ */
+export type CellState = 'verified' | 'failed' | 'pending-failed' | 'not-covered' | 'not-applicable';
 
 export interface ConformanceCell {
   readonly state: CellState;
@@ -36,7 +39,7 @@ function statusOf(c: ReportCase): number | null {
 
 /**
  * Endpoint x status, from the contracts catalogue: a cell is verified when every case that landed
- * on it passed, failed when one failed, not covered when the endpoint may answer that status but no
+ * on it passed, failed when one failed, pending-failed when none failed but a pending one did, not covered when the endpoint may answer that status but no
  * case exercised it, and not applicable when the catalogue does not list the status for the endpoint.
  */
 export function conformanceMatrix(model: RunModel, contracts: Contracts = getContracts()): ConformanceMatrix {
@@ -81,8 +84,9 @@ export function conformanceMatrix(model: RunModel, contracts: Contracts = getCon
       const why = reasons.get(key);
       return { state: applicable ? 'not-covered' : 'not-applicable', cases: [], caseIndexes: [], ...(why ? { reasons: why } : {}) };
     }
-    const failed = cases.some((c) => caseVerdict(c) === 'failed');
-    return { state: failed ? 'failed' : 'verified', cases: cases.map((c) => c.ref.description), caseIndexes: cases.map((c) => indexOf.get(c) as number) };
+    const verdicts = new Set(cases.map(caseVerdict));
+    const state: CellState = verdicts.has('failed') ? 'failed' : verdicts.has('pending-failed') ? 'pending-failed' : 'verified';
+    return { state, cases: cases.map((c) => c.ref.description), caseIndexes: cases.map((c) => indexOf.get(c) as number) };
   };
   const rows: ConformanceRow[] = [];
   const apisInRun = new Set(

@@ -29,6 +29,8 @@ const cases = [
   kase('a', 'list webhooks', 200),
   kase('b', 'push 401', 401, { pact: { outcome: 'failed', mismatches: ['StatusMismatch: expected 401 but was 200'] }, status: { expected: 401, actual: 200 } }),
   kase('b', 'push 403', 403, { errors: ['provider did not answer POST /v3/push within 300 ms'], status: { expected: 403, actual: null } }),
+  kase('c', 'push 404 of a pending pact', 404, { pact: { outcome: 'pending-failed', mismatches: ['StatusMismatch: expected 404 but was 400'] }, status: { expected: 404, actual: 400 } }),
+  kase('c', 'push 405 nothing verified', 405, { pact: { outcome: 'not-verified', mismatches: [] }, errors: ['not verified: pact\'s verifier reported no result for it and sent no request for it'], status: { expected: 405, actual: null } }),
 ];
 const meta = (extra: Partial<RunModel['meta']> = {}): RunModel['meta'] => ({
   kind: 'verification', tool: { name: 'push-contracts', version: '0' }, startedAt: '2026-12-04T05:00:00.000Z', durationMs: 1000, providerBaseUrl: 'http://127.0.0.1:1', sources: ['pacts'], rules: ['r1', 'r2'], ...extra,
@@ -68,6 +70,8 @@ describe('mergeRuns', () => {
   it('gives the JSON, JUnit and HTML a single run writes, whatever order the shards come in', () => {
     const merged = mergeRuns([shard(3, 3, cases.slice(3)), shard(1, 3, cases.slice(0, 2)), shard(2, 3, cases.slice(2, 3))]);
     expect(merged.cases).toEqual(JSON.parse(JSON.stringify(cases)));
+    // The outcomes of pending and of never-verified interactions survive the round trip, verdicts recomputed.
+    expect((JSON.parse(renderJson(merged)) as { cases: Array<{ verdict: string }> }).cases.map((c) => c.verdict)).toEqual(['failed', 'passed', 'passed', 'failed', 'failed', 'pending-failed', 'failed']);
     expect(merged.meta).toMatchObject({ durationMs: 3000, providerBaseUrl: 'http://127.0.0.1:1, http://127.0.0.1:2, http://127.0.0.1:3', sources: ['pacts'] });
     expect(merged.meta).not.toHaveProperty('shard');
     const sameMeta = { ...merged, meta: single.meta };

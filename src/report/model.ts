@@ -6,8 +6,18 @@ import type { Finding, InteractionRef, Severity } from '../audit/types';
 import type { ApiId } from '../contracts/types';
 import type { Evidence } from './evidence';
 
-/** What pact matching said about one interaction; a probe case has no pact and says 'not-run'. */
-export type PactOutcome = 'passed' | 'failed' | 'not-run';
+/**
+ * What pact matching said about one interaction:
+ * - 'passed' / 'failed': pact's verifier matched the provider's answer, or reported a failure;
+ * - 'pending-failed': it failed, but its pact is pending (the Pact Broker's `pending`: not yet verified
+ *   successfully by this provider branch) or the interaction is marked pending, so pact's verifier put the
+ *   failure in its `pendingErrors`: shown with its mismatches and evidence, never a pass, and not failing
+ *   the run, as the broker defines pending;
+ * - 'not-verified': an interaction of the pacts that no request of the run reached and pact's verifier
+ *   reported nothing for (it skipped it, or its run failed): never a pass, always a failure;
+ * - 'not-run': no pact at all (a probe's or a lint's case, a request that matched no interaction).
+ */
+export type PactOutcome = 'passed' | 'failed' | 'pending-failed' | 'not-verified' | 'not-run';
 
 export interface EndpointRef {
   readonly api: ApiId;
@@ -76,17 +86,25 @@ export interface RunModel {
   readonly notCovered?: readonly NotCoveredStatus[];
 }
 
-export type CaseVerdict = 'passed' | 'failed';
+export type CaseVerdict = 'passed' | 'failed' | 'pending-failed';
 
-/** A case fails on a pact mismatch, an error finding, or an infrastructure error; warnings do not fail it. */
+/**
+ * A case fails on a pact mismatch, an interaction nothing verified, an error finding, or an
+ * infrastructure error; warnings do not fail it. A pending interaction's pact failure is
+ * 'pending-failed': counted apart, neither a pass nor a failure of the run. Pending excuses only what
+ * the consumer's pact expects: an error finding of the policy audit or an infrastructure error of the
+ * same case still fails it (the provider's answer broke the policy whatever the pact said).
+ */
 export function caseVerdict(c: ReportCase): CaseVerdict {
-  if (c.pact.outcome === 'failed') return 'failed';
+  if (c.pact.outcome === 'failed' || c.pact.outcome === 'not-verified') return 'failed';
   if (c.errors.length > 0) return 'failed';
-  return c.findings.some((f) => f.severity === 'error') ? 'failed' : 'passed';
+  if (c.findings.some((f) => f.severity === 'error')) return 'failed';
+  return c.pact.outcome === 'pending-failed' ? 'pending-failed' : 'passed';
 }
 
+/** Whether the run conforms: no run-level error and no failed case (pending-failed cases do not fail it). */
 export function runPassed(model: RunModel): boolean {
-  return model.errors.length === 0 && model.cases.every((c) => caseVerdict(c) === 'passed');
+  return model.errors.length === 0 && model.cases.every((c) => caseVerdict(c) !== 'failed');
 }
 
 /** The key a case is grouped by in per-consumer reports (a probe has no consumer). */
@@ -100,23 +118,27 @@ export interface GroupSummary {
   readonly cases: number;
   readonly passed: number;
   readonly failed: number;
+  /** Failures of pending interactions: neither passed nor failed. */
+  readonly pendingFailed: number;
   readonly findings: Readonly<Record<Severity, number>>;
 }
 
 /** Per consumer/provider pair: counts of cases, verdicts and findings by severity. */
 export function summarize(model: RunModel): GroupSummary[] {
-  const groups = new Map<string, { consumer: string; provider: string; cases: number; passed: number; failed: number; findings: Record<Severity, number> }>();
+  const groups = new Map<string, { consumer: string; provider: string; cases: number; passed: number; failed: number; pendingFailed: number; findings: Record<Severity, number> }>();
   for (const c of model.cases) {
     const consumer = groupOf(c, model);
     const provider = c.ref.provider ?? '';
     const key = `${consumer}\u0000${provider}`;
     let g = groups.get(key);
     if (!g) {
-      g = { consumer, provider, cases: 0, passed: 0, failed: 0, findings: { error: 0, warning: 0 } };
+      g = { consumer, provider, cases: 0, passed: 0, failed: 0, pendingFailed: 0, findings: { error: 0, warning: 0 } };
       groups.set(key, g);
     }
     g.cases += 1;
-    if (caseVerdict(c) === 'passed') g.passed += 1;
+    const v = caseVerdict(c);
+    if (v === 'passed') g.passed += 1;
+    else if (v === 'pending-failed') g.pendingFailed += 1;
     else g.failed += 1;
     for (const f of c.findings) g.findings[f.severity] += 1;
   }

@@ -45,8 +45,8 @@ describe('run model', () => {
     expect(model.cases.map(caseVerdict)).toEqual(['failed', 'passed', 'failed', 'passed']);
     expect(runPassed(model)).toBe(false);
     expect(summarize(model)).toEqual([
-      { consumer: 'app-a', provider: 'jpush-v3', cases: 2, passed: 1, failed: 1, findings: { error: 1, warning: 1 } },
-      { consumer: 'app-b', provider: 'jpush-v3', cases: 2, passed: 1, failed: 1, findings: { error: 0, warning: 0 } },
+      { consumer: 'app-a', provider: 'jpush-v3', cases: 2, passed: 1, failed: 1, pendingFailed: 0, findings: { error: 1, warning: 1 } },
+      { consumer: 'app-b', provider: 'jpush-v3', cases: 2, passed: 1, failed: 1, pendingFailed: 0, findings: { error: 0, warning: 0 } },
     ]);
   });
 });
@@ -162,7 +162,7 @@ describe('JSON and summary', () => {
 
   it('prints counts per consumer, the failing cases and the matrix', () => {
     const text = renderSummary(model);
-    expect(text).toMatch(/app-a\s+jpush-v3\s+2\s+1\s+1\s+1\s+1/);
+    expect(text).toMatch(/app-a\s+jpush-v3\s+2\s+1\s+1\s+0\s+1\s+1/);
     expect(text).toContain("x app-b -> jpush-v3: 'push 401' given 'a device exists'");
     expect(text).toMatch(/jpush-v3\s+push\s+FAIL\s+ok\s+FAIL\s+ok/);
     expect(text).toContain('FAIL: 4 case(s), 2 failed');
@@ -239,5 +239,70 @@ describe('not-covered statuses', () => {
     expect(JSON.parse(renderJson(model))).not.toHaveProperty('notCovered');
     expect(renderSummary(probeRun)).toMatch(/PASS: 1 case\(s\), 0 failed, 3 not covered, in /);
     expect(renderSummary(model)).toMatch(/FAIL: 4 case\(s\), 2 failed, in /);
+  });
+});
+
+describe('a pending pact\'s failure (pending-failed)', () => {
+  const p1 = ref('app-c', 'push 404 of a pending pact');
+  const pendingCase = kase('app-c', p1.description, 404, {
+    status: { expected: 404, actual: 400 },
+    pact: { outcome: 'pending-failed', mismatches: ['StatusMismatch: expected 404 but was 400'] },
+  });
+  const run: RunModel = { ...model, cases: [kase('app-c', 'push 200', 200), pendingCase] };
+
+  it('is neither a pass nor a failure of the run, and is counted apart', () => {
+    expect(run.cases.map(caseVerdict)).toEqual(['passed', 'pending-failed']);
+    expect(runPassed(run)).toBe(true);
+    expect(summarize(run)).toEqual([{ consumer: 'app-c', provider: 'jpush-v3', cases: 2, passed: 1, failed: 0, pendingFailed: 1, findings: { error: 0, warning: 0 } }]);
+  });
+
+  it('still fails on an error finding of the audit or an infrastructure error: pending excuses only what the pact expects', () => {
+    expect(caseVerdict({ ...pendingCase, findings: [finding(p1, 'error', 'response.envelope.invalid', 'no envelope')] })).toBe('failed');
+    expect(caseVerdict({ ...pendingCase, errors: ['provider did not answer within 300 ms'] })).toBe('failed');
+  });
+
+  it('is listed with its mismatches in the console summary, in its own section and count', () => {
+    const text = renderSummary(run);
+    expect(text).toMatch(/app-c\s+jpush-v3\s+2\s+1\s+0\s+1\s+0\s+0/);
+    expect(text).toContain("1 pending-failed (pending pacts: shown, not counted as passed, not failing the run):\n  ~ app-c -> jpush-v3: 'push 404 of a pending pact' given 'a device exists'\n");
+    expect(text).toContain('      PACT StatusMismatch: expected 404 but was 400\n');
+    expect(text).not.toContain('failing:');
+    expect(text).toMatch(/jpush-v3\s+push\s+ok\s+\.\s+\.\s+\.\s+PEND/);
+    expect(text).toContain('PASS: 2 case(s), 0 failed, 1 pending-failed, in ');
+  });
+
+  it('is a skipped JUnit testcase with the mismatches in system-out, never a pass and never a failure', () => {
+    const xml = renderJunit(run, 'app-c');
+    expect(xml).toContain('<testsuites name="push-contracts verification" tests="2" failures="0" errors="0" skipped="1"');
+    expect(xml).toContain('<testsuite name="app-c -&gt; jpush-v3" tests="2" failures="0" errors="0" skipped="1"');
+    expect(xml).toMatch(/name="push 404 of a pending pact given 'a device exists'" time="0.012">\n {6}<skipped message="pending pact failed \(not failing the build\): StatusMismatch: expected 404 but was 400"\/>\n {6}<system-out>POST \/v3\/push: expected 404, got 400\nSTATUS expected 404, got 400 \(response.status.mismatch\)\nPACT StatusMismatch: expected 404 but was 400<\/system-out>/);
+    expect(xml).not.toContain('<failure');
+  });
+
+  it('has its verdict in the JSON report and its own colour, mark and filter value in the HTML page', () => {
+    const doc = JSON.parse(renderJson(run)) as { passed: boolean; cases: Array<{ verdict: string; pact: { outcome: string } }> };
+    expect(doc.passed).toBe(true);
+    expect(doc.cases.map((c) => [c.verdict, c.pact.outcome])).toEqual([['passed', 'passed'], ['pending-failed', 'pending-failed']]);
+    const html = renderHtml(run);
+    expect(html).toContain('<h1 class="pass">PASS — 2 case(s), 0 failed, 1 pending-failed</h1>');
+    expect(html).toMatch(/<section class="case pending-failed" id="case-1" [^>]*data-verdict="pending-failed"><h3>◐ /);
+    expect(html).toContain('<option>pending-failed</option>');
+    expect(html).toMatch(/<td class="cell pending-failed" title="pending-failed: push 404 of a pending pact"><a class="cell-link" href="#case-1" data-cases="1">◐<\/a><\/td>/);
+    expect(conformanceMatrix(run).rows.find((r) => r.endpoint === 'push')?.cells[404].state).toBe('pending-failed');
+  });
+});
+
+describe('an interaction nothing verified (not-verified)', () => {
+  const never = kase('app-d', 'push 403 skipped by the verifier', 403, {
+    status: { expected: 403, actual: null },
+    pact: { outcome: 'not-verified', mismatches: [] },
+    errors: ['not verified: pact\'s verifier reported no result for it and sent no request for it'],
+  });
+
+  it('fails the case and the run, even without an error line, and says so as its own JUnit failure type', () => {
+    expect(caseVerdict(never)).toBe('failed');
+    expect(caseVerdict({ ...never, errors: [] })).toBe('failed');
+    expect(runPassed({ ...model, cases: [never] })).toBe(false);
+    expect(renderJunit({ ...model, cases: [never] })).toContain('<failure message="not verified: pact&apos;s verifier reported no result for it and sent no request for it" type="not-verified">'.replace(/&apos;/g, "'"));
   });
 });

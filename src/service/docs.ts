@@ -18,6 +18,7 @@ export const REAL_CAUSES: Readonly<Record<CauseId, string>> = {
   'path.not-found': 'No catalogued endpoint has this path. Answered before authentication.',
   'method.not-allowed': 'The path exists with other methods; the `Allow` header lists them. Answered after authentication and rate limiting.',
   'api.retired': 'The path is a retired API of the catalogue; the message carries the announcement.',
+  'endpoint.offline': 'The gateway\'s route table marks the endpoint (method and path template) offline (state "the endpoint is taken offline by the operator"); the message carries the announcement. Answered after authentication, rate limiting and the method check, before validation.',
   'rate.exceeded': 'The app has used its family bucket\'s limit for the current window; `Retry-After` and `X-Rate-Limit-Reset` tell when it resets.',
   'upstream.failed': 'The dispatcher throws while running the job (its store is corrupt), or the gateway itself fails. No detail of the failure is sent.',
   'upstream.unreachable': 'The dispatcher\'s port refuses the connection, or drops it mid-answer (it is stopped).',

@@ -6,6 +6,7 @@ import { startDispatcher, type DispatcherControl } from './dispatcher/server';
 import { AppRegistry } from './gateway/apps';
 import type { GatewayDeps } from './gateway/context';
 import { DispatcherClient } from './gateway/dispatcher-client';
+import { OfflineRoutes } from './gateway/offline-routes';
 import { RateLimiter } from './gateway/rate-limiter';
 import { buildGateway, PROVIDER_STATES_PATH } from './gateway/server';
 import { isStatelessChange, parseStateChange, stateHandlers, type StateTarget } from './provider-states';
@@ -88,7 +89,7 @@ export interface ReferenceService {
   readonly deadlineMs: number;
   /** Sets up a provider state in-process, exactly as POST /_pact/provider-states does. */
   setUpState(state: ProviderStateName, params?: Readonly<Record<string, string>>): Promise<void>;
-  /** Restores a clean service: dispatcher running and emptied (demo data re-seeded), apps and rate limits reset. */
+  /** Restores a clean service: dispatcher running and emptied (demo data re-seeded), apps, rate limits and offline routes reset. */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -139,10 +140,18 @@ export async function startReferenceService(options: ReferenceServiceOptions = {
   }
   const now = Date.now;
 
+  // Worked out once per family: the gateway asks for every request.
+  const rates = new Map<string, RateLimit>();
   const rateFor = (api: ApiId, family: string): RateLimit => {
-    const base = contracts.apis[api].families[family].rateLimit;
-    const o = { ...options.limits?.rate, ...options.limits?.rateByBucket?.[api]?.[base.bucket] };
-    return { bucket: base.bucket, limit: o.limit ?? base.limit, windowSeconds: o.windowSeconds ?? base.windowSeconds };
+    const key = `${api} ${family}`;
+    let rate = rates.get(key);
+    if (!rate) {
+      const base = contracts.apis[api].families[family].rateLimit;
+      const o = { ...options.limits?.rate, ...options.limits?.rateByBucket?.[api]?.[base.bucket] };
+      rate = { bucket: base.bucket, limit: o.limit ?? base.limit, windowSeconds: o.windowSeconds ?? base.windowSeconds };
+      rates.set(key, rate);
+    }
+    return rate;
   };
 
   const dispatcher = await startDispatcher({ queueCapacity: options.dispatcher?.queueCapacity, workers: options.dispatcher?.workers }, now)
@@ -152,21 +161,23 @@ export async function startReferenceService(options: ReferenceServiceOptions = {
   const member = credentials.appKey === DEMO_GROUP_MEMBER.appKey ? [] : [DEMO_GROUP_MEMBER];
   const apps = new AppRegistry([credentials, ...member], [{ ...group, members: [credentials.appKey, ...member.map((m) => m.appKey)] }]);
   const limiter = new RateLimiter(now);
-  const client = new DispatcherClient(() => dispatcher.url, deadlineMs);
+  const offline = new OfflineRoutes();
+  const client = new DispatcherClient(() => dispatcher, deadlineMs);
   const seed = (): void => {
     dispatcher.store.upsertDevice(DEMO_DEVICE.registrationId, { tags: DEMO_DEVICE.tags, alias: DEMO_DEVICE.alias });
   };
   seed();
 
-  const target: StateTarget = { contracts, appKey: credentials.appKey, apps, limiter, rateFor, dispatcher, deadlineMs, now };
+  const target: StateTarget = { contracts, appKey: credentials.appKey, apps, limiter, rateFor, offline, dispatcher, deadlineMs, now };
   const reset = async (): Promise<void> => {
     apps.reset();
     limiter.reset();
+    offline.reset();
     await dispatcher.reset();
     seed();
   };
 
-  const deps: GatewayDeps = { contracts, apps, limiter, rateFor, client };
+  const deps: GatewayDeps = { contracts, apps, limiter, rateFor, client, offline };
   const gateway = buildGateway(
     deps,
     { bodyBytes: options.limits?.bodyBytes ?? DEFAULTS.bodyBytes, requestTimeoutMs: options.limits?.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs },

@@ -2,6 +2,7 @@ import { getContracts, providerStateNames } from '../contracts';
 import { basicAuth } from '../credentials';
 import { DEMO_CREDENTIALS, DEMO_DEVICE, PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from './index';
 import { stateHandlers } from './provider-states';
+import { conditionState, OFFLINE_CAUSE } from '../contracts/requests';
 import { httpCall, type HttpAnswer } from '../../test-support/http';
 
 const contracts = getContracts();
@@ -30,17 +31,21 @@ describe('provider states', () => {
     expect([...providerStateNames].sort()).toEqual(contracts.providerStates.map((s) => s.name).sort());
   });
 
-  // The VIP condition only shows on a VIP-only endpoint; every other condition shows on a push.
+  // The VIP condition only shows on a VIP-only endpoint, the offline switch on an endpoint the catalogue
+  // takes offline (with the params the catalogue gives); every other condition shows on a push.
   const vipOnly = contracts.endpoints('jpush-v3').find((e) => e.vipOnly && e.request.query && !e.request.body)!;
+  const offlineable = contracts.endpoints('jpush-v3').find((e) => e.elicit.offline)!;
   const probeFor = (cause: string) => (cause === 'app.not-vip'
-    ? { method: vipOnly.method, path: `${vipOnly.path}?msg_ids=1`, body: undefined, family: vipOnly.family }
-    : { method: 'POST', path: '/v3/push', body: { platform: 'all', audience: 'all', notification: { alert: 'x' } }, family: 'push' });
+    ? { method: vipOnly.method, path: `${vipOnly.path}?msg_ids=1`, body: undefined, family: vipOnly.family, params: {} }
+    : cause === OFFLINE_CAUSE
+      ? { method: offlineable.method, path: `${offlineable.path}?msg_ids=1`, body: undefined, family: offlineable.family, params: conditionState(contracts, offlineable, cause)!.params }
+      : { method: 'POST', path: '/v3/push', body: { platform: 'all', audience: 'all', notification: { alert: 'x' } }, family: 'push', params: {} });
 
   it.each(contracts.providerStates.filter((s) => s.kind === 'condition').map((s) => [s.name, s.cause!] as const))(
     "condition state '%s' sets up %s, and teardown restores a clean service",
     async (name, cause) => {
       const probe = probeFor(cause);
-      expect((await change(name, {}, 'setup')).status).toBe(200);
+      expect((await change(name, probe.params, 'setup')).status).toBe(200);
       const a = await call(svc.url, probe.method, probe.path, probe.body, AUTH);
       const expected = contracts.codeFor('jpush-v3', probe.family, cause)!;
       expect({ status: a.status, code: a.json.error?.code }).toEqual({ status: expected.status, code: expected.code });
@@ -49,6 +54,28 @@ describe('provider states', () => {
       expect(after.status).toBe(200);
     },
   );
+
+  it('takes only the named route offline: 410 with the announcement after authentication, the same path with another method and other routes stay live', async () => {
+    const announcement = 'GET /v4/devices/{registration_id} is offline for maintenance; see the status page.';
+    await change('a device exists', { registration_id: 'rid0003' });
+    expect((await change('the endpoint is taken offline by the operator', { method: 'GET', path: '/v4/devices/{registration_id}', announcement })).status).toBe(200);
+    const gone = await call(svc.url, 'GET', '/v4/devices/rid0003', undefined, AUTH);
+    const code = contracts.codeFor('mtpush-v4', 'device', 'endpoint.offline')!;
+    expect({ status: gone.status, code: gone.json.error?.code }).toEqual({ status: 410, code: code.code });
+    expect(gone.json.error.message).toContain(announcement);
+    // Counted against the app's window like any authenticated call, so the headers are there.
+    expect(gone.headers['x-rate-limit-remaining']).toMatch(/^[0-9]+$/);
+    // Credentials are checked first: a caller with wrong ones learns nothing about the route.
+    expect((await call(svc.url, 'GET', '/v4/devices/rid0003', undefined, { authorization: 'Basic d3Jvbmc6d3Jvbmc=' })).status).toBe(401);
+    expect((await call(svc.url, 'POST', '/v4/devices/rid0003', { alias: 'x' }, AUTH)).status).toBe(200);
+    expect((await call(svc.url, 'GET', '/v3/devices/rid0003', undefined, AUTH)).status).toBe(200);
+  });
+
+  it('refuses an offline switch without its params, naming the missing one', async () => {
+    const a = await change('the endpoint is taken offline by the operator', { method: 'GET', path: '/v4/tags' });
+    expect(a.status).toBe(400);
+    expect(a.json.error.message).toContain("missing param 'announcement'");
+  });
 
   it('creates a device with tag_demo and alias_demo for "a device exists"', async () => {
     expect((await change('a device exists', { registration_id: 'rid0001' })).json).toEqual({ registration_id: 'rid0001' });

@@ -1,6 +1,7 @@
-import type { ApiId, Contracts, ProviderStateName } from '../contracts';
+import type { ApiId, Contracts, HttpMethod, ProviderStateName } from '../contracts';
 import type { DispatcherControl } from './dispatcher/server';
 import type { AppRegistry } from './gateway/apps';
+import type { OfflineRoutes } from './gateway/offline-routes';
 import type { RateLimiter } from './gateway/rate-limiter';
 import type { RateLimit } from '../contracts';
 
@@ -11,6 +12,8 @@ export interface StateTarget {
   readonly apps: AppRegistry;
   readonly limiter: RateLimiter;
   rateFor(api: ApiId, family: string): RateLimit;
+  /** The gateway's offline switch. */
+  readonly offline: OfflineRoutes;
   readonly dispatcher: DispatcherControl;
   /** The gateway's deadline for a dispatcher answer. */
   readonly deadlineMs: number;
@@ -90,6 +93,10 @@ export const stateHandlers: Readonly<Record<ProviderStateName, Handler>> = {
   'the dispatcher is down': (t) => t.dispatcher.stop(),
   "the dispatcher's queue is full": (t) => {
     t.dispatcher.fillQueue();
+  },
+  'the endpoint is taken offline by the operator': (t, p) => {
+    // The state's params are checked against its schema before a handler runs: method is a catalogue method.
+    t.offline.takeOffline(p.method as HttpMethod, p.path, p.announcement);
   },
   'the dispatcher is slow': (t) => {
     // Twice the deadline: late by a margin no scheduling jitter closes.

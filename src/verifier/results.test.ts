@@ -26,6 +26,24 @@ describe('parseVerifierResults', () => {
     expect(r.interactionResults).toEqual([{ description: 'push ok', ok: false }, { description: 'cid bad', ok: false }]);
   });
 
+  it('reads a pending interaction\'s failure from pendingErrors, marked pending, while the verifier\'s result stays true', () => {
+    // As pact_verifier writes it for a pact the broker marked pending (verification_result.rs): same shape as errors.
+    const pending = JSON.stringify({
+      errors: [],
+      pendingErrors: [{ interaction: 'Verifying a pact between c1 and push-api Given a device exists - push bad', mismatch: { interactionId: 'b1', mismatches: [{ actual: 400, expected: 404, mismatch: 'expected 404 but was 400', type: 'StatusMismatch' }], type: 'mismatches' } }],
+      interactionResults: [{ interactionId: 'b1', description: 'push bad', duration: '30ms', result: 'Error' }],
+      notices: [],
+      output: [],
+      result: true,
+    });
+    const r = parseVerifierResults(pending);
+    expect(r.result).toBe(true);
+    expect(errorsFor(r, { consumer: 'c1', provider: 'push-api', description: 'push bad', providerStates: ['a device exists'], id: 'b1' })).toEqual([
+      { interaction: 'Verifying a pact between c1 and push-api Given a device exists - push bad', messages: ['StatusMismatch: expected 404 but was 400'], stateSetupFailed: false, pending: true, interactionId: 'b1' },
+    ]);
+    expect(parseVerifierResults(failed).errors.every((e) => !e.pending)).toBe(true);
+  });
+
   it('does not crash on text that is not the JSON result', () => {
     expect(parseVerifierResults('Verification was unable to run')).toEqual({ parsed: false, errors: [], interactionResults: [], raw: 'Verification was unable to run' });
     expect(parseVerifierResults(undefined).parsed).toBe(false);

@@ -12,6 +12,12 @@ export interface VerifierError {
   readonly stateSetupFailed: boolean;
   /** The broker's `_id` of the interaction (set only for pacts fetched from a broker). */
   readonly interactionId?: string;
+  /**
+   * True when the verifier filed it under `pendingErrors`: the interaction's pact is pending (the
+   * broker said so in pacts-for-verification) or the interaction itself is marked pending. Such a
+   * failure does not make the verifier's result false, and must not be read as a pass either.
+   */
+  readonly pending: boolean;
 }
 
 export interface VerifierResults {
@@ -52,7 +58,13 @@ export function parseVerifierResults(text: string | undefined): VerifierResults 
   }
   if (!isObject(doc)) return { parsed: false, errors: [], interactionResults: [], raw: text };
   const errors: VerifierError[] = [];
-  for (const e of Array.isArray(doc.errors) ? doc.errors : []) {
+  // pact_verifier files a pending interaction's failure (mismatches, state setup, a pact it could not
+  // verify) under pendingErrors with the same shape as errors (verification_result.rs).
+  const tagged = [
+    ...(Array.isArray(doc.errors) ? doc.errors : []).map((e: unknown) => [e, false] as const),
+    ...(Array.isArray(doc.pendingErrors) ? doc.pendingErrors : []).map((e: unknown) => [e, true] as const),
+  ];
+  for (const [e, pending] of tagged) {
     if (!isObject(e)) continue;
     const interaction = typeof e.interaction === 'string' ? e.interaction : '';
     const m = isObject(e.mismatch) ? e.mismatch : {};
@@ -61,7 +73,7 @@ export function parseVerifierResults(text: string | undefined): VerifierResults 
         ? m.mismatches.map(mismatchText)
         : [typeof m.message === 'string' ? m.message.replace(ANSI, '') : JSON.stringify(m)];
     const interactionId = typeof m.interactionId === 'string' && m.interactionId !== '' ? m.interactionId : undefined;
-    errors.push({ interaction, messages, stateSetupFailed: m.type === 'error' && typeof m.message === 'string' && STATE_FAILED.test(m.message), ...(interactionId ? { interactionId } : {}) });
+    errors.push({ interaction, messages, stateSetupFailed: m.type === 'error' && typeof m.message === 'string' && STATE_FAILED.test(m.message), pending, ...(interactionId ? { interactionId } : {}) });
   }
   const interactionResults = (Array.isArray(doc.interactionResults) ? doc.interactionResults : [])
     .filter(isObject)

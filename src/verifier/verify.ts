@@ -18,8 +18,8 @@ import { PushContractsError, type ErrorCode } from '../errors';
 import { caseVerdict, type ReportCase, type RunModel } from '../report/model';
 import { correlate } from './correlate';
 import { runNativeVerifier, startVerifierPool, type TrustStore, type VerifierPool } from './native';
-import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopies, type InteractionFilter, type LoadedPact, type PactInteraction, shardPacts, subsetPact } from './pacts';
-import { startRecorder, type ExchangeEvent, type RecordedEvent, type Recorder, type StateEvent } from './recorder';
+import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopy, pactCopiesDir, type InteractionFilter, type LoadedPact, type PactInteraction, shardPacts, subsetPact } from './pacts';
+import { startRecorder, type ExchangeEvent, type RecordedEvent, type Recorder, type RecorderChannel, type StateEvent } from './recorder';
 import { withEvidence } from './evidence';
 import { errorsFor, parseVerifierResults, wasVerified, type VerifierResults } from './results';
 import { readBrokerPacts, unknownProvider } from './broker-pacts';
@@ -256,7 +256,7 @@ function credentialFilter(credentials: Credentials | undefined, group?: GroupCre
 }
 
 /** Step 2: pact-core's options: the recorder stands in for the provider; broker options pass through. */
-function verifierOptionsFor(setup: RunSetup, recorder: Recorder, pactFiles: readonly string[], broker: BrokerSource | undefined): CoreVerifierOptions {
+function verifierOptionsFor(setup: RunSetup, recorder: RecorderChannel, pactFiles: readonly string[], broker: BrokerSource | undefined): CoreVerifierOptions {
   const { timeoutMs } = setup;
   const verifierOptions: CoreVerifierOptions = {
     providerBaseUrl: recorder.url,
@@ -403,25 +403,27 @@ class RunControl {
   }
 }
 
-/** Replays one job through pact's verifier and its own recording proxy, recording every exchange. */
-async function replayJob(setup: RunSetup, job: Job, pool: VerifierPool, control: RunControl, onEvent: (e: RecordedEvent) => void): Promise<Replay> {
+/** What the jobs of one run share: the recording proxy (a channel each) and the directory of pact copies. */
+interface RunResources {
+  readonly recorder: Recorder;
+  readonly pool: VerifierPool;
+  readonly copiesDir: string;
+}
+
+/** Replays one job through pact's verifier and a channel of the run's recording proxy, recording every exchange. */
+async function replayJob(setup: RunSetup, job: Job, n: number, run: RunResources, control: RunControl, onEvent: (e: RecordedEvent) => void): Promise<Replay> {
   const { options, mask } = setup;
   const empty = { ...parseVerifierResults(undefined) };
   if (control.stoppedBy) return { job, events: [], results: empty, stopped: true, publishFailures: [], brokerNotices: [] };
-  const recorder = await startRecorder({
-    providerBaseUrl: options.providerBaseUrl,
-    stateSetupUrl: options.providerStatesSetupUrl,
-    timeoutMs: setup.timeoutMs,
-    requestFilter: credentialFilter(options.credentials, options.groupCredentials),
-    onEvent: (e) => {
-      onEvent(e);
-      control.watch(e);
-    },
+  // One proxy for the run, a channel per job: its exchanges are its own however many run side by side.
+  const recorder = run.recorder.channel((e) => {
+    onEvent(e);
+    control.watch(e);
   });
   // A copy fixes the order the verifier replays in, and carries only this slice's interactions.
-  const copies = job.pact ? writePactCopies([job.pact]) : undefined;
+  const copy = job.pact ? writePactCopy(run.copiesDir, job.pact, n) : undefined;
   try {
-    const verifierOptions = verifierOptionsFor(setup, recorder, copies?.files ?? [], job.broker);
+    const verifierOptions = verifierOptionsFor(setup, recorder, copy ? [copy] : [], job.broker);
     if (job.pact && !job.pact.interactions.some((i) => i.providerStates.length > 0)) {
       // Given a state URL, the verifier calls it before and after every interaction, stateless ones too.
       delete verifierOptions.providerStatesSetupUrl;
@@ -452,13 +454,35 @@ async function replayJob(setup: RunSetup, job: Job, pool: VerifierPool, control:
     }
     // Local slices only: the pool's verifiers read local copies and talk plain HTTP to the loopback
     // recorder, so they run with an empty trust store (loading one costs ~24 ms per interaction, native.ts).
-    const run = await pool.run(verifierOptions);
-    if (run.stopped) return replayed(empty, true);
-    return replayed(run.json !== undefined ? parseVerifierResults(run.json) : { ...empty, thrown: run.error ?? 'no result' }, false);
+    const out = await run.pool.run(verifierOptions);
+    if (out.stopped) return replayed(empty, true);
+    return replayed(out.json !== undefined ? parseVerifierResults(out.json) : { ...empty, thrown: out.error ?? 'no result' }, false);
   } finally {
-    await recorder.close();
-    if (copies) rmSync(copies.dir, { recursive: true, force: true });
+    recorder.close();
+    if (copy) rmSync(copy, { force: true });
   }
+}
+
+/**
+ * pact-core hands these variables of the environment to pact's verifier as an interaction filter
+ * (pactffi_verifier_set_filter_info): the verifier then skips every other interaction without a word,
+ * neither an error nor a result. Our verifier processes inherit the environment, so a run must say so.
+ */
+const VERIFIER_FILTER_ENV = ['PACT_DESCRIPTION', 'PACT_PROVIDER_STATE', 'PACT_PROVIDER_NO_STATE'] as const;
+
+/** The verifier's filter variables set in this process's environment, as `NAME='value'`; undefined when none is. */
+export function verifierFilterEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const set = VERIFIER_FILTER_ENV.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => `${k}='${env[k]}'`);
+  return set.length > 0 ? set.join(', ') : undefined;
+}
+
+/** Why no request reached the provider for an interaction and the verifier reported nothing of it. */
+function notVerifiedReason(results: Replay['results'], reported: boolean): string {
+  if (results.thrown !== undefined) return 'pact\'s verifier could not run its slice (see the run\'s errors)';
+  const filter = verifierFilterEnv();
+  if (filter !== undefined) return `pact's verifier skipped it: ${filter} is set in the environment, and pact-core filters interactions by it; select interactions with --description / --state instead`;
+  if (reported) return 'pact\'s verifier reported a result for it, but no request for it reached the provider';
+  return 'pact\'s verifier reported no result for it and sent no request for it';
 }
 
 /** One interaction of the pacts, judged: pact outcome, state failures, wire problems, audit findings. */
@@ -466,32 +490,50 @@ function caseOf(setup: RunSetup, { events, results, stopped }: Replay, i: PactIn
   const { contracts, mask, options } = setup;
   const ref = refOf(i);
   const verrs = errorsFor(results, i);
-  const errors: string[] = [];
+  // Filed under the verifier's pendingErrors: the failure of a pending pact, not of the run.
+  const pending = verrs.length > 0 && verrs.every((v) => v.pending);
+  const stateLines: string[] = [];
   for (const s of stateFailuresFor(i, events)) {
-    errors.push(`provider state '${s.state}' setup failed: ${s.detail ?? 'unknown reason'} (${'PC_ERR_STATE_SETUP_FAILED'})`);
+    stateLines.push(`provider state '${s.state}' setup failed: ${s.detail ?? 'unknown reason'} (${'PC_ERR_STATE_SETUP_FAILED'})`);
   }
-  if (errors.length === 0 && verrs.some((v) => v.stateSetupFailed)) {
-    errors.push(`provider state ${i.providerStates.map((s) => `'${s}'`).join(', ')} setup failed (PC_ERR_STATE_SETUP_FAILED)`);
+  if (stateLines.length === 0 && verrs.some((v) => v.stateSetupFailed)) {
+    stateLines.push(`provider state ${i.providerStates.map((s) => `'${s}'`).join(', ')} setup failed (PC_ERR_STATE_SETUP_FAILED)`);
   }
+  // A pending pact may name a state the provider does not know yet: that is pending's very case.
+  const errors: string[] = pending ? [] : [...stateLines];
   if (e?.problem) {
     errors.push(e.problem.message);
     if (e.problem.kind === 'timeout') infrastructure.push({ code: 'PC_ERR_PROVIDER_TIMEOUT', message: e.problem.message });
     if (e.problem.kind === 'unreachable') infrastructure.push({ code: 'PC_ERR_PROVIDER_UNREACHABLE', message: e.problem.message });
   }
+  const exchange = e ? toExchange(ref, e) : undefined;
+  const findings: Finding[] = exchange ? audit(exchange, { ...options.rules, contracts }) : [];
+  const mismatches = [...(pending ? stateLines : []), ...verrs.filter((v) => !v.stateSetupFailed).flatMap((v) => v.messages)];
+  let outcome: ReportCase['pact']['outcome'];
   if (stopped) {
     // Never a pass: pact matching of this interaction did not finish (or did not start).
     errors.push(e ? 'pact matching did not finish: the run stopped early (see the run\'s errors)' : 'not verified: the run stopped early (see the run\'s errors)');
+    outcome = e ? 'failed' : 'not-verified';
+  } else if (verrs.length > 0) {
+    outcome = pending ? 'pending-failed' : 'failed';
+  } else if (e !== undefined && wasVerified(results, i)) {
+    outcome = 'passed';
+  } else if (e !== undefined) {
+    // The request went out but the verifier never judged the answer (its run ended without a result).
+    errors.push(`not verified: pact's verifier sent the request but reported no result for it${results.thrown !== undefined ? ' (it could not finish; see the run\'s errors)' : ''}`);
+    outcome = 'not-verified';
+  } else {
+    // No request reached the provider and the verifier reported no failure: nothing was verified, so
+    // this can never be a pass, whatever made the verifier skip it.
+    errors.push(`not verified: ${notVerifiedReason(results, wasVerified(results, i))}`);
+    outcome = 'not-verified';
   }
-  const exchange = e ? toExchange(ref, e) : undefined;
-  const findings: Finding[] = exchange ? audit(exchange, { ...options.rules, contracts }) : [];
-  const ran = !stopped && (e !== undefined || verrs.length > 0 || wasVerified(results, i));
-  const mismatches = verrs.filter((v) => !v.stateSetupFailed).flatMap((v) => v.messages);
   return withEvidence({
     ref,
     endpoint: endpointOf(contracts, i.request.method, i.request.path),
     request: { method: i.request.method, path: i.request.path, query: i.request.query || undefined },
     status: { expected: i.response.status, actual: e?.response?.status ?? null },
-    pact: { outcome: verrs.length > 0 ? 'failed' : ran ? 'passed' : 'not-run', mismatches: mismatches.map(mask) },
+    pact: { outcome, mismatches: mismatches.map(mask) },
     findings: findings.map((f) => ({ ...f, message: mask(f.message) })),
     errors: errors.map(mask),
     durationMs: e?.durationMs,
@@ -537,7 +579,7 @@ function runProblemsOf(setup: RunSetup, { results, publishFailures, job }: Repla
     runErrors.push(message);
     infrastructure.push({ code: 'PC_ERR_RESULTS_NOT_PUBLISHED', message });
   }
-  for (const f of pactLoadFailures(results.errors)) {
+  for (const f of pactLoadFailures(results.errors.filter((e) => !e.pending))) {
     runErrors.push(mask(f.message));
     if (f.infrastructure) infrastructure.push({ code: f.code, message: mask(f.message) });
   }
@@ -559,7 +601,7 @@ async function judge(setup: RunSetup, replayed: Replay): Promise<Judged> {
   const fromBroker = broker && !replayed.stopped ? await readBrokerPacts(broker, [...replayed.brokerNotices, ...(replayed.results.notices ?? [])], setup.timeoutMs) : { pacts: [], problems: [] };
   for (const p of fromBroker.problems) infrastructure.push({ code: 'PC_ERR_BROKER_UNREACHABLE', message: setup.mask(p) });
   // Only for an empty selection the broker served: refused credentials or an unreachable broker say so themselves.
-  const loadFailures = pactLoadFailures(replayed.results.errors);
+  const loadFailures = pactLoadFailures(replayed.results.errors.filter((e) => !e.pending));
   const emptySelection = replayed.results.thrown === undefined && loadFailures.length > 0 && loadFailures.every((f) => !f.infrastructure);
   if (broker && !replayed.stopped && broker.provider !== '' && emptySelection && fromBroker.pacts.length === 0 && (broker.pactUrls ?? []).length === 0) {
     const unknown = await unknownProvider(broker, setup.timeoutMs);
@@ -574,10 +616,11 @@ async function judge(setup: RunSetup, replayed: Replay): Promise<Judged> {
 }
 
 /**
- * Step 3: replays every job (disjoint slices on a pool of verifier processes, each with its own recording
- * proxy so their exchanges never mix) and judges each as it finishes; cases keep the pacts' order.
+ * Step 3: replays every job (disjoint slices on a pool of verifier processes, each on its own channel of
+ * one recording proxy so their exchanges never mix) and judges each as it finishes; cases keep the
+ * pacts' order.
  */
-async function replayAll(setup: RunSetup, started: number): Promise<Judged> {
+async function replayAll(setup: RunSetup, started: number, pool: VerifierPool): Promise<Judged> {
   const { options, mask } = setup;
   const jobs = jobsOf(setup);
   const total = setup.broker ? undefined : setup.pacts.reduce((n, p) => n + p.interactions.length, 0);
@@ -587,16 +630,21 @@ async function replayAll(setup: RunSetup, started: number): Promise<Judged> {
   const progress = (): void => options.onProgress?.({ done: finishedInteractions + liveExchanges, total, failed, elapsedMs: Date.now() - started });
   const doneText = (): string => `${finishedInteractions + liveExchanges}${total !== undefined ? ` of ${total}` : ''} interaction(s) replayed`;
   const control = new RunControl(setup, doneText);
-  const localJobs = jobs.filter((j) => j.pact).length;
-  const pool = startVerifierPool(Math.max(1, Math.min(options.workers ?? DEFAULT_WORKERS, localJobs)), (line) => options.pactOutput?.(mask(line)), 'empty');
   control.onStop = () => pool.stop();
+  const recorder = await startRecorder({
+    providerBaseUrl: options.providerBaseUrl,
+    stateSetupUrl: options.providerStatesSetupUrl,
+    timeoutMs: setup.timeoutMs,
+    requestFilter: credentialFilter(options.credentials, options.groupCredentials),
+  });
+  const run: RunResources = { recorder, pool, copiesDir: pactCopiesDir() };
   options.log?.(mask(`verifying ${total ?? 'the broker\'s'} interaction(s) of ${setup.pacts.length}${setup.broker ? '+' : ''} pact(s) against ${options.providerBaseUrl}`));
   progress();
   const judged: Judged[] = [];
   const placed: Array<{ at: number; job: number; k: number; c: ReportCase }> = [];
-  const runJob = async (job: Job, n: number): Promise<void> => {
+  const replay = async (job: Job, n: number): Promise<Replay> => {
     let seen = 0;
-    const replayed = await replayJob(setup, job, pool, control, (e) => {
+    const replayed = await replayJob(setup, job, n, run, control, (e) => {
       if (e.kind !== 'exchange') return;
       seen += 1;
       liveExchanges += 1;
@@ -604,6 +652,12 @@ async function replayAll(setup: RunSetup, started: number): Promise<Judged> {
     });
     liveExchanges -= seen;
     finishedInteractions += job.pact ? job.pact.interactions.length : seen;
+    return replayed;
+  };
+  const judgeJob = async (job: Job, n: number, replayed: Replay): Promise<void> => {
+    // Judging is CPU work in this process; yielding first lets the next slice reach its verifier, so
+    // the audit of one slice runs while the next one replays instead of between them.
+    await new Promise((resolve) => setImmediate(resolve));
     judged[n] = await judge(setup, replayed);
     // The first cases of a job are its slice's interactions in slice order; what follows (exchanges of no
     // interaction, a broker's pacts) comes after every local interaction, in job order.
@@ -612,15 +666,25 @@ async function replayAll(setup: RunSetup, started: number): Promise<Judged> {
     failed += judged[n].cases.filter((c) => caseVerdict(c) === 'failed').length;
     progress();
   };
+  const judging: Array<Promise<void>> = [];
   // A provider state changes the provider for every request, so a slice with states runs alone; slices
   // without states run side by side. Cases are put back in the pacts' order whatever ran first.
   const statelessJob = (j: Job): boolean => j.pact !== undefined && !j.pact.interactions.some((i) => i.providerStates.length > 0);
+  // Another verifier process costs its own start (node, pact-core, the native library: 0.3-0.7 s of CPU
+  // on a 2-core machine, taken from the first one's start): it is started only when every process gets
+  // at least a full slice of interactions without states to replay side by side.
+  const stateless = jobs.filter(statelessJob).reduce((k, j) => k + (j.pact?.interactions.length ?? 0), 0);
+  pool.limit(Math.floor(stateless / Math.max(1, options.sliceSize ?? DEFAULT_SLICE_SIZE)));
   try {
-    await Promise.all(jobs.map((job, n) => (statelessJob(job) ? runJob(job, n) : undefined)));
-    for (const [n, job] of jobs.entries()) if (!statelessJob(job)) await runJob(job, n);
+    await Promise.all(jobs.map(async (job, n) => {
+      if (statelessJob(job)) judging.push(judgeJob(job, n, await replay(job, n)));
+    }));
+    for (const [n, job] of jobs.entries()) if (!statelessJob(job)) judging.push(judgeJob(job, n, await replay(job, n)));
+    await Promise.all(judging);
   } finally {
     control.dispose();
-    await pool.close();
+    await Promise.all([pool.close(), recorder.close()]);
+    rmSync(run.copiesDir, { recursive: true, force: true });
   }
   const cases = placed.sort((a, b) => a.at - b.at || a.job - b.job || a.k - b.k).map((p) => p.c);
   const all: Judged = { cases, runErrors: judged.flatMap((j) => j.runErrors), infrastructure: judged.flatMap((j) => j.infrastructure) };
@@ -633,7 +697,8 @@ async function replayAll(setup: RunSetup, started: number): Promise<Judged> {
 
 /** The exit code: infrastructure makes the verdict unreliable (2); any failure is a violation (1). */
 function exitCodeOf(cases: readonly ReportCase[], runErrors: readonly string[], infrastructure: readonly InfrastructureProblem[]): 0 | 1 | 2 {
-  const failed = cases.some((c) => c.pact.outcome === 'failed' || c.errors.length > 0 || c.findings.some((f) => f.severity === 'error')) || runErrors.length > 0;
+  // A pending-failed case fails nothing (the broker's pending); a not-verified one always does.
+  const failed = cases.some((c) => caseVerdict(c) === 'failed') || runErrors.length > 0;
   return infrastructure.length > 0 ? 2 : failed ? 1 : 0;
 }
 
@@ -645,8 +710,32 @@ function exitCodeOf(cases: readonly ReportCase[], runErrors: readonly string[], 
 export async function verifyProvider(options: VerifyOptions): Promise<VerifyResult> {
   const started = Date.now();
   const rules = selectRules(options.rules ?? {});
-  const setup = await prepare(options);
-  const { cases, runErrors, infrastructure } = await replayAll(setup, started);
+  // Local pacts are replayed by the pool's verifier processes, which read local copies and talk plain
+  // HTTP to the loopback recorder, so they run with an empty trust store (loading one costs ~24 ms per
+  // interaction, native.ts). The first process starts now: starting node and loading pact's native
+  // library overlaps reading the pacts and the reachability check instead of delaying the first slice.
+  const pool = startVerifierPool(Math.max(1, options.workers ?? DEFAULT_WORKERS), (line) => options.pactOutput?.(maskSecrets(line, options.credentials ? secretForms(options.credentials) : [])), 'empty');
+  if (options.sources.some((s) => s.kind !== 'broker')) pool.prestart();
+  let setup: RunSetup;
+  let replayedAll: Judged;
+  try {
+    setup = await prepare(options);
+    replayedAll = await replayAll(setup, started, pool);
+  } finally {
+    // replayAll closes it as soon as the last slice is replayed; this covers a run that never got there.
+    await pool.close();
+  }
+  const { cases } = replayedAll;
+  const runErrors = [...replayedAll.runErrors];
+  const infrastructure = [...replayedAll.infrastructure];
+  const skipped = cases.filter((c) => c.pact.outcome === 'not-verified' && c.errors.some((e) => e.includes('set in the environment'))).length;
+  const filterEnv = verifierFilterEnv();
+  if (skipped > 0 && filterEnv !== undefined) {
+    // The command line asked for these interactions; the environment made the verifier skip them unseen.
+    const message = setup.mask(`pact's verifier skipped ${skipped} interaction(s) because ${filterEnv} is set in the environment; unset it and select interactions with --description / --state`);
+    runErrors.push(message);
+    infrastructure.push({ code: 'PC_ERR_USAGE', message });
+  }
   const model: RunModel = {
     meta: {
       kind: 'verification',

@@ -13,7 +13,7 @@ export const endpointStatuses = {
     'push.batch-regid': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
     'push.batch-alias': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
     'push.group': [200, 400, 401, 405, 429, 500, 502, 503, 504],
-    'report.received': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'report.received': [200, 400, 401, 403, 405, 410, 429, 500, 502, 503, 504],
     'report.messages': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
     'report.status-message': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
     'device.get': [200, 400, 401, 403, 404, 405, 429, 500, 502, 503, 504],
@@ -46,7 +46,7 @@ export const endpointStatuses = {
     'device.get': [200, 400, 401, 403, 404, 405, 429, 500, 502, 503, 504],
     'device.update': [200, 400, 401, 403, 404, 405, 429, 500, 502, 503, 504],
     'device.delete': [200, 400, 401, 403, 404, 405, 429, 500, 502, 503, 504],
-    'tags.list': [200, 401, 403, 405, 429, 500, 502, 503, 504],
+    'tags.list': [200, 401, 403, 405, 410, 429, 500, 502, 503, 504],
     'tags.update': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
     'aliases.get': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
     'aliases.delete': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
@@ -83,9 +83,9 @@ export const businessCodes = {
 export type BusinessCodeOf<A extends ApiId> = (typeof businessCodes)[A][number];
 
 /** Every provider state a pact may name. */
-export const providerStateNames = ["a device exists", "an alias exists", "a schedule exists", "a message was sent", "a push plan exists", "the app is blacklisted", "the caller's IP is not whitelisted", "the app is not VIP", "the app has used up its rate limit", "the dispatcher fails unexpectedly", "the dispatcher is down", "the dispatcher's queue is full", "the dispatcher is slow"] as const;
+export const providerStateNames = ["a device exists", "an alias exists", "a schedule exists", "a message was sent", "a push plan exists", "the app is blacklisted", "the caller's IP is not whitelisted", "the app is not VIP", "the app has used up its rate limit", "the dispatcher fails unexpectedly", "the dispatcher is down", "the dispatcher's queue is full", "the endpoint is taken offline by the operator", "the dispatcher is slow"] as const;
 export type ProviderStateName = (typeof providerStateNames)[number];
 
 /** Every cause of an error status. */
-export const causeIds = ['request.missing-parameter', 'request.invalid-value', 'request.unsupported-key', 'request.too-large', 'request.no-target', 'request.malformed', 'auth.failed', 'auth.missing', 'app.blacklisted', 'app.ip-not-whitelisted', 'app.not-vip', 'resource.not-found', 'path.not-found', 'method.not-allowed', 'api.retired', 'rate.exceeded', 'upstream.failed', 'upstream.unreachable', 'upstream.overloaded', 'upstream.timeout'] as const;
+export const causeIds = ['request.missing-parameter', 'request.invalid-value', 'request.unsupported-key', 'request.too-large', 'request.no-target', 'request.malformed', 'auth.failed', 'auth.missing', 'app.blacklisted', 'app.ip-not-whitelisted', 'app.not-vip', 'resource.not-found', 'path.not-found', 'method.not-allowed', 'api.retired', 'endpoint.offline', 'rate.exceeded', 'upstream.failed', 'upstream.unreachable', 'upstream.overloaded', 'upstream.timeout'] as const;
 export type CauseId = (typeof causeIds)[number];

@@ -32,16 +32,12 @@ export type AuthResult =
   | { readonly ok: true; readonly group: GroupRecord; readonly app?: undefined }
   | { readonly ok: false; readonly cause: CauseId };
 
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /** The registered apps; every app starts VIP, off the blacklist and without an IP whitelist. */
 export class AppRegistry {
   private readonly apps = new Map<string, AppRecord>();
   private readonly groups = new Map<string, GroupRecord>();
+  /** Each app's master secret as bytes, encoded once: authentication compares bytes on every request. */
+  private readonly secrets = new Map<string, Buffer>();
 
   constructor(private readonly credentials: readonly Credentials[], groups: readonly GroupDefinition[] = []) {
     for (const g of groups) {
@@ -53,9 +49,12 @@ export class AppRegistry {
 
   reset(): void {
     this.apps.clear();
+    this.secrets.clear();
     for (const c of this.credentials) {
+      this.secrets.set(c.appKey, Buffer.from(c.masterSecret, 'utf8'));
       this.apps.set(c.appKey, { appKey: c.appKey, masterSecret: c.masterSecret, vip: true, blacklisted: false, ipWhitelist: null });
     }
+    for (const g of this.groups.values()) this.secrets.set(g.principal, Buffer.from(g.masterSecret, 'utf8'));
   }
 
   get(appKey: string): AppRecord | undefined {
@@ -80,15 +79,17 @@ export class AppRegistry {
     if (header === undefined || header.trim() === '') return { ok: false, cause: 'auth.missing' };
     const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
     if (!m) return { ok: false, cause: 'auth.failed' };
-    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
+    const decoded = Buffer.from(m[1], 'base64');
+    const colon = decoded.indexOf(0x3a); // ':'
     if (colon < 0) return { ok: false, cause: 'auth.failed' };
-    const user = decoded.slice(0, colon);
-    const secret = decoded.slice(colon + 1);
+    const user = decoded.toString('utf8', 0, colon);
+    const given = decoded.subarray(colon + 1);
     const group = this.groups.get(user);
-    if (group) return sameText(secret, group.masterSecret) ? { ok: true, group } : { ok: false, cause: 'auth.failed' };
+    // Constant time in the secret's bytes, as a comparison of credentials must be.
+    const same = (secret: Buffer | undefined): boolean => secret !== undefined && given.length === secret.length && timingSafeEqual(given, secret);
+    if (group) return same(this.secrets.get(user)) ? { ok: true, group } : { ok: false, cause: 'auth.failed' };
     const app = this.apps.get(user);
-    if (!app || !sameText(secret, app.masterSecret)) return { ok: false, cause: 'auth.failed' };
+    if (!app || !same(this.secrets.get(user))) return { ok: false, cause: 'auth.failed' };
     return { ok: true, app };
   }
 }

@@ -3,6 +3,7 @@ import type { ApiId, CauseId, Contracts, Endpoint, RateLimit } from '../../contr
 import type { AppRecord, AppRegistry, GroupRecord } from './apps';
 import type { DispatcherClient } from './dispatcher-client';
 import { errorAnswer } from './errors';
+import type { OfflineRoutes } from './offline-routes';
 import type { RateLimiter } from './rate-limiter';
 
 /** Everything the gateway's hooks and plugins share. */
@@ -13,6 +14,8 @@ export interface GatewayDeps {
   /** The family's rate limit, after the service's overrides. */
   rateFor(api: ApiId, family: string): RateLimit;
   readonly client: DispatcherClient;
+  /** Routes the operator has taken offline (410). */
+  readonly offline: OfflineRoutes;
 }
 
 /** What the gateway learned about a request before it reached its route. */
@@ -28,6 +31,8 @@ export interface GatewayContext {
 declare module 'fastify' {
   interface FastifyRequest {
     gateway: GatewayContext | null;
+    /** The body's JSON text as the client sent it (null without a body): forwarded to the dispatcher as is once it has been validated. */
+    bodyJson: string | null;
   }
 }
 

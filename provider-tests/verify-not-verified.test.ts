@@ -1,0 +1,86 @@
+process.env.PACT_DO_NOT_TRACK = 'true';
+
+/**
+ * An interaction that no request reached is never a pass. pact-core hands PACT_DESCRIPTION (and
+ * PACT_PROVIDER_STATE, PACT_PROVIDER_NO_STATE) from the environment to pact's verifier as a filter,
+ * and the verifier then skips every other interaction without an error or a result: a real run with
+ * the variable set, against the embedded reference service.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../src/cli/main';
+import { getContracts } from '../src/contracts';
+import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
+import { writeSmallPact } from '../test-support/small-pact';
+
+jest.setTimeout(60_000);
+
+const KEPT = 'a push to an unknown platform';
+const SKIPPED = 'the same push, sent again';
+
+let work: string;
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (t) => { stdout += t; },
+    stderr: (t) => { stderr += t; },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    cwd: work,
+  });
+  return { code, stdout, stderr };
+}
+
+interface JsonCase {
+  verdict: string;
+  ref: { description: string };
+  pact: { outcome: string };
+  errors: string[];
+}
+
+beforeAll(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-not-verified-'));
+  const contracts = getContracts();
+  const invalid = contracts.codeFor('jpush-v3', 'push', 'request.invalid-value');
+  const state = contracts.endpoint('jpush-v3', 'push').elicit?.success?.state;
+  if (!invalid || !state) throw new Error('contracts: push has no invalid-value code or success state');
+  const interaction = (description: string) => ({
+    description,
+    state: state.name,
+    stateParams: state.params as Record<string, string>,
+    request: { method: 'POST', path: '/v3/push', headers: { Authorization: basicAuth(PLACEHOLDER_CREDENTIALS) }, body: { platform: 'symbian', audience: 'all', notification: { alert: 'hi' } } },
+    response: { status: invalid.status, headers: { 'Content-Type': 'application/json' }, body: { error: { code: invalid.code, message: invalid.message } } },
+    like: true,
+  });
+  await writeSmallPact(path.join(work, 'pacts'), { consumer: 'filter-client', provider: 'jpush-v3', interactions: [interaction(KEPT), interaction(SKIPPED)] });
+});
+
+afterEach(() => {
+  delete process.env.PACT_DESCRIPTION;
+});
+
+describe('an interaction pact\'s verifier skipped', () => {
+  it('is not-verified, names the variable that made the verifier skip it, and ends the run with exit 2', async () => {
+    // Our verifier processes inherit this process's environment, as a CI job's would.
+    process.env.PACT_DESCRIPTION = `^${KEPT}$`;
+    const run = await cli(['verify', '--pact-dir', 'pacts', '--json', 'skipped.json', '--quiet']);
+    expect(run.code).toBe(2);
+    const report = JSON.parse(fs.readFileSync(path.join(work, 'skipped.json'), 'utf8')) as { passed: boolean; cases: JsonCase[] };
+    expect(report.passed).toBe(false);
+    expect(report.cases.find((c) => c.ref.description === KEPT)).toMatchObject({ verdict: 'passed', pact: { outcome: 'passed' }, errors: [] });
+    const skipped = report.cases.find((c) => c.ref.description === SKIPPED);
+    expect(skipped).toMatchObject({ verdict: 'failed', pact: { outcome: 'not-verified' } });
+    expect(skipped?.errors).toEqual([`not verified: pact's verifier skipped it: PACT_DESCRIPTION='^${KEPT}$' is set in the environment, and pact-core filters interactions by it; select interactions with --description / --state instead`]);
+    expect(run.stdout).toContain(`x filter-client -> jpush-v3: '${SKIPPED}'`);
+    expect(run.stderr).toContain(`push-contracts: PC_ERR_USAGE: pact's verifier skipped 1 interaction(s) because PACT_DESCRIPTION='^${KEPT}$' is set in the environment; unset it and select interactions with --description / --state`);
+  });
+
+  it('passes the same pact once nothing filters the verifier (the skipped interaction was sound)', async () => {
+    const run = await cli(['verify', '--pact-dir', 'pacts', '--json', 'all.json', '--quiet']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(fs.readFileSync(path.join(work, 'all.json'), 'utf8')) as { cases: JsonCase[] };
+    expect(report.cases.map((c) => [c.ref.description, c.verdict])).toEqual([[KEPT, 'passed'], [SKIPPED, 'passed']]);
+  });
+});
