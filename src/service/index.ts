@@ -109,10 +109,18 @@ export async function startReferenceService(options: ReferenceServiceOptions = {
   }
   const now = Date.now;
 
+  // Worked out once per family: the gateway asks for every request.
+  const rates = new Map<string, RateLimit>();
   const rateFor = (api: ApiId, family: string): RateLimit => {
-    const base = contracts.apis[api].families[family].rateLimit;
-    const o = { ...options.limits?.rate, ...options.limits?.rateByBucket?.[api]?.[base.bucket] };
-    return { bucket: base.bucket, limit: o.limit ?? base.limit, windowSeconds: o.windowSeconds ?? base.windowSeconds };
+    const key = `${api} ${family}`;
+    let rate = rates.get(key);
+    if (!rate) {
+      const base = contracts.apis[api].families[family].rateLimit;
+      const o = { ...options.limits?.rate, ...options.limits?.rateByBucket?.[api]?.[base.bucket] };
+      rate = { bucket: base.bucket, limit: o.limit ?? base.limit, windowSeconds: o.windowSeconds ?? base.windowSeconds };
+      rates.set(key, rate);
+    }
+    return rate;
   };
 
   const dispatcher = await startDispatcher({ queueCapacity: options.dispatcher?.queueCapacity, workers: options.dispatcher?.workers }, now)
@@ -122,7 +130,7 @@ export async function startReferenceService(options: ReferenceServiceOptions = {
   const apps = new AppRegistry([credentials]);
   const limiter = new RateLimiter(now);
   const offline = new OfflineRoutes();
-  const client = new DispatcherClient(() => dispatcher.url, deadlineMs);
+  const client = new DispatcherClient(() => dispatcher, deadlineMs);
   const seed = (): void => {
     dispatcher.store.upsertDevice(DEMO_DEVICE.registrationId, { tags: DEMO_DEVICE.tags, alias: DEMO_DEVICE.alias });
   };

@@ -14,15 +14,11 @@ export interface AppRecord {
 
 export type AuthResult = { readonly ok: true; readonly app: AppRecord } | { readonly ok: false; readonly cause: CauseId };
 
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /** The registered apps; every app starts VIP, off the blacklist and without an IP whitelist. */
 export class AppRegistry {
   private readonly apps = new Map<string, AppRecord>();
+  /** Each app's master secret as bytes, encoded once: authentication compares bytes on every request. */
+  private readonly secrets = new Map<string, Buffer>();
 
   constructor(private readonly credentials: readonly Credentials[]) {
     this.reset();
@@ -30,7 +26,9 @@ export class AppRegistry {
 
   reset(): void {
     this.apps.clear();
+    this.secrets.clear();
     for (const c of this.credentials) {
+      this.secrets.set(c.appKey, Buffer.from(c.masterSecret, 'utf8'));
       this.apps.set(c.appKey, { appKey: c.appKey, masterSecret: c.masterSecret, vip: true, blacklisted: false, ipWhitelist: null });
     }
   }
@@ -48,11 +46,15 @@ export class AppRegistry {
     if (header === undefined || header.trim() === '') return { ok: false, cause: 'auth.missing' };
     const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
     if (!m) return { ok: false, cause: 'auth.failed' };
-    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
+    const decoded = Buffer.from(m[1], 'base64');
+    const colon = decoded.indexOf(0x3a); // ':'
     if (colon < 0) return { ok: false, cause: 'auth.failed' };
-    const app = this.apps.get(decoded.slice(0, colon));
-    if (!app || !sameText(decoded.slice(colon + 1), app.masterSecret)) return { ok: false, cause: 'auth.failed' };
+    const appKey = decoded.toString('utf8', 0, colon);
+    const app = this.apps.get(appKey);
+    const secret = this.secrets.get(appKey);
+    const given = decoded.subarray(colon + 1);
+    // Constant time in the secret's bytes, as a comparison of credentials must be.
+    if (!app || !secret || given.length !== secret.length || !timingSafeEqual(given, secret)) return { ok: false, cause: 'auth.failed' };
     return { ok: true, app };
   }
 }

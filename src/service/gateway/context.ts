@@ -29,6 +29,8 @@ export interface GatewayContext {
 declare module 'fastify' {
   interface FastifyRequest {
     gateway: GatewayContext | null;
+    /** The body's JSON text as the client sent it (null without a body): forwarded to the dispatcher as is once it has been validated. */
+    bodyJson: string | null;
   }
 }
 
