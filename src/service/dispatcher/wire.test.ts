@@ -54,6 +54,7 @@ describe('job frames', () => {
 
   it('refuse a payload that is not a job', () => {
     expect(() => decodeJob(Buffer.from('{"api":"x"}'))).toThrow();
-    expect(() => decodeJob(Buffer.from('[1,2]\n'))).toThrow();
+    expect(() => decodeJob(Buffer.from('[1,2]'))).toThrow();
+    expect(() => decodeJob(Buffer.from('["a","b","c",{},{},{},7]'))).toThrow();
   });
 });

@@ -15,7 +15,7 @@ import type { OperationRequest } from './operations';
  * a bare server (docs/benchmarks.md); frames of all the jobs of one event-loop turn go out in one write.
  */
 export const FRAME = {
-  /** gateway → dispatcher: a job; payload `JSON([api, endpoint, appKey, params, query])`, a newline, then the body's JSON (absent when there is no body). */
+  /** gateway → dispatcher: a job; payload `[api, endpoint, appKey, params, query, body?]` as JSON (encodeJob). */
   job: 1,
   /** gateway → dispatcher: the gateway gave up on the job (its deadline passed); a job not yet run is dropped. */
   cancel: 2,
@@ -129,20 +129,24 @@ export class FrameWriter {
 }
 
 /**
- * A job frame's payload: `[api, endpoint, appKey, params, query]` as JSON, a newline, then the body's JSON
- * text (nothing when there is no body). JSON.stringify never writes a raw newline, so the first one ends
- * the head; the body goes as the text it is given, so a body already held as JSON is not serialised again.
+ * A job frame's payload: the JSON array `[api, endpoint, appKey, params, query, body]`, without its last
+ * element when there is no body. The body is spliced in as the JSON text it is given, so a body the
+ * gateway already holds as the client's JSON is not serialised again, and the dispatcher reads the
+ * whole job with one JSON.parse.
  */
 export function encodeJob(job: Omit<OperationRequest, 'body'>, bodyJson: string | undefined): string {
-  return `${JSON.stringify([job.api, job.endpoint, job.appKey, job.params, job.query])}\n${bodyJson ?? ''}`;
+  const head = JSON.stringify([job.api, job.endpoint, job.appKey, job.params, job.query]);
+  // A group push's apps follow the body (null when there is none) as a seventh element.
+  if (job.members) return `${head.slice(0, -1)},${bodyJson ?? 'null'},${JSON.stringify(job.members)}]`;
+  return bodyJson === undefined ? head : `${head.slice(0, -1)},${bodyJson}]`;
 }
 
 export function decodeJob(payload: Buffer): OperationRequest {
-  const text = payload.toString('utf8');
-  const nl = text.indexOf('\n');
-  if (nl < 0) throw new Error('not a job');
-  const head: unknown = JSON.parse(text.slice(0, nl));
-  if (!Array.isArray(head) || head.length !== 5) throw new Error('not a job');
-  const rest = text.slice(nl + 1);
-  return { api: head[0], endpoint: head[1], appKey: head[2], params: head[3], query: head[4], body: rest === '' ? undefined : JSON.parse(rest) };
+  const job: unknown = JSON.parse(payload.toString('utf8'));
+  if (!Array.isArray(job) || job.length < 5 || job.length > 7) throw new Error('not a job');
+  if (job.length === 7) {
+    if (!Array.isArray(job[6])) throw new Error('not a job');
+    return { api: job[0], endpoint: job[1], appKey: job[2], params: job[3], query: job[4], body: job[5] === null ? undefined : job[5], members: job[6] };
+  }
+  return { api: job[0], endpoint: job[1], appKey: job[2], params: job[3], query: job[4], body: job[5] };
 }

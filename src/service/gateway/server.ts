@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Contracts } from '../../contracts';
+import type { Contracts, RouteMatch } from '../../contracts';
 import { jpushV3 } from '../plugins/jpush-v3';
 import { mtpushV4 } from '../plugins/mtpush-v4';
 import { apiErrorHandler, causeOfError } from '../plugins/api-plugin';
@@ -31,6 +31,20 @@ const BYPASS = 'gatewayBypass';
  */
 function gatewayHook(deps: GatewayDeps, bypassPrefix: string | undefined) {
   const { contracts } = deps;
+  // Where a method and URL go never changes, and most traffic repeats a few URLs (every push is POST
+  // /v3/push): remembered, so that a request does not scan the contracts' routes again. Bounded, since
+  // URLs carry ids and queries.
+  const resolved = new Map<string, RouteMatch>();
+  const resolve = (method: string, url: string): RouteMatch => {
+    const key = `${method} ${url}`;
+    let match = resolved.get(key);
+    if (match === undefined) {
+      match = contracts.resolve(method, url);
+      if (resolved.size >= 1024) resolved.clear();
+      resolved.set(key, match);
+    }
+    return match;
+  };
   // Callback style: no promise and no extra microtask per request, and an early answer is just not calling next.
   return (request: FastifyRequest, reply: FastifyReply, next: () => void): void => {
     // request.routeOptions builds a fresh object on every read: only read it for the one path that may bypass.
@@ -39,7 +53,7 @@ function gatewayHook(deps: GatewayDeps, bypassPrefix: string | undefined) {
       next();
       return;
     }
-    const match = contracts.resolve(request.method, request.url);
+    const match = resolve(request.method, request.url);
     if (match.kind === 'retired') {
       sendError(contracts, reply, { api: match.api, family: match.retired.family }, 'api.retired', match.retired.announcement);
       return;
@@ -57,10 +71,15 @@ function gatewayHook(deps: GatewayDeps, bypassPrefix: string | undefined) {
       sendError(contracts, reply, ctx, auth.cause);
       return;
     }
-    const app = auth.app;
+    // Group push takes a group's credentials and every other endpoint an app's: the other kind fails authentication.
+    if (match.kind === 'endpoint' && (match.endpoint.auth === 'group') !== (auth.group !== undefined)) {
+      sendError(contracts, reply, ctx, 'auth.failed');
+      return;
+    }
+    const { app, group } = auth;
 
     const rate = deps.rateFor(api, family);
-    const decision = deps.limiter.take(app.appKey, `${api} ${rate.bucket}`, rate);
+    const decision = deps.limiter.take(app?.appKey ?? group?.principal ?? '', `${api} ${rate.bucket}`, rate);
     reply.header('x-rate-limit-limit', String(decision.limit));
     reply.header('x-rate-limit-remaining', String(decision.remaining));
     reply.header('x-rate-limit-reset', String(decision.resetSeconds));
@@ -70,15 +89,16 @@ function gatewayHook(deps: GatewayDeps, bypassPrefix: string | undefined) {
       return;
     }
 
-    if (app.blacklisted) {
+    // A group's apps are judged one by one when the group push reaches them (api-plugin), each in its own item.
+    if (app?.blacklisted) {
       sendError(contracts, reply, ctx, 'app.blacklisted');
       return;
     }
-    if (app.ipWhitelist !== null && !app.ipWhitelist.includes(plainIp(request.ip))) {
+    if (app && app.ipWhitelist !== null && !app.ipWhitelist.includes(plainIp(request.ip))) {
       sendError(contracts, reply, ctx, 'app.ip-not-whitelisted');
       return;
     }
-    if (match.kind === 'endpoint' && match.endpoint.vipOnly && !app.vip) {
+    if (app && match.kind === 'endpoint' && match.endpoint.vipOnly && !app.vip) {
       sendError(contracts, reply, ctx, 'app.not-vip');
       return;
     }
@@ -92,7 +112,7 @@ function gatewayHook(deps: GatewayDeps, bypassPrefix: string | undefined) {
       sendError(contracts, reply, ctx, 'endpoint.offline', announcement);
       return;
     }
-    request.gateway = { api, family, endpoint: match.endpoint, app };
+    request.gateway = { api, family, endpoint: match.endpoint, app, group };
     next();
   };
 }
