@@ -6,8 +6,8 @@
 import * as net from 'node:net';
 import { getContracts, fillPath, type ApiId, type CauseId, type Endpoint, type ProviderStateName } from '../contracts';
 import { applyBadRequest, exampleRequest as requestOf } from '../contracts/requests';
-import { basicAuth, PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS } from '../credentials';
-import { DEMO_CREDENTIALS, startReferenceService, type ReferenceService } from './index';
+import { basicAuth, groupBasicAuth, PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS } from '../credentials';
+import { DEMO_CREDENTIALS, DEMO_GROUP_CREDENTIALS, startReferenceService, type ReferenceService } from './index';
 import { httpCall, type HttpAnswer } from '../../test-support/http';
 
 const contracts = getContracts();
@@ -17,6 +17,8 @@ type Answer = HttpAnswer;
 const call = httpCall;
 
 const authed = (headers: Record<string, string> = {}): Record<string, string> => ({ authorization: AUTH, ...headers });
+/** An endpoint's valid credentials: the group's on group push, the app's elsewhere. */
+const authedFor = (e: Endpoint): Record<string, string> => (e.auth === 'group' ? { authorization: groupBasicAuth(DEMO_GROUP_CREDENTIALS) } : authed());
 
 function expectEnvelope(a: Answer, api: ApiId, family: string, cause: CauseId): void {
   const code = contracts.codeFor(api, family, cause);
@@ -63,7 +65,7 @@ describe('reference service statuses', () => {
       const state = stateHolding(e);
       if (state) await svc.setUpState(state.name as ProviderStateName, state.params as Record<string, string>);
       const req = exampleRequest(e);
-      const a = await call(svc.url, e.method, urlOf(e, req.params, req.query), { body: req.body, headers: authed() });
+      const a = await call(svc.url, e.method, urlOf(e, req.params, req.query), { body: req.body, headers: authedFor(e) });
       expect({ status: a.status, body: a.json }).toEqual({ status: 200, body: a.json });
       if (e.success === 'empty') expect(a.text).toBe('');
       else expect(contracts.validate(e.success, a.json).errors).toEqual([]);
@@ -78,7 +80,7 @@ describe('reference service statuses', () => {
       if (state) await svc.setUpState(state.name as ProviderStateName, state.params as Record<string, string>);
       const req = applyBadRequest(requestOf(contracts, e), bad);
       const body = req.body?.kind === 'raw' ? { raw: req.body.text } : { body: req.body?.value };
-      const a = await call(svc.url, e.method, urlOf(e, req.params, req.query ?? {}), { ...body, headers: authed() });
+      const a = await call(svc.url, e.method, urlOf(e, req.params, req.query ?? {}), { ...body, headers: authedFor(e) });
       expectEnvelope(a, e.api, e.family, bad.cause as CauseId);
       expectRateHeaders(a);
     });

@@ -11,7 +11,9 @@ import { audit, selectRules } from '../audit/audit';
 import type { RulePolicy } from '../audit/policy';
 import type { Exchange, Finding, InteractionRef } from '../audit/types';
 import { getContracts, type Contracts } from '../contracts/load';
-import { basicAuth, PLACEHOLDER_CREDENTIALS, secretForms, maskSecrets, type Credentials } from '../credentials';
+import {
+  basicAuth, groupBasicAuth, PLACEHOLDER_CREDENTIALS, PLACEHOLDER_GROUP_CREDENTIALS, secretForms, maskSecrets, type Credentials, type GroupCredentials,
+} from '../credentials';
 import { PushContractsError, type ErrorCode } from '../errors';
 import { caseVerdict, type ReportCase, type RunModel } from '../report/model';
 import { correlate } from './correlate';
@@ -19,7 +21,7 @@ import { runNativeVerifier, startVerifierPool, type TrustStore, type VerifierPoo
 import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopy, pactCopiesDir, type InteractionFilter, type LoadedPact, type PactInteraction, shardPacts, subsetPact } from './pacts';
 import { startRecorder, type ExchangeEvent, type RecordedEvent, type Recorder, type RecorderChannel, type StateEvent } from './recorder';
 import { withEvidence } from './evidence';
-import { errorsFor, parseVerifierResults, wasVerified, type VerifierResults } from './results';
+import { errorsFor, parseVerifierResults, reportedOk, wasVerified, type VerifierResults } from './results';
 import { readBrokerPacts, unknownProvider } from './broker-pacts';
 import { pactLoadFailures } from './load-failures';
 
@@ -59,6 +61,8 @@ export interface VerifyOptions {
   readonly timeoutMs?: number;
   /** Real credentials, swapped in for the pacts' placeholder Authorization; undefined leaves it as is. */
   readonly credentials?: Credentials;
+  /** Real group credentials, swapped in for the pacts' placeholder group Authorization (group push). */
+  readonly groupCredentials?: GroupCredentials;
   /** Which rules judge the responses and how severe their findings are (src/config builds it from push-contracts.config.json). */
   readonly rules?: RulePolicy;
   readonly contracts?: Contracts;
@@ -207,7 +211,7 @@ async function prepare(options: VerifyOptions): Promise<RunSetup> {
   const contracts = options.contracts ?? getContracts();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const filter = options.filter ?? {};
-  const secrets = options.credentials ? secretForms(options.credentials) : [];
+  const secrets = [options.credentials, options.groupCredentials].flatMap((c) => (c ? secretForms(c) : []));
   const mask = (t: string): string => maskSecrets(t, secrets);
   if (options.sources.length === 0) throw new PushContractsError('PC_ERR_USAGE', 'no pact source: give --pact-dir, --pact-url or a broker');
 
@@ -226,22 +230,28 @@ async function prepare(options: VerifyOptions): Promise<RunSetup> {
     const where = shard && loaded.length > 0 ? ` in shard ${shard.index}/${shard.count} (${loaded.reduce((n, p) => n + p.interactions.length, 0)} interaction(s) in all)` : '';
     throw new PushContractsError('PC_ERR_USAGE', `no interaction to verify${isFiltering(filter) ? ' after filtering' : ''}${where} in ${options.sources.map(describeSource).join(', ')}`);
   }
-  const placeholderHeader = basicAuth(PLACEHOLDER_CREDENTIALS);
-  if (!options.credentials && pacts.some((p) => p.interactions.some((i) => Object.entries(i.request.headers).some(([k, v]) => k.toLowerCase() === 'authorization' && v === placeholderHeader)))) {
+  const carries = (header: string): boolean =>
+    pacts.some((p) => p.interactions.some((i) => Object.entries(i.request.headers).some(([k, v]) => k.toLowerCase() === 'authorization' && v === header)));
+  if (!options.credentials && carries(basicAuth(PLACEHOLDER_CREDENTIALS))) {
     throw new PushContractsError('PC_ERR_CREDENTIALS_MISSING', 'the pacts carry placeholder credentials and PUSH_APP_KEY / PUSH_MASTER_SECRET are not set, so every authenticated interaction would get 401');
+  }
+  if (!options.groupCredentials && carries(groupBasicAuth(PLACEHOLDER_GROUP_CREDENTIALS))) {
+    throw new PushContractsError('PC_ERR_CREDENTIALS_MISSING', 'the pacts carry placeholder group credentials (group push) and PUSH_GROUP_KEY / PUSH_GROUP_MASTER_SECRET are not set, so every group push interaction would get 401');
   }
   await checkReachable(options.providerBaseUrl, timeoutMs);
   return { options, contracts, timeoutMs, secrets, mask, pacts, broker };
 }
 
 /** Swaps the pacts' placeholder Authorization for the real credentials on the way to the provider. */
-function credentialFilter(credentials: Credentials | undefined): ((headers: Record<string, string | string[]>) => void) | undefined {
-  if (!credentials) return undefined;
-  const placeholder = basicAuth(PLACEHOLDER_CREDENTIALS);
-  const real = basicAuth(credentials);
-  // Only the placeholder is swapped: a 401 interaction's deliberately wrong credentials stay wrong.
+function credentialFilter(credentials: Credentials | undefined, group?: GroupCredentials): ((headers: Record<string, string | string[]>) => void) | undefined {
+  if (!credentials && !group) return undefined;
+  const swaps = new Map<string, string>();
+  if (credentials) swaps.set(basicAuth(PLACEHOLDER_CREDENTIALS), basicAuth(credentials));
+  if (group) swaps.set(groupBasicAuth(PLACEHOLDER_GROUP_CREDENTIALS), groupBasicAuth(group));
+  // Only the placeholders are swapped: a 401 interaction's deliberately wrong credentials stay wrong.
   return (headers) => {
-    if (headers.authorization === placeholder) headers.authorization = real;
+    const real = typeof headers.authorization === 'string' ? swaps.get(headers.authorization) : undefined;
+    if (real !== undefined) headers.authorization = real;
   };
 }
 
@@ -506,8 +516,12 @@ function caseOf(setup: RunSetup, { events, results, stopped }: Replay, i: PactIn
     outcome = e ? 'failed' : 'not-verified';
   } else if (verrs.length > 0) {
     outcome = pending ? 'pending-failed' : 'failed';
-  } else if (e !== undefined && wasVerified(results, i)) {
+  } else if (e !== undefined && reportedOk(results, i) === true) {
     outcome = 'passed';
+  } else if (e !== undefined && reportedOk(results, i) === false) {
+    // The verifier's result list says Error but it gave no error entry we could tie to it: still a failure.
+    mismatches.push('pact\'s verifier reported this interaction failed without a mismatch that names it');
+    outcome = 'failed';
   } else if (e !== undefined) {
     // The request went out but the verifier never judged the answer (its run ended without a result).
     errors.push(`not verified: pact's verifier sent the request but reported no result for it${results.thrown !== undefined ? ' (it could not finish; see the run\'s errors)' : ''}`);
@@ -625,7 +639,7 @@ async function replayAll(setup: RunSetup, started: number, pool: VerifierPool): 
     providerBaseUrl: options.providerBaseUrl,
     stateSetupUrl: options.providerStatesSetupUrl,
     timeoutMs: setup.timeoutMs,
-    requestFilter: credentialFilter(options.credentials),
+    requestFilter: credentialFilter(options.credentials, options.groupCredentials),
   });
   const run: RunResources = { recorder, pool, copiesDir: pactCopiesDir() };
   options.log?.(mask(`verifying ${total ?? 'the broker\'s'} interaction(s) of ${setup.pacts.length}${setup.broker ? '+' : ''} pact(s) against ${options.providerBaseUrl}`));

@@ -136,11 +136,17 @@ export class FrameWriter {
  */
 export function encodeJob(job: Omit<OperationRequest, 'body'>, bodyJson: string | undefined): string {
   const head = JSON.stringify([job.api, job.endpoint, job.appKey, job.params, job.query]);
+  // A group push's apps follow the body (null when there is none) as a seventh element.
+  if (job.members) return `${head.slice(0, -1)},${bodyJson ?? 'null'},${JSON.stringify(job.members)}]`;
   return bodyJson === undefined ? head : `${head.slice(0, -1)},${bodyJson}]`;
 }
 
 export function decodeJob(payload: Buffer): OperationRequest {
   const job: unknown = JSON.parse(payload.toString('utf8'));
-  if (!Array.isArray(job) || job.length < 5 || job.length > 6) throw new Error('not a job');
+  if (!Array.isArray(job) || job.length < 5 || job.length > 7) throw new Error('not a job');
+  if (job.length === 7) {
+    if (!Array.isArray(job[6])) throw new Error('not a job');
+    return { api: job[0], endpoint: job[1], appKey: job[2], params: job[3], query: job[4], body: job[5] === null ? undefined : job[5], members: job[6] };
+  }
   return { api: job[0], endpoint: job[1], appKey: job[2], params: job[3], query: job[4], body: job[5] };
 }

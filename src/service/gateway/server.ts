@@ -71,10 +71,15 @@ function gatewayHook(deps: GatewayDeps, bypassPrefix: string | undefined) {
       sendError(contracts, reply, ctx, auth.cause);
       return;
     }
-    const app = auth.app;
+    // Group push takes a group's credentials and every other endpoint an app's: the other kind fails authentication.
+    if (match.kind === 'endpoint' && (match.endpoint.auth === 'group') !== (auth.group !== undefined)) {
+      sendError(contracts, reply, ctx, 'auth.failed');
+      return;
+    }
+    const { app, group } = auth;
 
     const rate = deps.rateFor(api, family);
-    const decision = deps.limiter.take(app.appKey, `${api} ${rate.bucket}`, rate);
+    const decision = deps.limiter.take(app?.appKey ?? group?.principal ?? '', `${api} ${rate.bucket}`, rate);
     reply.header('x-rate-limit-limit', String(decision.limit));
     reply.header('x-rate-limit-remaining', String(decision.remaining));
     reply.header('x-rate-limit-reset', String(decision.resetSeconds));
@@ -84,15 +89,16 @@ function gatewayHook(deps: GatewayDeps, bypassPrefix: string | undefined) {
       return;
     }
 
-    if (app.blacklisted) {
+    // A group's apps are judged one by one when the group push reaches them (api-plugin), each in its own item.
+    if (app?.blacklisted) {
       sendError(contracts, reply, ctx, 'app.blacklisted');
       return;
     }
-    if (app.ipWhitelist !== null && !app.ipWhitelist.includes(plainIp(request.ip))) {
+    if (app && app.ipWhitelist !== null && !app.ipWhitelist.includes(plainIp(request.ip))) {
       sendError(contracts, reply, ctx, 'app.ip-not-whitelisted');
       return;
     }
-    if (match.kind === 'endpoint' && match.endpoint.vipOnly && !app.vip) {
+    if (app && match.kind === 'endpoint' && match.endpoint.vipOnly && !app.vip) {
       sendError(contracts, reply, ctx, 'app.not-vip');
       return;
     }
@@ -106,7 +112,7 @@ function gatewayHook(deps: GatewayDeps, bypassPrefix: string | undefined) {
       sendError(contracts, reply, ctx, 'endpoint.offline', announcement);
       return;
     }
-    request.gateway = { api, family, endpoint: match.endpoint, app };
+    request.gateway = { api, family, endpoint: match.endpoint, app, group };
     next();
   };
 }

@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiId, CauseId, Contracts, Endpoint, ValidationIssue } from '../../contracts';
+import type { ApiId, CauseId, Contracts, Endpoint, MemberAppCause, ValidationIssue } from '../../contracts';
 import { requestContext, sendError, type GatewayDeps } from '../gateway/context';
-import { causeOfIssues, describeIssues, GatewayError } from '../gateway/errors';
+import { causeOfIssues, describeIssues, errorAnswer, GatewayError } from '../gateway/errors';
+import { plainIp, type GroupRecord } from '../gateway/apps';
+import type { ItemFailure, MemberState } from '../dispatcher/operations';
 
 /** A failed validation as our validator compiler reports it to Fastify. */
 interface ContractValidationError extends Error {
@@ -93,6 +95,36 @@ export function apiErrorHandler(contracts: Contracts) {
   };
 }
 
+/** Each app of a group as the group push finds it: refused (blacklisted, caller not whitelisted) or reachable. */
+function memberStates(deps: GatewayDeps, group: GroupRecord, ip: string): MemberState[] {
+  return group.members.map((appKey) => {
+    const a = deps.apps.get(appKey);
+    const cause: MemberAppCause | undefined = !a
+      ? undefined
+      : a.blacklisted
+        ? 'app.blacklisted'
+        : a.ipWhitelist !== null && !a.ipWhitelist.includes(plainIp(ip))
+          ? 'app.ip-not-whitelisted'
+          : undefined;
+    return cause ? { appKey, cause } : { appKey };
+  });
+}
+
+/**
+ * The dispatcher reports a failed item by its cause ({error: {cause, detail}}); the gateway owns the
+ * codes, so it writes the family's envelope for that cause into the item, as it does for a whole request.
+ */
+function renderItemErrors(contracts: Contracts, endpoint: Endpoint, body: unknown): unknown {
+  const items = endpoint.itemResults ? at(body, segmentsOf(endpoint.itemResults.at)) : undefined;
+  if (items === null || typeof items !== 'object') return body;
+  for (const [key, item] of Object.entries(items as Record<string, unknown>)) {
+    const failure = (item as { error?: ItemFailure } | null)?.error;
+    if (endpoint.itemResults?.skip.includes(key) || !failure || typeof failure.cause !== 'string') continue;
+    (item as { error: unknown }).error = errorAnswer(contracts, endpoint.api, endpoint.family, failure.cause, failure.detail).body.error;
+  }
+  return body;
+}
+
 /** Fastify's path syntax for a contracts path template, relative to the plugin prefix. */
 function routeUrl(template: string, prefix: string): string {
   const rest = template.slice(prefix.length).replace(/\{([a-z_]+)\}/g, ':$1');
@@ -126,13 +158,14 @@ export function registerApi(scope: FastifyInstance, deps: GatewayDeps, api: ApiI
         done(broken ? new GatewayError('request.too-large', broken) : undefined);
       },
       handler: async (request, reply) => {
-        const app = request.gateway?.app;
-        if (!app) throw new Error('route reached without the gateway');
+        const { app, group } = request.gateway ?? {};
+        if (!app && !group) throw new Error('route reached without the gateway');
         const outcome = await deps.client.dispatch(
           {
             api,
             endpoint: endpoint.id,
-            appKey: app.appKey,
+            appKey: app?.appKey ?? group?.principal ?? '',
+            ...(group ? { members: memberStates(deps, group, request.ip) } : {}),
             params: request.params as Record<string, string>,
             query: (request.query ?? {}) as Record<string, unknown>,
             body: request.body,
@@ -144,6 +177,10 @@ export function registerApi(scope: FastifyInstance, deps: GatewayDeps, api: ApiI
         switch (outcome.kind) {
           case 'done':
             if (endpoint.success === 'empty') return reply.code(200).send();
+            // Per-item failures come back as causes; only these endpoints pay for reading the body again.
+            if (endpoint.itemResults && outcome.json !== undefined) {
+              return reply.code(200).type('application/json; charset=utf-8').send(JSON.stringify(renderItemErrors(contracts, endpoint, JSON.parse(outcome.json))));
+            }
             return reply.code(200).type('application/json; charset=utf-8').send(outcome.json);
           case 'refused':
             throw new GatewayError(outcome.cause, outcome.message, outcome.msgId);
