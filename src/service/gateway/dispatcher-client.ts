@@ -157,7 +157,12 @@ export class DispatcherClient {
     const { host, port } = this.address();
     const socket = net.connect({ host, port, noDelay: true });
     const link: Link = { socket, writer: new FrameWriter(socket), pending: new Map(), lost: false };
-    const reader = new FrameReader(MAX_ANSWER_BYTES, (kind, id, payload) => this.answered(link, kind, id, payload));
+    const reader = new FrameReader(
+      MAX_ANSWER_BYTES,
+      (kind, id, payload) => this.answered(link, kind, id, payload),
+      // Skipped unread: for the gateway an answer it cannot take is a failed job.
+      (id) => this.answered(link, FRAME.failed, id, Buffer.alloc(0)),
+    );
     socket.on('data', (chunk: Buffer) => {
       try {
         reader.push(chunk);
