@@ -206,12 +206,17 @@ interface RunSetup {
   readonly broker?: BrokerSource;
 }
 
+/** Every form of every secret the run injects, to mask in anything it prints or writes. */
+function secretsOf(options: VerifyOptions): string[] {
+  return [options.credentials, options.groupCredentials].flatMap((c) => (c ? secretForms(c) : []));
+}
+
 /** Step 1: reads and checks everything that can be checked before a request is sent (usage errors throw). */
 async function prepare(options: VerifyOptions): Promise<RunSetup> {
   const contracts = options.contracts ?? getContracts();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const filter = options.filter ?? {};
-  const secrets = [options.credentials, options.groupCredentials].flatMap((c) => (c ? secretForms(c) : []));
+  const secrets = secretsOf(options);
   const mask = (t: string): string => maskSecrets(t, secrets);
   if (options.sources.length === 0) throw new PushContractsError('PC_ERR_USAGE', 'no pact source: give --pact-dir, --pact-url or a broker');
 
@@ -714,7 +719,9 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
   // HTTP to the loopback recorder, so they run with an empty trust store (loading one costs ~24 ms per
   // interaction, native.ts). The first process starts now: starting node and loading pact's native
   // library overlaps reading the pacts and the reachability check instead of delaying the first slice.
-  const pool = startVerifierPool(Math.max(1, options.workers ?? DEFAULT_WORKERS), (line) => options.pactOutput?.(maskSecrets(line, options.credentials ? secretForms(options.credentials) : [])), 'empty');
+  // The verifier's own report may echo what the provider sent back: masked like everything else.
+  const secrets = secretsOf(options);
+  const pool = startVerifierPool(Math.max(1, options.workers ?? DEFAULT_WORKERS), (line) => options.pactOutput?.(maskSecrets(line, secrets)), 'empty');
   if (options.sources.some((s) => s.kind !== 'broker')) pool.prestart();
   let setup: RunSetup;
   let replayedAll: Judged;
