@@ -614,7 +614,13 @@ async function judge(setup: RunSetup, replayed: Replay): Promise<Judged> {
   }
   const expected = [...(replayed.job.pact ? [replayed.job.pact] : []), ...fromBroker.pacts].flatMap((p) => p.interactions);
   const { matched, unmatched } = correlate(expected, replayed.events);
-  const cases = matched.map(({ interaction, exchange }) => caseOf(setup, replayed, interaction, exchange, infrastructure));
+  const cases: ReportCase[] = [];
+  for (const { interaction, exchange } of matched) {
+    cases.push(caseOf(setup, replayed, interaction, exchange, infrastructure));
+    // A slice is judged while the next one replays, and the provider may share this event loop (the
+    // embedded service): one case at a time, so no response waits behind a whole slice's audit.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   for (const e of unmatched) cases.push(unmatchedCaseOf(setup, e));
   const run = runProblemsOf(setup, replayed);
   return { cases, runErrors: [...fromBroker.problems.map(setup.mask), ...run.runErrors], infrastructure: [...infrastructure, ...run.infrastructure] };
