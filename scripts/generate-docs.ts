@@ -47,6 +47,14 @@ export function generatePolicyDoc(c: Contracts): string {
     out.push(table(['family', 'auth failure codes', 'rate limit'], Object.values(api.families).map((f) => [f.id, f.authFailureCodes.join(', '), `${f.rateLimit.limit} per ${f.rateLimit.windowSeconds} s (bucket ${f.rateLimit.bucket})`])));
     out.push(table(['endpoint', 'method', 'path', 'family', 'statuses', 'success body', 'certainty'],
       api.endpoints.map((e) => [`\`${e.id}\``, e.method, `\`${e.path}\``, e.family, e.statuses.join(' '), e.success === 'empty' ? 'empty' : `\`${e.success.replace(/^.*\/schemas\//, '')}\``, e.certainty])));
+    const itemised = api.endpoints.filter((e) => e.itemResults);
+    if (itemised.length > 0) {
+      out.push('Per-item results inside a 200 (each failed item carries its own error envelope; a code of another status fails the whole request):\n');
+      out.push(table(['endpoint', 'credentials', 'items at', 'item statuses', 'certainty', 'note'], itemised.map((e) => [
+        `\`${e.id}\``, e.auth === 'group' ? '`group-<GroupKey>`' : 'app', `\`${e.itemResults?.at || '(body)'}\`${e.itemResults?.skip.length ? ` except ${e.itemResults.skip.map((k) => `\`${k}\``).join(', ')}` : ''}`,
+        e.itemResults?.statuses.join(' ') ?? '', e.itemResults?.certainty ?? '', e.itemResults?.note ?? '',
+      ])));
+    }
     if (api.retired.length > 0) {
       out.push('Retired (answer 410):\n');
       out.push(table(['method', 'path', 'announcement'], api.retired.map((r) => [r.method, `\`${r.path}\``, r.announcement])));
