@@ -21,7 +21,7 @@ import { runNativeVerifier, startVerifierPool, type TrustStore, type VerifierPoo
 import { fetchPact, filterPact, isFiltering, pactFilesIn, readPactFile, writePactCopy, pactCopiesDir, type InteractionFilter, type LoadedPact, type PactInteraction, shardPacts, subsetPact } from './pacts';
 import { startRecorder, type ExchangeEvent, type RecordedEvent, type Recorder, type RecorderChannel, type StateEvent } from './recorder';
 import { withEvidence } from './evidence';
-import { errorsFor, parseVerifierResults, wasVerified, type VerifierResults } from './results';
+import { errorsFor, parseVerifierResults, reportedOk, wasVerified, type VerifierResults } from './results';
 import { readBrokerPacts, unknownProvider } from './broker-pacts';
 import { pactLoadFailures } from './load-failures';
 
@@ -516,8 +516,12 @@ function caseOf(setup: RunSetup, { events, results, stopped }: Replay, i: PactIn
     outcome = e ? 'failed' : 'not-verified';
   } else if (verrs.length > 0) {
     outcome = pending ? 'pending-failed' : 'failed';
-  } else if (e !== undefined && wasVerified(results, i)) {
+  } else if (e !== undefined && reportedOk(results, i) === true) {
     outcome = 'passed';
+  } else if (e !== undefined && reportedOk(results, i) === false) {
+    // The verifier's result list says Error but it gave no error entry we could tie to it: still a failure.
+    mismatches.push('pact\'s verifier reported this interaction failed without a mismatch that names it');
+    outcome = 'failed';
   } else if (e !== undefined) {
     // The request went out but the verifier never judged the answer (its run ended without a result).
     errors.push(`not verified: pact's verifier sent the request but reported no result for it${results.thrown !== undefined ? ' (it could not finish; see the run\'s errors)' : ''}`);
