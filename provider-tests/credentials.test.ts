@@ -1,6 +1,6 @@
 /**
  * Real credentials come from PUSH_APP_KEY / PUSH_MASTER_SECRET, are injected at request time, and
- * appear nowhere: not in the console output (the native verifier's included: the CLI runs in a
+ * appear nowhere: not in the console output (the native verifier's included: the built CLI runs in a
  * child process so everything it prints is captured), not in any report.
  */
 process.env.PACT_DO_NOT_TRACK = 'true';
@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { basicAuth, PLACEHOLDER_CREDENTIALS, secretForms, type Credentials } from '../src/credentials';
 import { PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../src/service';
 import { exactly, generatedInteractions, pick, PACT_DIR } from './generated-pacts';
+import { builtCli } from '../test-support/built-cli';
 
 const REAL: Credentials = { appKey: 'maskTestAppKey0000000001', masterSecret: 'maskTestMasterSecret0001' };
 const ROOT = path.join(__dirname, '..');
@@ -23,8 +24,8 @@ function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number;
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'test-support/run-cli.ts'), ...args],
-      { cwd: ROOT, env: { ...process.env, ...env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') }, maxBuffer: 64 * 1024 * 1024 },
+      [builtCli(), ...args],
+      { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => resolve({ code: err ? Number((err as NodeJS.ErrnoException & { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
     );
   });
