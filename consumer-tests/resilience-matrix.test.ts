@@ -75,8 +75,10 @@ describe('resilience matrix', () => {
     const cells = (pred: (c: MatrixResult['cells'][number]) => boolean) => result.cells.filter(pred);
     const violated = (id: string) => cells((c) => c.violations.some((v) => v.id === id)).map((c) => `${c.endpoint} ${c.variant === 'catalogue' ? c.status : c.variant}`).sort();
 
-    it('has no usable call for cid, withdraw, device status, tag membership and deletion, alias device removal or schedule msg_ids', () => {
-      expect([...result.unsupported].sort()).toEqual(['aliases.remove-devices', 'device.status', 'push.cid', 'push.withdraw', 'schedules.msg-ids', 'tags.delete', 'tags.has-device']);
+    it('has no usable call for cid, withdraw, vendor quota, template or file push, device status, tag membership and deletion, alias device removal or schedule msg_ids', () => {
+      expect([...result.unsupported].sort()).toEqual([
+        'aliases.remove-devices', 'device.status', 'push.cid', 'push.file', 'push.quota', 'push.template', 'push.withdraw', 'schedules.msg-ids', 'tags.delete', 'tags.has-device',
+      ]);
     });
 
     it('hangs forever on a 200 with an empty body (it resolves on the first data chunk, which never comes)', () => {

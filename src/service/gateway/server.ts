@@ -40,7 +40,7 @@ function gatewayHook(deps: GatewayDeps) {
     if (match.kind === 'unknown') return sendError(contracts, reply, contextFromPath(contracts, request.method, request.url), 'path.not-found');
     const api = match.api;
     const family = match.kind === 'endpoint' ? match.endpoint.family : match.family;
-    const ctx = { api, family };
+    const ctx = { api, family, endpoint: match.kind === 'endpoint' ? match.endpoint : undefined };
 
     const auth = deps.apps.authenticate(request.headers.authorization);
     if (!auth.ok) return sendError(contracts, reply, ctx, auth.cause);
