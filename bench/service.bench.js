@@ -1,10 +1,10 @@
 'use strict';
 /**
  * POST /v3/push through the reference service's gateway and dispatcher, side by side with a bare
- * node:http server answering a canned 200, with autocannon. Each target runs in its own process for
- * the whole run; autocannon runs here. The two are loaded in alternating rounds (bare, service, bare,
- * service, ...) so that a change in the machine's load hits both, and the ratios are the medians of the
- * rounds' ratios. Besides throughput and p99 it reports the CPU time each target spent per request
+ * node:http server answering a canned 200, and with Fastify alone answering the same 200 (the floor of
+ * any Fastify gateway), with autocannon. Each target runs in its own process for the whole run;
+ * autocannon runs here. They are loaded in alternating rounds (bare, fastify, service, bare, ...) so that
+ * a change in the machine's load hits all of them, and the ratios are the medians of the rounds' ratios. Besides throughput and p99 it reports the CPU time each target spent per request
  * (less sensitive to other processes on the machine than throughput).
  *
  * A last phase measures what the embedded service's dispatcher deadline must cover: the durations of
@@ -18,7 +18,7 @@ const autocannon = require('autocannon');
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S || 4);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32);
-const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
 const HOP_S = Number(process.env.BENCH_HOP_S || 10);
 const BURNERS = 2;
 const WARMUP_S = 1;
@@ -105,45 +105,57 @@ function burners(n) {
   return () => Promise.all(kids.map((k) => new Promise((r) => { k.once('exit', r); k.kill('SIGKILL'); })));
 }
 
+/** The machine's 1-minute load average, so a reader can tell a quiet run from a busy one. */
+const loadAverage = () => Number(require('node:os').loadavg()[0].toFixed(1));
+
 async function run() {
-  const targets = [await startTarget('bare'), await startTarget('service')];
-  const [bareT, serviceT] = targets;
+  const loadBefore = loadAverage();
+  const targets = [await startTarget('bare'), await startTarget('fastify'), await startTarget('service')];
+  const [bareT, fastifyT, serviceT] = targets;
   const rows = [];
-  const ratios = { throughput: [], p99Latency: [], cpuPerRequest: [] };
+  const ratios = { throughput: [], p99Latency: [], cpuPerRequest: [], fastifyThroughput: [], fastifyCpuPerRequest: [] };
   const saturatedHops = [];
   let sequential;
   try {
     for (const t of targets) await load(t.url, WARMUP_S, CONNECTIONS);
     for (let round = 1; round <= ROUNDS; round++) {
       const bare = await measure(bareT, DURATION_S, CONNECTIONS);
+      const fastify = await measure(fastifyT, DURATION_S, CONNECTIONS);
       const service = await measure(serviceT, DURATION_S, CONNECTIONS);
-      rows.push(row(round, 'bare', bare, CONNECTIONS), row(round, 'service', service, CONNECTIONS));
+      rows.push(row(round, 'bare', bare, CONNECTIONS), row(round, 'fastify', fastify, CONNECTIONS), row(round, 'service', service, CONNECTIONS));
+      ratios.fastifyThroughput.push(fastify.rps / bare.rps);
+      ratios.fastifyCpuPerRequest.push(fastify.cpuUsPerRequest / bare.cpuUsPerRequest);
       ratios.throughput.push(service.rps / bare.rps);
       ratios.p99Latency.push(service.p99Ms / Math.max(bare.p99Ms, 1));
       ratios.cpuPerRequest.push(service.cpuUsPerRequest / bare.cpuUsPerRequest);
       saturatedHops.push(...service.hops);
     }
-    const stopBurners = burners(BURNERS);
-    try {
-      sequential = await measure(serviceT, HOP_S, 1);
-    } finally {
-      await stopBurners();
+    // BENCH_HOP_S=0 leaves the phase out: a quicker run of the throughput rounds alone.
+    if (HOP_S > 0) {
+      const stopBurners = burners(BURNERS);
+      try {
+        sequential = await measure(serviceT, HOP_S, 1);
+      } finally {
+        await stopBurners();
+      }
+      rows.push(row(`sequential + ${BURNERS} busy loops`, 'service', sequential, 1));
     }
-    rows.push(row(`sequential + ${BURNERS} busy loops`, 'service', sequential, 1));
   } finally {
     await Promise.all(targets.map((t) => t.stop()));
   }
   const sat = hopColumns(saturatedHops);
-  const seq = hopColumns(sequential.hops);
+  const seq = hopColumns(sequential?.hops);
   return {
     name: 'service',
     title: 'Reference service: POST /v3/push through gateway and dispatcher vs a bare node:http 200',
-    settings: { tool: `autocannon ${require('autocannon/package.json').version}`, connections: CONNECTIONS, durationSeconds: DURATION_S, rounds: ROUNDS, warmupSeconds: WARMUP_S, sequentialSeconds: HOP_S, node: process.version },
+    settings: { tool: `autocannon ${require('autocannon/package.json').version}`, connections: CONNECTIONS, durationSeconds: DURATION_S, rounds: ROUNDS, warmupSeconds: WARMUP_S, sequentialSeconds: HOP_S, node: process.version, 'load average before/after': `${loadBefore}/${loadAverage()}` },
     rows,
     ratios: {
       throughput: Number(median(ratios.throughput).toFixed(3)),
       p99Latency: r2(median(ratios.p99Latency)),
       cpuPerRequest: r2(median(ratios.cpuPerRequest)),
+      fastifyAloneThroughput: Number(median(ratios.fastifyThroughput).toFixed(3)),
+      fastifyAloneCpuPerRequest: r2(median(ratios.fastifyCpuPerRequest)),
       hopP999MsSequentialLoaded: seq.hopP999Ms,
       hopMaxMsSequentialLoaded: seq.hopMaxMs,
       hopP999MsSaturated: sat.hopP999Ms,

@@ -5,12 +5,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PushApiError, PushClient } from '../src/client';
+import { itemFailuresOf, PushApiError, PushClient } from '../src/client';
 import {
-  catalogueCells, credentialsFor, elicitableCauses, planCell, planInteraction, pushPact, type CatalogueCell, type InteractionPlan, type PushPact,
+  catalogueCells, credentialsFor, elicitableCauses, groupCredentialsFor, planCell, planInteraction, planItemResults, pushPact, type CatalogueCell, type InteractionPlan, type PushPact,
 } from '../src/consumer';
 import { getContracts, type ApiId } from '../src/contracts';
-import { basicAuth, credentialsFromEnv, type Credentials } from '../src/credentials';
+import { basicAuth, credentialsFromEnv, groupCredentialsFromEnv, type Credentials, type GroupCredentials } from '../src/credentials';
 import { play } from './play';
 
 export const CONSUMER = 'push-contracts-reference-client';
@@ -22,7 +22,10 @@ const MAX_RATE_WAIT_MS = 3_600_000;
 
 // Known values, so the scan at the end can look for them: a consumer test that plays "valid credential"
 // interactions sends the real secret to the mock server, and the pact must still not contain it.
-export const SCAN_ENV = { PUSH_APP_KEY: 'scanAppKey00000000000001', PUSH_MASTER_SECRET: 'scanMasterSecret00000001' };
+export const SCAN_ENV = {
+  PUSH_APP_KEY: 'scanAppKey00000000000001', PUSH_MASTER_SECRET: 'scanMasterSecret00000001',
+  PUSH_GROUP_KEY: 'scanGroupKey000000000001', PUSH_GROUP_MASTER_SECRET: 'scanGroupSecret000000001',
+};
 
 export interface Recorded {
   readonly client: PushClient<ApiId>;
@@ -30,13 +33,14 @@ export interface Recorded {
   readonly attempts: () => number;
 }
 
-export function referenceClient(api: ApiId, url: string, credentials: Credentials | undefined): Recorded {
+export function referenceClient(api: ApiId, url: string, credentials: Credentials | undefined, groupCredentials?: GroupCredentials): Recorded {
   const sleeps: number[] = [];
   let attempts = 0;
   const client = new PushClient({
     api,
     baseUrl: url,
     credentials,
+    groupCredentials,
     timeoutMs: 2_000,
     retry: { maxRetries: MAX_RETRIES, baseDelayMs: 100, maxDelayMs: 150, maxRateLimitWaitMs: MAX_RATE_WAIT_MS },
     // The policy's waits are recorded, not slept: the suite proves which waits happen, in milliseconds of wall time.
@@ -54,6 +58,11 @@ export function referenceClient(api: ApiId, url: string, credentials: Credential
 function credentialsOf(plan: InteractionPlan): Credentials | undefined {
   if (plan.example.credentials === 'valid') return credentialsFromEnv(process.env) ?? credentialsFor('valid');
   return credentialsFor(plan.example.credentials);
+}
+
+function groupCredentialsOf(plan: InteractionPlan): GroupCredentials | undefined {
+  if (plan.example.credentials === 'valid') return groupCredentialsFromEnv(process.env) ?? groupCredentialsFor('valid');
+  return groupCredentialsFor(plan.example.credentials);
 }
 
 function declaredMethod(plan: InteractionPlan): string | undefined {
@@ -120,7 +129,7 @@ async function expectPolicy(plan: InteractionPlan, run: () => Promise<unknown>, 
 
 export function playAndAssert(pact: PushPact<ApiId>, plan: InteractionPlan): Promise<unknown> {
   return pact.plan(plan).executeTest(async (mock) => {
-    const rec = referenceClient(plan.api, mock.url, credentialsOf(plan));
+    const rec = referenceClient(plan.api, mock.url, credentialsOf(plan), groupCredentialsOf(plan));
     await expectPolicy(plan, () => play(rec.client, plan, declaredMethod(plan)), rec);
   });
 }
@@ -128,8 +137,8 @@ export function playAndAssert(pact: PushPact<ApiId>, plan: InteractionPlan): Pro
 /** Every secret form of the scan credentials, including the raw key:secret. */
 export function secretNeedles(): string[] {
   const c = { appKey: SCAN_ENV.PUSH_APP_KEY, masterSecret: SCAN_ENV.PUSH_MASTER_SECRET };
-  const header = basicAuth(c);
-  return [c.masterSecret, `${c.appKey}:${c.masterSecret}`, header.slice('Basic '.length)];
+  const g = { appKey: `group-${SCAN_ENV.PUSH_GROUP_KEY}`, masterSecret: SCAN_ENV.PUSH_GROUP_MASTER_SECRET };
+  return [c, g].flatMap((x) => [x.masterSecret, `${x.appKey}:${x.masterSecret}`, basicAuth(x).slice('Basic '.length)]);
 }
 
 /** The other causes of each error cell (auth.missing, app.not-vip, every badRequest, …): one interaction each. */
@@ -152,6 +161,24 @@ export function describeCatalogue(api: ApiId, extra?: (pact: PushPact<ApiId>) =>
     }
   });
 
+  // Batch endpoints answer 200 with one result per item: one interaction where one item succeeds and one fails.
+  const itemPlans = getContracts().endpoints(api).filter((e) => e.itemResults && e.auth === 'app').map((e) => planItemResults(api, e.id));
+  describe(`${api} per-item results inside a 200`, () => {
+    for (const plan of itemPlans) {
+      it(`${plan.description}: the client resolves with the 200 and reads the failed item from its envelope`, () =>
+        pact.plan(plan).executeTest(async (mock) => {
+          const rec = referenceClient(plan.api, mock.url, credentialsOf(plan), groupCredentialsOf(plan));
+          const answer = await play(rec.client, plan, declaredMethod(plan));
+          const endpoint = getContracts().endpoint(plan.api, plan.endpoint);
+          expect(getContracts().validate(endpoint.success, answer).errors).toEqual([]);
+          const failures = itemFailuresOf(plan.api, plan.endpoint, answer);
+          expect(failures.map((f) => f.code)).toEqual([getContracts().codeFor(plan.api, endpoint.family, 'request.no-target')?.code]);
+          // A per-item failure is no reason to resend the batch: it was one request, answered.
+          expect(rec.attempts()).toBe(1);
+        }));
+    }
+  });
+
   describe(`${api} other causes of the same statuses`, () => {
     for (const plan of alternatives) {
       it(`${plan.description}: the reference client follows the policy`, () => playAndAssert(pact, plan));
@@ -168,6 +195,7 @@ export function describeCatalogue(api: ApiId, extra?: (pact: PushPact<ApiId>) =>
       expect(new Set(descriptions).size).toBe(descriptions.length);
       for (const cell of cells) expect(descriptions).toContain(planCell(cell).description);
       for (const plan of alternatives) expect(descriptions).toContain(plan.description);
+      for (const plan of itemPlans) expect(descriptions).toContain(plan.description);
     });
 
     it('holds an interaction answering each status of the status table, none left without a pact', () => {

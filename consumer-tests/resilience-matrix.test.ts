@@ -75,9 +75,12 @@ describe('resilience matrix', () => {
     const cells = (pred: (c: MatrixResult['cells'][number]) => boolean) => result.cells.filter(pred);
     const violated = (id: string) => cells((c) => c.violations.some((v) => v.id === id)).map((c) => `${c.endpoint} ${c.variant === 'catalogue' ? c.status : c.variant}`).sort();
 
-    it('has no usable call for cid, withdraw, vendor quota, template or file push, device status, tag membership and deletion, alias device removal or schedule msg_ids', () => {
+    // Batch and group push exist in jpush-async but are not driven: its batch calls fetch cids first (a
+    // request the cell has no interaction for) and group push needs a second client built with isGroup.
+    it('has no usable call for cid, withdraw, vendor quota, template or file push, device status, tag membership and deletion, alias device removal, schedule msg_ids, batch or group push', () => {
       expect([...result.unsupported].sort()).toEqual([
-        'aliases.remove-devices', 'device.status', 'push.cid', 'push.file', 'push.quota', 'push.template', 'push.withdraw', 'schedules.msg-ids', 'tags.delete', 'tags.has-device',
+        'aliases.remove-devices', 'device.status', 'push.batch-alias', 'push.batch-regid', 'push.cid', 'push.file', 'push.group', 'push.quota', 'push.template', 'push.withdraw',
+        'schedules.msg-ids', 'tags.delete', 'tags.has-device',
       ]);
     });
 

@@ -14,7 +14,7 @@ import { runNativeVerifier } from '../src/verifier/native';
 import { parseVerifierResults, type VerifierResults } from '../src/verifier/results';
 import { PROVIDER_STATES_PATH, startBrokerDouble, type BrokerDouble } from '../test-support/broker-double';
 import { startHalRelationProxy } from '../test-support/hal-relation-proxy';
-import { BROKER_CLIENT_PACT, OUT_OF_SCOPE, outOfScope, readPact, VERIFY_FLOW_PACT } from '../test-support/broker-pacts/scope';
+import { BROKER_CLIENT_PACT, documentedEndpoints, namesInteraction, OUT_OF_SCOPE, outOfScope, readPact, VERIFY_FLOW_PACT } from '../test-support/broker-pacts/scope';
 
 jest.setTimeout(60_000);
 
@@ -77,6 +77,31 @@ describe('the broker double against the Pact Broker client\'s own pact with the 
   });
 });
 
+describe('docs/broker.md\'s table of the broker endpoints push-contracts relies on', () => {
+  const rows = documentedEndpoints(fs.readFileSync(path.join(__dirname, '..', 'docs', 'broker.md'), 'utf8'));
+  const fixtures = [...readPact(BROKER_CLIENT_PACT).interactions, ...readPact(VERIFY_FLOW_PACT).interactions];
+
+  it('names, for each endpoint, fixture interactions that exist and are on that endpoint', () => {
+    expect(rows.length).toBeGreaterThan(10);
+    for (const row of rows) {
+      // A row without a fixture says so and why (PactFlow's route: the OSS broker has none).
+      if (row.noFixture) continue;
+      expect({ row: row.path, proofs: row.proofs.length > 0 }).toEqual({ row: row.path, proofs: true });
+      for (const quoted of row.proofs) {
+        const named = fixtures.filter((i) => namesInteraction(quoted, i.description) && row.matches(i.request.method, i.request.path));
+        // A quoted description that names no fixture interaction on the row's route would be a proof that does not exist.
+        expect({ row: row.path, quoted, found: named.length > 0 }).toEqual({ row: row.path, quoted, found: true });
+      }
+    }
+  });
+
+  it('has a row for every route of the verify-flow fixture and every in-scope route of the client pact', () => {
+    const inScope = fixtures.filter((i) => outOfScope(i) === undefined);
+    const missing = inScope.filter((i) => !rows.some((r) => r.matches(i.request.method, i.request.path)));
+    expect(missing.map((i) => `${i.request.method} ${i.request.path}: ${i.description}`)).toEqual([]);
+  });
+});
+
 describe('the broker double against the verify-flow pact derived from the broker\'s source', () => {
   it('answers pacts-for-verification, the pact by its metadata link, the branch PUT and the results POST as the broker does', async () => {
     const pact = readPact(VERIFY_FLOW_PACT);
@@ -128,7 +153,7 @@ describe('the broker double\'s seeding route and pending status', () => {
     await stateCall('Bar has a pact from Foo version 1.0.0 on the main branch and a later one from Foo version 1.1.0 on branch feat/x');
     double.seed.version('Foo', '1.2.0', { branch: 'feat/x' });
     double.seed.pact('Foo', '1.2.0', 'Bar');
-    const got = await forVerification({ consumerVersionSelectors: [{ mainBranch: true }], includePendingStatus: true, includeWipPactsSince: '2000-01-01' });
+    const got = await forVerification({ consumerVersionSelectors: [{ mainBranch: true }], providerVersionBranch: 'main', includePendingStatus: true, includeWipPactsSince: '2000-01-01' });
     const wip = got._embedded.pacts.filter((p) => p.verificationProperties.wip === true) as unknown as Array<{ _links: { self: { name: string } } }>;
     // 1.1.0 is no longer the head of feat/x, so it is not work in progress any more.
     expect(wip.map((p) => p._links.self.name)).toEqual(['Pact between Foo (1.2.0) and Bar']);

@@ -14,6 +14,7 @@ import { getContracts } from '../src/contracts';
 import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
 import { startBrokerDouble, type BrokerDouble, type RecordedRequest } from '../test-support/broker-double';
 import { writeSmallPact } from '../test-support/small-pact';
+import { documentedEndpoints } from '../test-support/broker-pacts/scope';
 import { SCAN_ENV } from '../consumer-tests/catalogue-suite';
 import { generatedInteractions, PACT_DIR } from './generated-pacts';
 
@@ -338,5 +339,13 @@ describe('release pipeline through the broker', () => {
     } finally {
       broker.faults.splice(broker.faults.indexOf(fault), 1);
     }
+  });
+
+  // Runs last: the double's log then holds what every command above really sent.
+  it('sent, over the whole pipeline, only requests on routes the endpoint table of docs/broker.md lists with its proof', () => {
+    const rows = documentedEndpoints(fs.readFileSync(path.join(__dirname, '..', 'docs', 'broker.md'), 'utf8'));
+    expect(broker.requests.length).toBeGreaterThan(40);
+    const undocumented = broker.requests.filter((r) => !rows.some((row) => row.matches(r.method, r.path)));
+    expect([...new Set(undocumented.map((r) => `${r.method} ${r.path}`))]).toEqual([]);
   });
 });

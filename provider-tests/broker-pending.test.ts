@@ -110,7 +110,9 @@ describe('a pending pact the provider breaks', () => {
 
     const junit = fs.readFileSync(path.join(work, 'pending/junit', `${CONSUMER}.xml`), 'utf8');
     expect(junit).toContain('tests="2" failures="0" errors="0" skipped="1"');
-    expect(junit).toMatch(/<skipped message="pending pact failed \(not failing the build\): BodyMismatch at \$\.error\.code/);
+    // The verifier lists a body's mismatches in no fixed order: the first one is the message.
+    expect(junit).toMatch(/<skipped message="pending pact failed \(not failing the build\): BodyMismatch at \$\.error\.(code|message)/);
+    expect(junit).toMatch(/<system-out>[^<]*PACT BodyMismatch at \$\.error\.code[^<]*evidence:/);
 
     // What pact's verifier publishes for a pending pact's failure (pact_verifier publish_to_broker):
     // success=false, with the failing interaction and its mismatches; pending changes the build, not the result.
@@ -127,6 +129,29 @@ describe('a pending pact the provider breaks', () => {
       expect.objectContaining({ interactionId: idOf(KEPT), success: true }),
     ]));
     expect(broker.state.verifications.filter((v) => v.providerVersion === '5.0.0').map((v) => v.success)).toEqual([false]);
+  });
+
+  it('keeps a work-in-progress pact WIP after the provider branch verified it as WIP, as the broker does', async () => {
+    // The consumer's feature branch: only the interaction the reference service keeps.
+    const pact = JSON.parse(fs.readFileSync(path.join(work, 'pacts', `${CONSUMER}-${PROVIDER}.json`), 'utf8')) as { interactions: Array<{ description: string }> };
+    fs.mkdirSync(path.join(work, 'feature'), { recursive: true });
+    fs.writeFileSync(path.join(work, 'feature', `${CONSUMER}-${PROVIDER}.json`), JSON.stringify({ ...pact, interactions: pact.interactions.filter((i) => i.description === KEPT) }));
+    expect((await cli(['publish', '--pact-dir', 'feature', '--consumer-app-version', '3.1.0', '--branch', 'feat/kept'])).code).toBe(0);
+    const wipRun = ['verify', '--provider', PROVIDER, '--main-branch', '--enable-pending', '--include-wip-pacts-since', '2020-01-01', '--provider-branch', 'main', '--quiet'];
+    const first = await cli([...wipRun, '--provider-version', '5.1.0', '--publish']);
+    expect(first.code).toBe(0);
+    const feature = broker.state.publications.find((p) => p.consumerVersion === '3.1.0');
+    // Published below the WIP link (metadata w=true): the broker records a WIP verification.
+    expect(broker.state.verifications.filter((v) => v.pactSha === feature?.sha).map((v) => [v.providerVersion, v.success, v.wip])).toEqual([['5.1.0', true, true]]);
+    const mark = broker.requests.length;
+    expect((await cli([...wipRun, '--provider-version', '5.1.1'])).code).toBe(0);
+    const answered = broker.requests.slice(mark).find((r) => r.method === 'POST' && r.path.endsWith('/for-verification'));
+    expect(answered?.status).toBe(200);
+    // A successful WIP verification does not take it out of WIP (successfully_verified_by_provider_branch_when_not_wip).
+    const selected = broker.requests.slice(mark).filter((r) => r.method === 'GET' && feature !== undefined && r.path.includes(feature.sha));
+    expect(selected.length).toBeGreaterThan(0);
+    const link = Buffer.from(selected[0].path.split('/metadata/')[1] ?? '', 'base64url').toString('utf8');
+    expect(link).toBe('w=true');
   });
 
   it('fails the build as an ordinary failure when pending status is not asked for', async () => {

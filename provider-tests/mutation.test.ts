@@ -8,7 +8,7 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 jest.setTimeout(60_000);
 
 import { faults, startFaultLayer, type FaultId } from '../test-support/fault-layer';
-import { DEMO_CREDENTIALS, PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../src/service';
+import { DEMO_CREDENTIALS, DEMO_GROUP_CREDENTIALS, PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../src/service';
 import { verifyProvider } from '../src/verifier/verify';
 import { exactly, generatedInteractions, pick, PACT_DIR, type Pick } from './generated-pacts';
 
@@ -49,6 +49,7 @@ describe('verifier mutation self-test', () => {
         sources: [{ kind: 'dir', dir: PACT_DIR }],
         filter: description ? { description } : {},
         credentials: DEMO_CREDENTIALS,
+        groupCredentials: DEMO_GROUP_CREDENTIALS,
         timeoutMs: 5000,
       });
       return { result, applied: layer.applied() };

@@ -5,7 +5,7 @@
 process.env.PACT_DO_NOT_TRACK = 'true';
 jest.setTimeout(120_000);
 
-import { DEMO_CREDENTIALS, PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../src/service';
+import { DEMO_CREDENTIALS, DEMO_GROUP_CREDENTIALS, PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../src/service';
 import { caseVerdict } from '../src/report/model';
 import { describeInteraction } from '../src/audit';
 import { problemLines } from '../src/report/text';
@@ -29,6 +29,7 @@ describe('generated pacts against the reference service', () => {
       providerStatesSetupUrl: service.url + PROVIDER_STATES_PATH,
       sources: [{ kind: 'dir', dir: PACT_DIR }],
       credentials: DEMO_CREDENTIALS,
+      groupCredentials: DEMO_GROUP_CREDENTIALS,
       timeoutMs: 5000,
     });
     const failing = result.model.cases.filter((c) => caseVerdict(c) === 'failed').map((c) => `${describeInteraction(c.ref)}\n  ${problemLines(c).join('\n  ')}`);

@@ -58,6 +58,14 @@ export function generatePolicyDoc(c: Contracts): string {
       out.push('Taken offline by the operator for a 410 (`endpoint.offline`, provider state "the endpoint is taken offline by the operator"):\n');
       out.push(table(['endpoint', 'announcement', 'certainty', 'note'], offline.map((e) => [`\`${e.id}\``, e.elicit.offline?.announcement ?? '', e.elicit.offline?.certainty ?? '', e.elicit.offline?.note ?? ''])));
     }
+    const itemised = api.endpoints.filter((e) => e.itemResults);
+    if (itemised.length > 0) {
+      out.push('Per-item results inside a 200 (each failed item carries its own error envelope; a code of another status fails the whole request):\n');
+      out.push(table(['endpoint', 'credentials', 'items at', 'item statuses', 'certainty', 'note'], itemised.map((e) => [
+        `\`${e.id}\``, e.auth === 'group' ? '`group-<GroupKey>`' : 'app', `\`${e.itemResults?.at || '(body)'}\`${e.itemResults?.skip.length ? ` except ${e.itemResults.skip.map((k) => `\`${k}\``).join(', ')}` : ''}`,
+        e.itemResults?.statuses.join(' ') ?? '', e.itemResults?.certainty ?? '', e.itemResults?.note ?? '',
+      ])));
+    }
     if (api.retired.length > 0) {
       out.push('Retired (answer 410):\n');
       out.push(table(['method', 'path', 'announcement'], api.retired.map((r) => [r.method, `\`${r.path}\``, r.announcement])));

@@ -38,10 +38,53 @@ export function credentialsFromEnv(env: Readonly<Record<string, string | undefin
   return appKey && masterSecret ? { appKey, masterSecret } : undefined;
 }
 
+/**
+ * A group's credentials (group push): the Basic username is `group-` + the group key and the password the
+ * group master secret (DOCS push; JAVA GroupPushClient; PY GroupPush; EL-JAVA GroupPushApi).
+ */
+export interface GroupCredentials {
+  readonly groupKey: string;
+  readonly groupMasterSecret: string;
+}
+
+export const GROUP_USERNAME_PREFIX = 'group-';
+
+/** What a pact's valid-credential group requests carry; the verifier swaps it for PUSH_GROUP_KEY / PUSH_GROUP_MASTER_SECRET. */
+export const PLACEHOLDER_GROUP_CREDENTIALS: GroupCredentials = {
+  groupKey: 'pactPlaceholderGroupKey0',
+  groupMasterSecret: 'pactPlaceholderGroupSec0',
+};
+
+/** What a pact's 401 group interactions carry: well-formed but wrong. */
+export const WRONG_GROUP_CREDENTIALS: GroupCredentials = {
+  groupKey: 'pactWrongGroupKey0000000',
+  groupMasterSecret: 'pactWrongGroupSecret0000',
+};
+
+/** A group's credentials as the Basic pair they are sent as: username `group-<groupKey>`. */
+export function groupAsBasic(g: GroupCredentials): Credentials {
+  return { appKey: GROUP_USERNAME_PREFIX + g.groupKey, masterSecret: g.groupMasterSecret };
+}
+
+export function groupBasicAuth(g: GroupCredentials): string {
+  return basicAuth(groupAsBasic(g));
+}
+
+export const ENV_GROUP_KEY = 'PUSH_GROUP_KEY';
+export const ENV_GROUP_MASTER_SECRET = 'PUSH_GROUP_MASTER_SECRET';
+
+/** Group credentials from PUSH_GROUP_KEY / PUSH_GROUP_MASTER_SECRET, or undefined when either is unset. */
+export function groupCredentialsFromEnv(env: Readonly<Record<string, string | undefined>>): GroupCredentials | undefined {
+  const groupKey = env[ENV_GROUP_KEY];
+  const groupMasterSecret = env[ENV_GROUP_MASTER_SECRET];
+  return groupKey && groupMasterSecret ? { groupKey, groupMasterSecret } : undefined;
+}
+
 /** Every form in which a secret could leak into text: itself, and the Basic header built from it. */
-export function secretForms(c: Credentials): string[] {
-  const header = basicAuth(c);
-  return [c.masterSecret, header.slice('Basic '.length), header];
+export function secretForms(c: Credentials | GroupCredentials): string[] {
+  const basic = 'groupKey' in c ? groupAsBasic(c) : c;
+  const header = basicAuth(basic);
+  return [basic.masterSecret, header.slice('Basic '.length), header];
 }
 
 const MASK = '***';

@@ -11,10 +11,11 @@ export { pushPact, PushPact, PushInteraction, interaction, retiredInteraction } 
 export type {
   PushPactOptions, BoundInteraction, InteractionTest, InteractionOptions, RequestExample, RequestOverrides, CredentialKind,
 } from './consumer';
-export { PushClient, PushApiError, isPushApiError } from './client';
+export { PushClient, PushApiError, isPushApiError, itemFailuresOf } from './client';
 export type { PushClientOptions, RetryOptions, CallInput, PushApiErrorFields, PushErrorKind, RateLimitInfo } from './client';
 export { PushContractsError, isPushContractsError, errorCodes, type ErrorCode } from './errors';
 export {
   PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS, basicAuth, credentialsFromEnv, maskSecrets, ENV_APP_KEY, ENV_MASTER_SECRET, type Credentials,
+  PLACEHOLDER_GROUP_CREDENTIALS, type GroupCredentials,
 } from './credentials';
 export type { ApiId, StatusCode, EndpointId, EndpointStatus } from './contracts';

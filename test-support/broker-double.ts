@@ -76,6 +76,10 @@ interface Verification {
   readonly body: Record<string, unknown>;
   readonly verifiedAt: string;
   readonly id: number;
+  /** Published for a pact verified as work in progress (its link's metadata said `w=true`): the broker keeps it apart for WIP. */
+  readonly wip: boolean;
+  /** When it was recorded, on the same clock as versions and branches. */
+  readonly order: number;
 }
 
 interface Version {
@@ -90,6 +94,8 @@ interface Pacticipant {
   mainBranch?: string;
   repositoryUrl?: string;
   readonly versions: Map<string, Version>;
+  /** When each branch got its first version (the broker's Version.first_for_pacticipant_id_and_branch). */
+  readonly branchesCreated: Map<string, number>;
 }
 
 interface Deployment {
@@ -137,7 +143,7 @@ export interface BrokerSeed {
   version(pacticipant: string, number: string, fields?: { branch?: string; tags?: readonly string[] }): void;
   /** Publishes a pact of consumer@version for provider (a small generated one unless content is given); returns its sha. */
   pact(consumer: string, consumerVersion: string, provider: string, content?: Record<string, unknown>): string;
-  verification(pactSha: string, providerVersion: string, success?: boolean): void;
+  verification(pactSha: string, providerVersion: string, success?: boolean, fields?: { wip?: boolean }): void;
   environment(name: string, fields?: { uuid?: string; production?: boolean; contacts?: Environment['contacts'] }): void;
   deployment(pacticipant: string, version: string, environment: string, fields?: { uuid?: string; applicationInstance?: string }): void;
 }
@@ -265,7 +271,7 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
   const pacticipant = (name: string): Pacticipant => {
     let p = state.pacticipants.get(name);
     if (!p) {
-      p = { versions: new Map() };
+      p = { versions: new Map(), branchesCreated: new Map() };
       state.pacticipants.set(name, p);
     }
     return p;
@@ -282,6 +288,7 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
   const setBranch = (name: string, v: Version, branch: string) => {
     v.branch = branch;
     const p = pacticipant(name);
+    if (!p.branchesCreated.has(branch)) p.branchesCreated.set(branch, order++);
     // The real broker infers the main branch from the first version on a conventional name.
     if (!p.mainBranch && MAIN_BRANCH_NAMES.includes(branch)) p.mainBranch = branch;
   };
@@ -307,9 +314,9 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
     state.publications.push({ consumer, consumerVersion, provider, sha, createdAt: new Date().toISOString() });
     return sha;
   };
-  const recordVerification = (pub: PactPublication, providerVersion: string, success: boolean, body: Record<string, unknown>): Verification => {
+  const recordVerification = (pub: PactPublication, providerVersion: string, success: boolean, body: Record<string, unknown>, wip = false): Verification => {
     version(pub.provider, providerVersion);
-    const v: Verification = { consumer: pub.consumer, provider: pub.provider, pactSha: pub.sha, providerVersion, success, body, verifiedAt: new Date().toISOString(), id: ++verificationId };
+    const v: Verification = { consumer: pub.consumer, provider: pub.provider, pactSha: pub.sha, providerVersion, success, body, verifiedAt: new Date().toISOString(), id: ++verificationId, wip, order: order++ };
     state.verifications.push(v);
     return v;
   };
@@ -333,10 +340,10 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
         interactions: [{ description: `a request from ${consumer} ${consumerVersion}`, request: { method: 'GET', path: '/' }, response: { status: 200 } }],
         metadata: { pactSpecification: { version: '2.0.0' } },
       }),
-    verification: (pactSha, providerVersion, success = true) => {
+    verification: (pactSha, providerVersion, success = true, fields = {}) => {
       const pub = [...state.publications].reverse().find((p) => p.sha === pactSha);
       if (!pub) throw new Error(`no pact with sha ${pactSha}`);
-      recordVerification(pub, providerVersion, success, { providerApplicationVersion: providerVersion, success });
+      recordVerification(pub, providerVersion, success, { providerApplicationVersion: providerVersion, success }, fields.wip === true);
     },
     environment: (name, fields = {}) => {
       state.environments.push({ name, uuid: fields.uuid ?? randomUUID(), displayName: name.charAt(0).toUpperCase() + name.slice(1), production: fields.production ?? name === 'production', contacts: fields.contacts });
@@ -475,50 +482,105 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
         }
       }
     }
-    // Pending as the broker defines it: not yet successfully verified by a version of this provider
-    // branch (by any provider version when no branch is given).
-    const verifiedOnBranch = (sha: string) =>
-      state.verifications.some((v) => v.pactSha === sha && v.success && (providerBranch === undefined || existingVersion(provider, v.providerVersion)?.branch === providerBranch));
+    const providerTags = ((body.providerVersionTags as unknown[] | undefined) ?? []).filter((t): t is string => typeof t === 'string');
+    const pv = (v: Verification) => existingVersion(provider, v.providerVersion);
+    const branchCreated = (branch: string) => state.pacticipants.get(provider)?.branchesCreated.get(branch);
+    const successful = (sha: string, nonWip: boolean) => state.verifications.filter((v) => v.pactSha === sha && v.provider === provider && v.success && (!nonWip || !v.wip));
+    // By a version of another provider branch before this branch got its first version (a branch not yet created: any time).
+    const byAnotherBranchFirst = (v: Verification, branch: string) => {
+      const other = pv(v)?.branch;
+      const created = branchCreated(branch);
+      return other !== undefined && other !== branch && (created === undefined || v.order < created);
+    };
+    // Pending as the broker defines it (pact_version.rb pending_for_provider_branch?): no successful
+    // verification by a version of this provider branch, nor by another branch before this one was
+    // created; with provider tags instead, pending while one of the tags has none; with neither, while
+    // no version of the provider verified it.
+    const isPending = (sha: string): boolean => {
+      const ok = successful(sha, false);
+      if (providerBranch !== undefined) return !ok.some((v) => pv(v)?.branch === providerBranch || byAnotherBranchFirst(v, providerBranch));
+      if (providerTags.length > 0) return providerTags.some((t) => !ok.some((v) => pv(v)?.tags.has(t)));
+      return ok.length === 0;
+    };
+    const providerSide = providerBranch !== undefined ? `a version of ${provider} from branch '${providerBranch}'` : providerTags.length === 1 ? `a version of ${provider} with tag '${providerTags[0]}'` : `a version of ${provider} with tag ${providerTags.map((t) => `'${t}'`).join(' and ')}`;
+    const READ_MORE_PENDING = 'Read more at https://docs.pact.io/go/pending';
+    // verifiable_pact_messages.rb pending_reason, sent only with includePendingStatus (build_verifiable_pact_notices.rb).
+    const pendingReason = (pending: boolean, wip: boolean): string =>
+      pending && wip ? `This pact is in pending state for this version of ${provider} because it was included as a 'work in progress' pact. If this verification fails, it will not cause the overall build to fail. ${READ_MORE_PENDING}`
+      : pending ? `This pact is in pending state for this version of ${provider} because a successful verification result for ${providerSide} has not yet been published. If this verification fails, it will not cause the overall build to fail. ${READ_MORE_PENDING}`
+      : `This pact has previously been successfully verified by ${providerSide}. If this verification fails, it will fail the build. ${READ_MORE_PENDING}`;
+    const canDescribeProvider = providerBranch !== undefined || providerTags.length > 0;
     interface VerifiablePact {
       shortDescription: string;
       verificationProperties: { pending?: boolean; wip?: boolean; notices: Array<{ when: string; text: string }> };
       _links: { self: { href: string; name: string } };
     }
     const pacts: VerifiablePact[] = [...chosen.values()].map(({ pub, why, meta }) => {
-      const pending = !verifiedOnBranch(pub.sha);
+      const pending = isPending(pub.sha);
       const href = pactUrlWithMetadata(pub, `${meta.join('&')}${includePending ? `&p=${pending}` : ''}`);
       return {
         shortDescription: why.join(', '),
         verificationProperties: {
           ...(includePending ? { pending } : {}),
-          notices: [{ when: 'before_verification', text: `The pact at ${href} is being verified because it matches: ${why.join(', ')}` }],
+          notices: [
+            { when: 'before_verification', text: `The pact at ${href} is being verified because it matches: ${why.join(', ')}` },
+            ...(includePending && canDescribeProvider ? [{ when: 'before_verification', text: pendingReason(pending, false) }] : []),
+          ],
         },
         _links: { self: { href, name: `Pact between ${pub.consumer} (${pub.consumerVersion}) and ${provider}` } },
       };
     });
-    if (typeof body.includeWipPactsSince === 'string' && includePending) {
+    // WIP as the broker defines it (pacts_for_verification_repository.rb find_wip): only with
+    // includePendingStatus and includeWipPactsSince, and only for a provider branch or provider tags.
+    // The candidates are the heads (latest pact) of every consumer branch and consumer tag published
+    // after the date; out go the pacts the selectors chose (same content), those a version of this
+    // provider branch verified successfully when they were not WIP, and those another branch verified
+    // successfully (not as WIP) before this branch existed. With provider tags instead of a branch,
+    // the same per tag. A WIP pact is always pending.
+    if (typeof body.includeWipPactsSince === 'string' && includePending && canDescribeProvider) {
       const since = Date.parse(body.includeWipPactsSince);
-      // WIP as the broker defines it: the latest pact of each consumer branch (or tag), published
-      // since the date, not selected above, and not yet verified by this provider branch.
-      const latestPerBranch = new Map<string, PactPublication>();
+      const heads = new Map<string, PactPublication>();
       for (const pub of ofProvider) {
         const v = existingVersion(pub.consumer, pub.consumerVersion);
         for (const key of [v?.branch ? `b:${v.branch}` : undefined, ...[...(v?.tags ?? [])].map((t) => `t:${t}`)]) {
           if (key === undefined) continue;
           const k = `${pub.consumer}\u0000${key}`;
-          const prev = latestPerBranch.get(k);
-          if (!prev || (existingVersion(prev.consumer, prev.consumerVersion)?.order ?? 0) <= (v?.order ?? 0)) latestPerBranch.set(k, pub);
+          const prev = heads.get(k);
+          if (!prev || (existingVersion(prev.consumer, prev.consumerVersion)?.order ?? 0) <= (v?.order ?? 0)) heads.set(k, pub);
         }
       }
-      const seen = new Set<string>();
-      for (const pub of latestPerBranch.values()) {
-        if (chosen.has(pub.sha) || seen.has(pub.sha)) continue;
-        if (Date.parse(pub.createdAt) < since || verifiedOnBranch(pub.sha)) continue;
-        seen.add(pub.sha);
+      const chosenShas = new Set([...chosen.values()].map((c) => c.pub.sha));
+      const stillWip = (sha: string): boolean => {
+        const ok = successful(sha, true);
+        if (providerBranch !== undefined) return !ok.some((v) => pv(v)?.branch === providerBranch || byAnotherBranchFirst(v, providerBranch));
+        return providerTags.some((t) => !ok.some((v) => pv(v)?.tags.has(t)));
+      };
+      const wip = new Map<string, { pub: PactPublication; heads: string[] }>();
+      for (const [k, pub] of heads) {
+        if (chosenShas.has(pub.sha) || Date.parse(pub.createdAt) <= since || !stillWip(pub.sha)) continue;
+        const entry = wip.get(pub.sha) ?? { pub, heads: [] };
+        entry.heads.push(k.split('\u0000')[1]);
+        wip.set(pub.sha, entry);
+      }
+      for (const { pub, heads: of } of wip.values()) {
         const href = pactUrlWithMetadata(pub, 'w=true');
+        const branches = of.filter((h) => h.startsWith('b:')).map((h) => `'${h.slice(2)}'`);
+        const tags = of.filter((h) => h.startsWith('t:')).map((h) => `'${h.slice(2)}'`);
+        const where = [
+          ...(branches.length ? [`from ${branches.length === 1 ? 'branch' : 'branches'} ${branches.join(' and ')}`] : []),
+          ...(tags.length ? [`tagged with ${tags.join(' and ')}`] : []),
+        ].join(' and ');
+        const versionText = branches.length === 1 || tags.length === 1 ? 'version' : 'versions';
         pacts.push({
           shortDescription: 'work in progress',
-          verificationProperties: { pending: true, wip: true, notices: [{ when: 'before_verification', text: `The pact at ${href} is being verified because it is a work in progress pact.` }] },
+          verificationProperties: {
+            pending: true,
+            wip: true,
+            notices: [
+              { when: 'before_verification', text: `The pact at ${href} is being verified because it is a 'work in progress' pact (ie. it is the pact for the latest ${versionText} of ${pub.consumer} ${where} and it has not yet been successfully verified by ${providerSide} when the pact's application version was explicitly specified in the consumer version selectors). Read more at https://docs.pact.io/go/wip` },
+              { when: 'before_verification', text: pendingReason(true, true) },
+            ],
+          },
           _links: { self: { href, name: `Pact between ${pub.consumer} (${pub.consumerVersion}) and ${provider}` } },
         });
       }
@@ -733,7 +795,9 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
         if (typeof providerVersion !== 'string' || providerVersion === '' || typeof obj.success !== 'boolean') {
           return new HttpAnswer(400, { errors: { providerApplicationVersion: ['providerApplicationVersion and success are required'] } });
         }
-        const v = recordVerification(pub, providerVersion, obj.success, obj);
+        // resources/verifications.rb: a result posted below a WIP pact's link (metadata w=true) is a WIP verification.
+        const wip = metadata !== undefined && new URLSearchParams(Buffer.from(metadata, 'base64url').toString('utf8')).get('w') === 'true';
+        const v = recordVerification(pub, providerVersion, obj.success, obj, wip);
         const self = `${pactVersionUrl(pub)}/verification-results/${v.id}`;
         return new HttpAnswer(201, {
           providerName: provider,

@@ -83,8 +83,8 @@ class Builder {
     return this;
   }
 
-  createVerification(providerVersion: string, success = true): this {
-    this.seed.verification(this.pactSha, providerVersion, success);
+  createVerification(providerVersion: string, success = true, fields?: { wip?: boolean }): this {
+    this.seed.verification(this.pactSha, providerVersion, success, fields);
     return this;
   }
 
@@ -206,6 +206,17 @@ export const VERIFY_FLOW_STATES: Record<string, (b: Builder) => unknown> = {
   'Bar has a pact from Foo version 1.0.0 on the main branch and a later one from Foo version 1.1.0 on branch feat/x': (b) =>
     b.createConsumer('Foo').createProvider('Bar').createConsumerVersion('1.0.0', { branch: 'main' }).createPact()
       .createConsumerVersion('1.1.0', { branch: 'feat/x' }).createPact(),
+  // WIP as the broker decides it (pacts_for_verification_repository.rb find_wip): a verification made while
+  // the pact was WIP does not take it out of WIP; one made when it was not, by this branch or by another
+  // branch before this one existed, does.
+  'Bar has a pact from Foo version 1.0.0 on the main branch and a later one from Foo version 1.1.0 on branch feat/x, which version 2.0.0 of Bar from branch main verified successfully as a work in progress pact': (b) =>
+    b.createConsumer('Foo').createProvider('Bar').createConsumerVersion('1.0.0', { branch: 'main' }).createPact()
+      .createConsumerVersion('1.1.0', { branch: 'feat/x' }).createPact()
+      .createProviderVersion('2.0.0', { branch: 'main' }).createVerification('2.0.0', true, { wip: true }),
+  'Bar has a pact from Foo version 1.0.0 on the main branch and a later one from Foo version 1.1.0 on branch feat/x, which version 2.0.0 of Bar from branch main verified successfully when it was not work in progress': (b) =>
+    b.createConsumer('Foo').createProvider('Bar').createConsumerVersion('1.0.0', { branch: 'main' }).createPact()
+      .createConsumerVersion('1.1.0', { branch: 'feat/x' }).createPact()
+      .createProviderVersion('2.0.0', { branch: 'main' }).createVerification('2.0.0', true, { wip: false }),
   // can-i-deploy --to-environment: the versions on the other side of the integration are those deployed there.
   'Foo version 1.0.0 has a pact verified successfully by Bar version 2.0.0, which is deployed to production': (b) =>
     b.createPactWithHierarchy('Foo', '1.0.0', 'Bar').createVerification('2.0.0').createEnvironment('production').createDeployedVersionForProviderVersion('2.0.0', 'production'),

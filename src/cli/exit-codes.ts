@@ -12,7 +12,7 @@ export const EXIT_CODES: Readonly<Record<string, readonly [string, string, strin
   publish: ['pacts published', 'refused: a pact breaks the policy or carries a secret (nothing published)', 'usage error, or the broker unreachable, unauthorized or refusing'],
   'can-i-deploy': ['deployable (or --dry-run)', 'not deployable, or unknown (verification results missing)', 'usage error, the broker unreachable, unauthorized or refusing, or an unknown pacticipant, version or environment'],
   'record-deployment': ['deployment recorded', '(not used)', 'usage error, or the broker unreachable, unauthorized or refusing'],
-  verify: ['every interaction passes and conforms to the policy', 'a pact mismatch or a policy violation', 'usage error, malformed pact, the provider or broker unreachable, or --publish results not recorded by the broker'],
+  verify: ['every interaction passes and conforms to the policy (failures of pending pacts, reported as pending-failed, do not fail it)', 'a pact mismatch, a policy violation, or an interaction no request reached (not-verified)', 'usage error, malformed pact, the provider or broker unreachable, --publish results not recorded by the broker, or PACT_DESCRIPTION / PACT_PROVIDER_STATE in the environment making the verifier skip interactions'],
   start: ['every interaction passes and conforms to the policy', 'a pact mismatch or a policy violation', 'pact generation failed, or the service could not start'],
   serve: ['stopped by SIGINT or SIGTERM', '(not used)', 'usage error (e.g. a bad --port) or the service could not start'],
   'merge-reports': ['the combined run passes', 'a case of some shard failed', 'usage error: a report unreadable or not a shard, a shard missing or given twice'],

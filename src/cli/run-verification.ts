@@ -4,12 +4,12 @@
  * Shared by `verify` and `start`. It sits above both the verifier and the service, so the verifier
  * itself never depends on the reference service: it verifies whatever provider URL it is given.
  */
-import { credentialsFromEnv, maskSecrets, secretForms, type Credentials } from '../credentials';
+import { credentialsFromEnv, groupCredentialsFromEnv, maskSecrets, secretForms, type Credentials, type GroupCredentials } from '../credentials';
 import type { RulePolicy } from '../audit/policy';
 import { isPushContractsError } from '../errors';
 import { renderSummary } from '../report/summary';
 import { writeReports, type ReportTargets, type WrittenReports } from '../report/write';
-import { DEMO_CREDENTIALS, EMBEDDED_DEADLINE_MS, PROVIDER_STATES_PATH, startReferenceService } from '../service';
+import { DEMO_CREDENTIALS, DEMO_GROUP_CREDENTIALS, EMBEDDED_DEADLINE_MS, PROVIDER_STATES_PATH, startReferenceService } from '../service';
 import type { InteractionFilter } from '../verifier/pacts';
 import { verifyProvider, type PactSource, type Shard, type VerifyResult } from '../verifier/verify';
 import { progressDisplay } from './progress';
@@ -48,7 +48,9 @@ export async function runVerification(o: VerificationRunOptions): Promise<Verifi
   const envCredentials = credentialsFromEnv(o.env);
   const embedded = o.providerBaseUrl === undefined;
   const credentials: Credentials | undefined = envCredentials ?? (embedded ? DEMO_CREDENTIALS : undefined);
-  const secrets = envCredentials ? secretForms(envCredentials) : [];
+  const envGroup = groupCredentialsFromEnv(o.env);
+  const groupCredentials: GroupCredentials | undefined = envGroup ?? (embedded ? DEMO_GROUP_CREDENTIALS : undefined);
+  const secrets = [envCredentials, envGroup].flatMap((c) => (c ? secretForms(c) : []));
   const mask = (t: string): string => maskSecrets(t, secrets);
   let service: Awaited<ReturnType<typeof startReferenceService>> | undefined;
   // The verifier's own report (--pact-output) shares stderr; a live line would tear through it.
@@ -57,7 +59,7 @@ export async function runVerification(o: VerificationRunOptions): Promise<Verifi
     if (embedded) {
       // The embedded dispatcher is in-process on loopback: its deadline is chosen from the measured
       // healthy hop latency under load (see EMBEDDED_DEADLINE_MS), so only the slow-dispatcher cases miss it.
-      service = await startReferenceService({ port: 0, enableProviderStates: true, credentials, dispatcher: { deadlineMs: EMBEDDED_DEADLINE_MS } });
+      service = await startReferenceService({ port: 0, enableProviderStates: true, credentials, group: groupCredentials, dispatcher: { deadlineMs: EMBEDDED_DEADLINE_MS } });
       o.stderr(`started the embedded reference service at ${service.url}\n`);
     }
     const result = await verifyProvider({
@@ -67,6 +69,7 @@ export async function runVerification(o: VerificationRunOptions): Promise<Verifi
       filter: o.filter,
       timeoutMs: o.timeoutMs,
       credentials,
+      groupCredentials,
       rules: o.rules,
       log: (line) => o.stderr(mask(line) + '\n'),
       pactOutput: o.pactOutput && ((line) => o.pactOutput?.(mask(line))),

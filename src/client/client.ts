@@ -8,7 +8,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { fillPath, getContracts, type ApiId, type Contracts, type Endpoint, type EndpointId } from '../contracts';
-import { basicAuth, type Credentials } from '../credentials';
+import { basicAuth, groupBasicAuth, type Credentials, type GroupCredentials } from '../credentials';
 import { PushContractsError } from '../errors';
 import { PushApiError, type RateLimitInfo } from './errors';
 
@@ -26,6 +26,8 @@ export interface RetryOptions {
 export interface PushClientOptions<A extends ApiId = ApiId> {
   readonly api: A;
   readonly credentials?: Credentials;
+  /** The group's credentials, sent (as `group-<groupKey>`) on group push only; every other call sends `credentials`. */
+  readonly groupCredentials?: GroupCredentials;
   /** One origin for every family (a mock server, a gateway); default: each family's host from contracts/. */
   readonly baseUrl?: string;
   /** Per-family origins, by family id (push, report, device, schedule); win over baseUrl. */
@@ -153,6 +155,25 @@ export class PushClient<A extends ApiId = ApiId> {
   /** POST a push to the devices of an uploaded file (v3 /v3/push/file); retried on 502/503/504 only with a cid, like push. */
   pushToFile(payload: Record<string, unknown>): Promise<unknown> {
     return this.call('push.file' as EndpointId<A>, { body: payload });
+  }
+
+  /**
+   * POST a batch single push (v3 `{pushlist: {<cid>: {platform, target, …}}}`, v4 `{requests: [{target, …}]}`),
+   * each item to one registration id. Resolves with the 200 even when items failed: read them with
+   * itemFailuresOf. Never resent on 5xx (items carry no cid the server deduplicates).
+   */
+  batchPushByRegid(body: Record<string, unknown>): Promise<unknown> {
+    return this.call('push.batch-regid' as EndpointId<A>, { body });
+  }
+
+  /** POST a batch single push, each item to one alias; see batchPushByRegid. */
+  batchPushByAlias(body: Record<string, unknown>): Promise<unknown> {
+    return this.call('push.batch-alias' as EndpointId<A>, { body });
+  }
+
+  /** POST a group push with the group's credentials (groupCredentials); each app of the group is one item of the 200. */
+  groupPush(payload: Record<string, unknown>): Promise<unknown> {
+    return this.call('push.group' as EndpointId<A>, { body: payload });
   }
 
   withdraw(msgId: string): Promise<unknown> {
@@ -323,7 +344,7 @@ export class PushClient<A extends ApiId = ApiId> {
       this.options.onAttempt?.({ attempt, method, path });
       let outcome: RawResponse | PushApiError;
       try {
-        outcome = await this.once(method, url, opts.body);
+        outcome = await this.once(method, url, opts.body, opts.endpoint?.auth === 'group' ? 'group' : 'app');
       } catch (err) {
         if (!(err instanceof PushApiError)) throw err;
         outcome = new PushApiError({ ...err.fields(), retryAdvised: idempotent, attempts: attempt });
@@ -410,10 +431,13 @@ export class PushClient<A extends ApiId = ApiId> {
     }
   }
 
-  private once(method: string, url: URL, body: unknown): Promise<RawResponse> {
+  private once(method: string, url: URL, body: unknown, auth: 'app' | 'group'): Promise<RawResponse> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'push-contracts-reference-client' };
-    if (this.options.credentials) headers.Authorization = basicAuth(this.options.credentials);
+    const { credentials, groupCredentials } = this.options;
+    if (auth === 'group' ? groupCredentials : credentials) {
+      headers.Authorization = auth === 'group' ? groupBasicAuth(groupCredentials as GroupCredentials) : basicAuth(credentials as Credentials);
+    }
     if (payload) {
       headers['Content-Type'] = 'application/json';
       headers['Content-Length'] = String(payload.length);
@@ -468,4 +492,35 @@ export class PushClient<A extends ApiId = ApiId> {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** One failed item of a batch or group push answer. */
+export interface ItemFailure {
+  /** The item's key: the cid (v3 batch), the target (v4 batch) or the appKey (group push). */
+  readonly item: string;
+  readonly code?: number;
+  readonly message?: string;
+}
+
+/**
+ * The items a batch or group push answered as failed inside its 200 (each with its own error envelope),
+ * read where the catalogue says the items are. [] for an endpoint without per-item results.
+ *
+ * @example
+ * const answer = await client.batchPushByRegid(body);
+ * for (const f of itemFailuresOf('jpush-v3', 'push.batch-regid', answer)) log(f.item, f.code);
+ */
+export function itemFailuresOf(api: ApiId, endpointId: string, body: unknown, contracts: Contracts = getContracts()): ItemFailure[] {
+  const spec = contracts.endpoint(api, endpointId).itemResults;
+  if (!spec) return [];
+  let node: unknown = body;
+  for (const seg of spec.at.split('/').slice(1)) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined;
+  if (node === null || typeof node !== 'object') return [];
+  const out: ItemFailure[] = [];
+  for (const [item, value] of Object.entries(node as Record<string, unknown>)) {
+    if (spec.skip.includes(item) || value === null || typeof value !== 'object' || !('error' in value)) continue;
+    const { code, message } = envelopeOf(value);
+    out.push({ item, code, message });
+  }
+  return out;
 }

@@ -10,11 +10,14 @@ import type { TemplateHeaders } from '@pact-foundation/pact/src/v3/types';
 import { fillPath, getContracts, type Contracts } from '../contracts';
 import { applyBadRequest, conditionState, exampleRequest } from '../contracts/requests';
 import type {
-  ApiId, BusinessCode, CauseId, Endpoint, HttpMethod, RetiredEndpoint, StateRef, StatusCode,
+  ApiId, BusinessCode, CauseId, Endpoint, EndpointAuth, HttpMethod, RetiredEndpoint, StateRef, StatusCode,
 } from '../contracts';
-import { BASIC_AUTH_PATTERN, PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS, basicAuth, type Credentials } from '../credentials';
+import {
+  BASIC_AUTH_PATTERN, PLACEHOLDER_CREDENTIALS, PLACEHOLDER_GROUP_CREDENTIALS, WRONG_CREDENTIALS, WRONG_GROUP_CREDENTIALS, basicAuth, groupBasicAuth,
+  type Credentials, type GroupCredentials,
+} from '../credentials';
 import { PushContractsError } from '../errors';
-import { errorEnvelopeMatcher, rateLimitHeadersMatcher, successBodyMatcher, type MatcherTemplate } from '../matchers';
+import { deriveMatcher, errorEnvelopeMatcher, rateLimitHeadersMatcher, successBodyMatcher, type MatcherTemplate } from '../matchers';
 
 /** Which credentials the request of an interaction carries. */
 export type CredentialKind = 'valid' | 'wrong' | 'none';
@@ -94,7 +97,8 @@ export interface ElicitableCause {
 // Tried in this order when a 405 needs a method the path does not support.
 const METHOD_ORDER: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 
-const validAuthorization = (): unknown => MatchersV3.regex(BASIC_AUTH_PATTERN, basicAuth(PLACEHOLDER_CREDENTIALS));
+const validAuthorization = (auth: EndpointAuth): unknown =>
+  MatchersV3.regex(BASIC_AUTH_PATTERN, auth === 'group' ? groupBasicAuth(PLACEHOLDER_GROUP_CREDENTIALS) : basicAuth(PLACEHOLDER_CREDENTIALS));
 
 function notCatalogued(message: string, context: Record<string, unknown> = {}): PushContractsError {
   return new PushContractsError('PC_ERR_NOT_CATALOGUED', message, context);
@@ -174,12 +178,13 @@ function rateHeaders(contracts: Contracts, api: ApiId, family: string): Template
   );
 }
 
-function authHeaders(credentials: CredentialKind): TemplateHeaders {
+/** The Authorization of a request: the app's credentials, or the group's (`group-<GroupKey>`) on group push. */
+function authHeaders(credentials: CredentialKind, auth: EndpointAuth = 'app'): TemplateHeaders {
   switch (credentials) {
     case 'valid':
-      return { Authorization: validAuthorization() as string };
+      return { Authorization: validAuthorization(auth) as string };
     case 'wrong':
-      return { Authorization: basicAuth(WRONG_CREDENTIALS) };
+      return { Authorization: auth === 'group' ? groupBasicAuth(WRONG_GROUP_CREDENTIALS) : basicAuth(WRONG_CREDENTIALS) };
     case 'none':
       return {};
     default:
@@ -190,6 +195,11 @@ function authHeaders(credentials: CredentialKind): TemplateHeaders {
 /** Credentials a consumer test configures its client with to play a request example. */
 export function credentialsFor(kind: CredentialKind): Credentials | undefined {
   return kind === 'valid' ? PLACEHOLDER_CREDENTIALS : kind === 'wrong' ? WRONG_CREDENTIALS : undefined;
+}
+
+/** Group credentials a consumer test configures its client with to play a group push example. */
+export function groupCredentialsFor(kind: CredentialKind): GroupCredentials | undefined {
+  return kind === 'valid' ? PLACEHOLDER_GROUP_CREDENTIALS : kind === 'wrong' ? WRONG_GROUP_CREDENTIALS : undefined;
 }
 
 /**
@@ -278,7 +288,7 @@ export function planInteraction(api: ApiId, endpointId: string, status: number, 
   }
 
   const path = fillPath(endpoint.path, params);
-  const headers: Record<string, unknown> = { ...authHeaders(credentials) };
+  const headers: Record<string, unknown> = { ...authHeaders(credentials, endpoint.auth) };
   const responseHeaders =
     code === statusOfCause(contracts, api, endpoint.family, 'rate.exceeded') || options.rateLimitHeaders
       ? rateHeaders(contracts, api, endpoint.family)
@@ -299,6 +309,62 @@ export function planInteraction(api: ApiId, endpointId: string, status: number, 
     request: { method, path, query, headers: headers as TemplateHeaders, body },
     response: { status: code, headers: responseHeaders, body: responseBody },
     example: { method, path, params, query, body: clone(body), credentials },
+  };
+}
+
+/**
+ * Plans a batch or group push that succeeds for one item and fails for another, in one 200 (endpoints
+ * with itemResults): the request is the second example of the endpoint's request schema (one item to
+ * the device of the success state, one to a target no device has), the response the second example of
+ * its success schema, each item matched by its own schema and the failed item's business code by
+ * equality: the code contracts/ gives the family for request.no-target.
+ *
+ * @example
+ * planItemResults('jpush-v3', 'push.batch-regid').description // 'jpush-v3 push.batch-regid: 200 success (one good and one bad item)'
+ * @see docs/consumer.md
+ */
+export function planItemResults(api: ApiId, endpointId: string, options: Pick<InteractionOptions, 'description' | 'contracts'> = {}): InteractionPlan {
+  const contracts = options.contracts ?? getContracts();
+  const endpoint = contracts.endpoint(api, endpointId);
+  const spec = endpoint.itemResults;
+  const requestExample = endpoint.request.body ? (contracts.schema(endpoint.request.body).examples as unknown[] | undefined)?.[1] : undefined;
+  // The answer to that request: the success example whose items are all named in it (cids, targets) and one of which failed.
+  const named = new Set<string>();
+  const collect = (v: unknown): void => {
+    if (typeof v === 'string') named.add(v);
+    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) (named.add(k), collect(x));
+  };
+  collect(requestExample);
+  const itemsOf = (example: unknown): Record<string, unknown> | undefined => {
+    let node = example;
+    for (const seg of (spec?.at ?? '').split('/').slice(1)) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined;
+    return node !== null && typeof node === 'object' ? (node as Record<string, unknown>) : undefined;
+  };
+  const successExamples = endpoint.success !== 'empty' ? ((contracts.schema(endpoint.success).examples as unknown[] | undefined) ?? []) : [];
+  const responseExample = clone(successExamples.find((ex) => {
+    const items = Object.entries(itemsOf(ex) ?? {}).filter(([k]) => !spec?.skip.includes(k));
+    return items.length >= 2 && items.every(([k]) => named.has(k)) && items.some(([, v]) => v !== null && typeof v === 'object' && 'error' in v);
+  }));
+  if (!spec || requestExample === undefined || responseExample === undefined) {
+    throw notCatalogued(`${api} ${endpointId} has no per-item results with a two-item example (itemResults, second request and success examples)`, { api, endpoint: endpointId });
+  }
+  if (endpoint.auth === 'group') {
+    throw notCatalogued(`${api} ${endpointId}: a group push's apps fail by their own state (a blacklisted app), not by a target in the request`, { api, endpoint: endpointId });
+  }
+  const code = contracts.codeFor(api, endpoint.family, 'request.no-target');
+  if (!code) throw notCatalogued(`${api} ${endpoint.family}: no business code for request.no-target`);
+  const failed = Object.entries(itemsOf(responseExample) as Record<string, Record<string, unknown>>).filter(([k, v]) => !spec.skip.includes(k) && v !== null && typeof v === 'object' && 'error' in v);
+  for (const [, item] of failed) item.error = { code: code.code, message: code.message };
+  const body = deriveMatcher(endpoint.success, responseExample, {
+    contracts,
+    equal: failed.map(([k]) => `${spec.at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}/error/code`),
+    keyedMaps: [spec.at],
+  }).matcher;
+  const base = planInteraction(api, endpointId, 200, { contracts, request: { body: requestExample } });
+  return {
+    ...base,
+    description: options.description ?? `${base.description} (one good and one bad item)`,
+    response: { ...base.response, body },
   };
 }
 

@@ -35,7 +35,7 @@ describe('checkConsistency', () => {
   });
 
   it('flags an endpoint status without a way to elicit it', () => {
-    const c = withEdit('endpoints/jpush-v3.json', (d) => { d.endpoints[9].statuses.push(404); });
+    const c = withEdit('endpoints/jpush-v3.json', (d) => { d.endpoints.find((e: { id: string }) => e.id === 'tags.list').statuses.push(404); });
     expect(problems(c).join('\n')).toMatch(/tags\.list: 404 is listed but it has no notFound/);
   });
 

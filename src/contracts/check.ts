@@ -1,4 +1,5 @@
 import type { Contracts } from './load';
+import { MEMBER_APP_CAUSES } from './group';
 import { readContractsJson } from './files';
 import type { ApiId, Certainty } from './types';
 import { conditionState, OFFLINE_CAUSE } from './requests';
@@ -161,11 +162,25 @@ export function checkConsistency(c: Contracts): ConsistencyProblem[] {
           if (!e.request.paramNames.includes(name)) add(endpointsFile, `${at}/elicit/notFound/${name}`, `${e.id}: '${name}' is not a path parameter`);
         }
       }
+      if (e.itemResults) {
+        e.itemResults.statuses.forEach((status, k) => {
+          if (!c.isCatalogued(status) || status === 200) add(endpointsFile, `${at}/itemResults/statuses/${k}`, `${e.id}: an item fails with a catalogued error status, not ${status}`);
+        });
+      }
+      if (e.auth === 'group' && !e.itemResults) add(endpointsFile, `${at}/auth`, `${e.id}: a group push reports each app in its own item, so it needs itemResults`);
       if (e.vipOnly && c.codeFor(api.id, e.family, 'app.not-vip')?.status !== 403) {
         add(endpointsFile, `${at}/vipOnly`, `${e.id}: family ${e.family} has no 403 code for 'app.not-vip'`);
       }
       for (const cause of GATEWAY_CAUSES) {
         const status = c.codeFor(api.id, e.family, cause)?.status;
+        // A group push judges its apps' permissions per app: those causes fail an item, not the request.
+        const perItem = e.auth === 'group' && (MEMBER_APP_CAUSES as readonly string[]).includes(cause);
+        if (perItem) {
+          if (status !== undefined && !e.itemResults?.statuses.includes(status)) {
+            add(endpointsFile, `${at}/itemResults/statuses`, `${e.id}: a group push answers '${cause}' in an app's item with ${status}, which is not listed`);
+          }
+          continue;
+        }
         if (status !== undefined && cause !== 'path.not-found' && !e.statuses.includes(status as never)) {
           add(endpointsFile, `${at}/statuses`, `${e.id}: the gateway answers '${cause}' with ${status}, which is not listed`);
         }

@@ -4,3 +4,4 @@ export { checkConsistency, renderProblem, type ConsistencyProblem } from './chec
 export type * from './types';
 export type { EndpointId, EndpointStatus, BusinessCodeOf, ProviderStateName, CauseId } from './generated/catalogue';
 export { statusCodes, endpointStatuses, providerStateNames, causeIds } from './generated/catalogue';
+export { MEMBER_APP_CAUSES, type MemberAppCause } from './group';

@@ -215,6 +215,8 @@ export class Contracts {
           summary: e.summary,
           sends: e.sends ?? false,
           vipOnly: e.vipOnly ?? false,
+          auth: e.auth ?? 'app',
+          itemResults: e.itemResults ? { ...e.itemResults, skip: e.itemResults.skip ?? [] } : undefined,
           request: {
             params: params ? synthesize(`synthesized/params/${api}/${e.id}.json`, endpointsFile, params) : undefined,
             paramNames,

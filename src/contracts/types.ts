@@ -109,6 +109,24 @@ export interface PayloadLimit {
   readonly maxBytes: number;
 }
 
+/**
+ * How an endpoint that answers one result per item (batch and group push) reports an item's failure:
+ * in that item's own error envelope inside the 200. Rule 1 judges the whole answer; the batch rule each item.
+ */
+export interface ItemResults {
+  /** JSON pointer to the object whose members are the items ('' the body itself). */
+  readonly at: string;
+  /** Members of that object that are not items (group_msgid). */
+  readonly skip: readonly string[];
+  /** Statuses whose codes may fail one item; a code of another status fails the whole request. */
+  readonly statuses: readonly number[];
+  readonly certainty: Certainty;
+  readonly note: string;
+}
+
+/** Whose credentials an endpoint takes: the app's, or the group's (`group-<GroupKey>`, group push). */
+export type EndpointAuth = 'app' | 'group';
+
 export interface Endpoint {
   readonly api: ApiId;
   readonly id: string;
@@ -119,6 +137,9 @@ export interface Endpoint {
   readonly summary: string;
   readonly sends: boolean;
   readonly vipOnly: boolean;
+  readonly auth: EndpointAuth;
+  /** Present on endpoints that report per-item failures inside a 200. */
+  readonly itemResults?: ItemResults;
   readonly request: {
     /** $id of the synthesized schema of the path parameters, if the path has any. */
     readonly params?: string;

@@ -18,6 +18,12 @@ export interface MatcherOptions {
    * their schema. Use it where the value is the point of the interaction.
    */
   readonly equal?: readonly string[];
+  /**
+   * JSON pointers of maps ('' the body) whose keys are the interaction's own, e.g. the cids a batch
+   * request sent: each key is then matched with its own value's schema, so one item may succeed and
+   * another fail, instead of every value against the first one's template.
+   */
+  readonly keyedMaps?: readonly string[];
   /** The contracts to read schemas from; defaults to the package's own `getContracts()`. */
   readonly contracts?: Contracts;
 }
@@ -113,6 +119,7 @@ function child(at: Located, ...segments: Array<string | number>): Located {
 class Deriver {
   readonly notes: MatcherNote[] = [];
   private readonly equal: ReadonlySet<string>;
+  private readonly keyedMaps: ReadonlySet<string>;
 
   constructor(
     private readonly contracts: Contracts,
@@ -120,6 +127,7 @@ class Deriver {
     options: MatcherOptions,
   ) {
     this.equal = new Set(options.equal ?? []);
+    this.keyedMaps = new Set(options.keyedMaps ?? []);
   }
 
   private note(pointer: string, message: string): void {
@@ -255,7 +263,7 @@ class Deriver {
     const mapValues = objects.filter((a) => isObject(a.node.additionalProperties)).map((a) => child(a, 'additionalProperties'));
     const keys = Object.keys(value);
     const minProperties = Math.max(0, ...objects.map((a) => (typeof a.node.minProperties === 'number' ? a.node.minProperties : 0)));
-    if (!declaresProperties && mapValues.length > 0 && keys.length > 0 && minProperties <= 1) {
+    if (!declaresProperties && mapValues.length > 0 && keys.length > 0 && minProperties <= 1 && !this.keyedMaps.has(pointer)) {
       // A map: keys are data (registration ids), so every value is matched against the first value's
       // template whatever its key. eachKeyLike is deprecated in pact-js, but it is the form the core turns
       // into `values` plus `$.*.<path>` rules; eachValueMatches keeps only a top-level type rule, so a
@@ -267,9 +275,14 @@ class Deriver {
       // Free-form object (extras, custom_args) or an empty map: its shape is the example's, matched by type.
       return MatchersV3.like(value);
     }
+    // Declared members next to a map of data keys (group push: group_msgid and one member per appKey): the
+    // data keys are the provider's (real app keys), so the pact names only the declared members; Pact
+    // accepts the other keys, and the audit judges them against the schema.
+    const dataKeys = declaresProperties && mapValues.length > 0;
     // From here each key of the example is matched by its own schema (a map needing several entries too).
     const out: Record<string, MatcherTemplate> = {};
     for (const [key, v] of Object.entries(value)) {
+      if (dataKeys && !objects.some((a) => isObject(a.node.properties) && key in (a.node.properties as Record<string, unknown>))) continue;
       const applicable: Located[] = [];
       for (const a of objects) {
         const props = a.node.properties;

@@ -6,6 +6,7 @@ import { PushApiError, PushClient, type PushClientOptions } from '../client';
 import type { RequestExample } from '../consumer/plan';
 import { getContracts, type ApiId, type EndpointId } from '../contracts';
 import type { AdapterContext, MatrixAdapter } from './matrix';
+import { PLACEHOLDER_GROUP_CREDENTIALS } from '../credentials';
 
 /** Performs an endpoint's operation with a client's named method, from a catalogue request example. */
 export type ReferenceCall = (client: PushClient<ApiId>, example: RequestExample) => Promise<unknown>;
@@ -23,6 +24,9 @@ export const referenceCalls: Readonly<Record<string, ReferenceCall>> = {
   'push.quota': (c) => c.getQuota(),
   'push.template': (c, ex) => c.templatePush(body(ex) as { id: string; params: Array<Record<string, unknown>> }),
   'push.file': (c, ex) => c.pushToFile(body(ex)),
+  'push.batch-regid': (c, ex) => c.batchPushByRegid(body(ex)),
+  'push.batch-alias': (c, ex) => c.batchPushByAlias(body(ex)),
+  'push.group': (c, ex) => c.groupPush(body(ex)),
   'report.received': (c, ex) => c.reportReceived(query(ex)),
   'report.messages': (c, ex) => c.reportMessages(query(ex)),
   'device.get': (c, ex) => c.getDevice(param(ex, 'registration_id')),
@@ -72,6 +76,8 @@ export function referenceAdapter(api: ApiId, overrides: Partial<Omit<PushClientO
       api,
       baseUrl: ctx.baseUrl,
       credentials: ctx.credentials,
+      // The matrix plays against pact's mock server, whose pacts accept any Basic credentials.
+      groupCredentials: PLACEHOLDER_GROUP_CREDENTIALS,
       // Half the hang timeout: room for one retry after a timeout, and below the slow-headers delay (3/5).
       timeoutMs: Math.max(50, Math.floor(ctx.hangTimeoutMs / 2)),
       // Backoff steps above the matrix's minimum backoff; the matrix's 429s ask for a 1 s reset, waited for real.

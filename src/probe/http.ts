@@ -4,7 +4,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { basicAuth, WRONG_CREDENTIALS, type Credentials } from '../credentials';
+import { basicAuth, groupBasicAuth, WRONG_CREDENTIALS, WRONG_GROUP_CREDENTIALS, type Credentials, type GroupCredentials } from '../credentials';
 import type { HeaderMap } from '../audit/types';
 import type { ProbeRequest } from './types';
 
@@ -36,14 +36,17 @@ export class ProbeTransportError extends Error {
 }
 
 /** The request on the wire: query string, body text and headers, with the credentials its case asks for. */
-export function toWire(req: ProbeRequest, credentials: Credentials): WireRequest {
+export function toWire(req: ProbeRequest, credentials: Credentials, group?: GroupCredentials): WireRequest {
   const headers: Record<string, string> = { accept: 'application/json' };
   let body: string | undefined;
   if (req.body) {
     body = req.body.kind === 'json' ? JSON.stringify(req.body.value) : req.body.text;
     headers['content-type'] = 'application/json';
   }
-  if (req.auth !== 'none') headers.authorization = basicAuth(req.auth === 'valid' ? credentials : WRONG_CREDENTIALS);
+  if (req.auth !== 'none' && req.principal === 'group') {
+    // A plan only makes a valid group case when group credentials were given.
+    headers.authorization = groupBasicAuth(req.auth === 'valid' && group ? group : WRONG_GROUP_CREDENTIALS);
+  } else if (req.auth !== 'none') headers.authorization = basicAuth(req.auth === 'valid' ? credentials : WRONG_CREDENTIALS);
   const query = req.query && Object.keys(req.query).length > 0 ? new URLSearchParams(req.query).toString() : undefined;
   return { method: req.method, path: req.path, query, headers, body };
 }

@@ -8,7 +8,20 @@ const apis = Object.keys(contracts.apis) as ApiId[];
 
 describe('planProbe', () => {
   describe.each(apis)('%s', (api) => {
-    const plan = planProbe(contracts, { api });
+    // Group credentials given, so group push is planned like any endpoint; without them, see the next test.
+    const plan = planProbe(contracts, { api, groupCredentials: true });
+
+    it('leaves group push\'s authenticated cases out without group credentials, saying which and why', () => {
+      const bare = planProbe(contracts, { api });
+      const group = contracts.endpoints(api).filter((e) => e.auth === 'group');
+      expect(group.length).toBeGreaterThan(0);
+      for (const e of group) {
+        const cases = bare.cases.filter((c) => c.endpoint === e);
+        expect(cases.every((c) => c.request.auth !== 'valid' || c.request.principal !== 'group')).toBe(true);
+        expect(cases.some((c) => c.kind === 'auth')).toBe(true);
+        expect(bare.notCovered.filter((n) => n.endpoint === e.id && n.status === 400).map((n) => n.reason)).toEqual(e.elicit.badRequests.map(() => expect.stringContaining('PUSH_GROUP_KEY')));
+      }
+    });
 
     it('crafts no-credential and wrong-credential 401s on every endpoint, expecting the family\'s own code', () => {
       for (const e of contracts.endpoints(api)) {
@@ -61,7 +74,7 @@ describe('planProbe', () => {
         expect(plan.cases.some((c) => c.endpoint === e && c.kind === 'success')).toBe(false);
         expect(plan.notCovered.find((n) => n.endpoint === e.id && n.status === 200)?.reason).toMatch(/--allow-writes/);
       }
-      const allowed = planProbe(contracts, { api, allowWrites: true, ids: { registration_id: 'r1', alias: 'a1', schedule_id: 's1', msg_id: '9', plan_id: 'p1', file_id: 'f1' } });
+      const allowed = planProbe(contracts, { api, groupCredentials: true, allowWrites: true, ids: { registration_id: 'r1', alias: 'a1', schedule_id: 's1', msg_id: '9', plan_id: 'p1', file_id: 'f1' } });
       for (const e of writes) expect(allowed.cases.some((c) => c.endpoint === e && c.kind === 'success')).toBe(true);
     });
 
@@ -122,7 +135,7 @@ describe('planProbe', () => {
   });
 
   it('accepts the not-VIP 403 on a VIP-only endpoint unless --vip is given', () => {
-    const vipOnly = contracts.endpoints('jpush-v3').find((e) => e.vipOnly)!;
+    const vipOnly = contracts.endpoints('jpush-v3').find((e) => e.vipOnly && !e.sends)!;
     const notVip = planProbe(contracts, { api: 'jpush-v3', endpoints: [vipOnly.id], ids: { msg_id: '1' } });
     const ok = notVip.cases.find((c) => c.kind === 'success');
     expect(ok?.expect.alternatives).toEqual([expect.objectContaining({ status: 403, cause: 'app.not-vip' })]);

@@ -16,6 +16,8 @@ export interface PlanOptions {
   readonly allowWrites?: boolean;
   readonly vip?: boolean;
   readonly ids?: Readonly<Record<string, string>>;
+  /** Whether group credentials were given: group push's authenticated cases need them. */
+  readonly groupCredentials?: unknown;
 }
 
 /** A path segment no catalogue defines, so the request can only land on "no such endpoint". */
@@ -56,8 +58,8 @@ function successStatus(contracts: Contracts): number {
   return s.code;
 }
 
-function toRequest(e: { method: HttpMethod; path: string }, parts: RequestParts, auth: AuthMode): ProbeRequest {
-  return { method: e.method, path: fillPath(e.path, parts.params), query: parts.query, body: parts.body, auth };
+function toRequest(e: { method: HttpMethod; path: string; auth?: Endpoint['auth'] }, parts: RequestParts, auth: AuthMode): ProbeRequest {
+  return { method: e.method, path: fillPath(e.path, parts.params), query: parts.query, body: parts.body, auth, ...(e.auth === 'group' ? { principal: 'group' as const } : {}) };
 }
 
 /** A method the catalogue defines on no template matching the path, so the path exists but not with it. */
@@ -233,8 +235,17 @@ export function planProbe(contracts: Contracts, options: PlanOptions): ProbePlan
   const successes: ProbeCase[] = [];
   for (const e of endpoints) {
     const ctx = endpointContext(contracts, options, e);
-    const own = errorCases(ctx, notCovered);
-    const ok = successCase(ctx, notCovered);
+    let own = errorCases(ctx, notCovered);
+    let ok = successCase(ctx, notCovered);
+    if (e.auth === 'group' && !options.groupCredentials) {
+      // Without the group's credentials a group push can only be refused: say which cases that leaves out.
+      const needsGroup = (c: ProbeCase): boolean => c.request.principal === 'group' && c.request.auth === 'valid';
+      for (const c of [...own, ...(ok ? [ok] : [])].filter(needsGroup)) {
+        notCovered.push({ api: e.api, endpoint: e.id, status: c.expect.status, ...(c.expect.cause ? { cause: c.expect.cause } : {}), reason: 'group push authenticates as group-<GroupKey>: set PUSH_GROUP_KEY and PUSH_GROUP_MASTER_SECRET' });
+      }
+      own = own.filter((c) => !needsGroup(c));
+      ok = ok && needsGroup(ok) ? undefined : ok;
+    }
     errors.push(...own);
     if (ok) successes.push(ok);
     uncoveredStatuses(contracts, e, ok ? [...own, ok] : own, notCovered);

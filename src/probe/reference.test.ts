@@ -7,7 +7,7 @@ import { getContracts } from '../contracts/load';
 import type { ApiId } from '../contracts/types';
 import { basicAuth, secretForms, type Credentials } from '../credentials';
 import { allFindings, runPassed } from '../report/model';
-import { DEMO_DEVICE, startReferenceService, type ReferenceService } from '../service';
+import { DEMO_DEVICE, DEMO_GROUP_CREDENTIALS, startReferenceService, type ReferenceService } from '../service';
 import { runProbe } from './run';
 import { main } from '../cli/main';
 
@@ -42,6 +42,11 @@ describe('probe against the reference service', () => {
     // The catalogue's 5xx and 403 need service-side conditions: they must be listed, never passed.
     expect(result.notCovered.some((n) => n.status === 503)).toBe(true);
     expect(result.model.cases.some((c) => c.status.actual === 503)).toBe(false);
+    // Without the group's credentials, group push is probed only for its refusals; the rest is said, not passed.
+    const group = result.notCovered.filter((n) => n.endpoint === 'push.group');
+    expect(group.map((n) => n.status)).toEqual(expect.arrayContaining([200, 400]));
+    expect(group.find((n) => n.status === 400)?.reason).toContain('PUSH_GROUP_KEY');
+    expect(result.model.cases.some((c) => c.endpoint?.id === 'push.group' && c.status.actual === 401)).toBe(true);
   });
 
   it.each(APIS)('covers every 200 of %s when the caller names existing resources and allows writes', async (api) => {
@@ -50,7 +55,7 @@ describe('probe against the reference service', () => {
     await svc.setUpState('a push plan exists', { plan_id: 'plan_4242' });
     await svc.setUpState('a file was uploaded', { file_id: 'file_4242', registration_id: DEMO_DEVICE.registrationId });
     const result = await runProbe({
-      baseUrl: svc.url, api, credentials: CREDENTIALS, allowWrites: true, vip: true,
+      baseUrl: svc.url, api, credentials: CREDENTIALS, groupCredentials: DEMO_GROUP_CREDENTIALS, allowWrites: true, vip: true,
       ids: { registration_id: DEMO_DEVICE.registrationId, alias: DEMO_DEVICE.alias, schedule_id: '0eac1b80-c2ac-4b69-948b-c65b34b96599', msg_id: '4242', plan_id: 'plan_4242', file_id: 'file_4242' },
     });
     expect(allFindings(result.model)).toEqual([]);

@@ -178,7 +178,7 @@ function burstCase(t: BurstTarget, wire: WireRequest, out: BurstOutcome, ref: In
 export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   const contracts = options.contracts ?? getContracts();
   const sel = selectProbeRules(options.rules);
-  const secrets = secretForms(options.credentials);
+  const secrets = [...secretForms(options.credentials), ...(options.groupCredentials ? secretForms(options.groupCredentials) : [])];
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const provider = publicUrl(options.baseUrl);
   const startedAt = new Date();
@@ -188,7 +188,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   let answered = 0;
   for (const c of plan.cases) {
     const ref = refOf(c, provider);
-    const wire = toWire(c.request, options.credentials);
+    const wire = toWire(c.request, options.credentials, options.groupCredentials);
     let res: WireResponse;
     try {
       res = await send(options.baseUrl, wire, timeoutMs);
@@ -214,7 +214,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     const bursts = planBursts(contracts, options.api, endpoints, plan.cases);
     notCovered.push(...bursts.notCovered);
     for (const t of bursts.targets) {
-      const wire = toWire(t.probe.request, options.credentials);
+      const wire = toWire(t.probe.request, options.credentials, options.groupCredentials);
       const out = await runBurst(options.baseUrl, t, wire, bounds, timeoutMs);
       const result = burstCase(t, wire, out, refOf(t.probe, provider), contracts, sel);
       if ('ref' in result) cases.push(withEvidence(result, t.probe, wire, out.limited ?? out.responses[out.responses.length - 1] ?? null, options.baseUrl, secrets));

@@ -1,4 +1,4 @@
-import type { Credentials } from '../credentials';
+import type { Credentials, GroupCredentials } from '../credentials';
 import type { Contracts } from '../contracts/load';
 import type { ApiId, BusinessCode, Endpoint, HttpMethod } from '../contracts/types';
 import type { RequestBody } from '../contracts/requests';
@@ -18,6 +18,8 @@ export interface ProbeRequest {
   readonly query?: Readonly<Record<string, string>>;
   readonly body?: ProbeBody;
   readonly auth: AuthMode;
+  /** Whose credentials: the group's (group push, `group-<GroupKey>`), or the app's when absent. */
+  readonly principal?: 'group';
 }
 
 export type CaseKind = 'success' | 'auth' | 'method' | 'bad-request' | 'not-found' | 'unknown-path' | 'retired' | 'burst';
@@ -86,6 +88,8 @@ export interface ProbeOptions {
   /** Endpoint ids to probe; all of the API's when absent. */
   readonly endpoints?: readonly string[];
   readonly credentials: Credentials;
+  /** The group's credentials, for group push; without them its authenticated cases are not covered. */
+  readonly groupCredentials?: GroupCredentials;
   /** Allow requests that could succeed on endpoints whose success changes the service (sends a push, deletes). */
   readonly allowWrites?: boolean;
   /** The app has a VIP plan: VIP-only endpoints must answer 200, not 403. */

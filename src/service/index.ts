@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { getContracts, type ApiId, type ProviderStateName, type RateLimit } from '../contracts';
-import { PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS, type Credentials } from '../credentials';
+import { PLACEHOLDER_CREDENTIALS, PLACEHOLDER_GROUP_CREDENTIALS, WRONG_CREDENTIALS, WRONG_GROUP_CREDENTIALS, type Credentials, type GroupCredentials } from '../credentials';
 import { PushContractsError } from '../errors';
 import { startDispatcher, type DispatcherControl } from './dispatcher/server';
 import { AppRegistry } from './gateway/apps';
@@ -20,6 +20,25 @@ export const DEMO_CREDENTIALS: Credentials = Object.freeze({
   masterSecret: 'pcDemoMasterSecret000001',
 });
 
+/**
+ * The demo group used when PUSH_GROUP_KEY / PUSH_GROUP_MASTER_SECRET are unset: group push authenticates
+ * as `group-pcDemoGroupKey000000001`. Its apps are the service's app and DEMO_GROUP_MEMBER. Not a secret.
+ */
+export const DEMO_GROUP_CREDENTIALS: GroupCredentials = Object.freeze({
+  groupKey: 'pcDemoGroupKey000000001',
+  groupMasterSecret: 'pcDemoGroupSecret0000001',
+});
+
+/**
+ * The group's second app, so a group push answers two items: one per app. It has no credentials of its
+ * own anyone knows (a group push reaches it; nothing else can), and provider states treat it like the
+ * service's app (a blacklisted app state blacklists both).
+ */
+export const DEMO_GROUP_MEMBER: Credentials = Object.freeze({
+  appKey: 'pcDemoGroupMember0000002',
+  masterSecret: 'pcDemoGroupMemberSecret2',
+});
+
 /** A device every clean service holds, so a sandbox push to "all" finds a target; no pact names it. */
 export const DEMO_DEVICE = Object.freeze({ registrationId: '100d85590955c1d2793', tags: ['demo'], alias: 'demo' });
 
@@ -36,6 +55,8 @@ export interface ReferenceServiceOptions {
   readonly enableProviderStates?: boolean;
   /** The app the service accepts; DEMO_CREDENTIALS when absent. */
   readonly credentials?: Credentials;
+  /** The group group push authenticates as (its apps: the service's app and DEMO_GROUP_MEMBER); DEMO_GROUP_CREDENTIALS when absent. */
+  readonly group?: GroupCredentials;
   readonly limits?: {
     /** Overrides every family's rate limit (tests use small limits and windows). */
     readonly rate?: RateOverride;
@@ -60,6 +81,8 @@ export interface ReferenceService {
   readonly url: string;
   readonly port: number;
   readonly appKey: string;
+  /** The key of the group group push authenticates as. */
+  readonly groupKey: string;
   /** The dispatcher's real controls: stop/start its port, delay, queue, store. */
   readonly dispatcher: DispatcherControl;
   /** The gateway's deadline for dispatcher answers. */
@@ -87,6 +110,10 @@ function sameCredentials(a: Credentials, b: Credentials): boolean {
   return a.appKey === b.appKey && a.masterSecret === b.masterSecret;
 }
 
+function sameGroup(a: GroupCredentials, b: GroupCredentials): boolean {
+  return a.groupKey === b.groupKey && a.groupMasterSecret === b.groupMasterSecret;
+}
+
 /**
  * Starts the reference service: a dispatcher on a private loopback port and the gateway in front of it.
  * @example
@@ -102,6 +129,10 @@ export async function startReferenceService(options: ReferenceServiceOptions = {
   if (sameCredentials(credentials, PLACEHOLDER_CREDENTIALS) || sameCredentials(credentials, WRONG_CREDENTIALS)) {
     throw new PushContractsError('PC_ERR_SERVICE_START', 'the pact placeholder credentials cannot be the service\'s app; set PUSH_APP_KEY / PUSH_MASTER_SECRET to real-looking values');
   }
+  const group = options.group ?? DEMO_GROUP_CREDENTIALS;
+  if (sameGroup(group, PLACEHOLDER_GROUP_CREDENTIALS) || sameGroup(group, WRONG_GROUP_CREDENTIALS)) {
+    throw new PushContractsError('PC_ERR_SERVICE_START', 'the pact placeholder group credentials cannot be the service\'s group; set PUSH_GROUP_KEY / PUSH_GROUP_MASTER_SECRET to real-looking values');
+  }
   const deadlineMs = options.dispatcher?.deadlineMs ?? DEFAULTS.deadlineMs;
   // setTimeout turns NaN, 0 and huge values into "at once" or "never": no deadline a 504 could come from.
   if (!Number.isInteger(deadlineMs) || deadlineMs < 1 || deadlineMs > 2 ** 31 - 1) {
@@ -109,20 +140,29 @@ export async function startReferenceService(options: ReferenceServiceOptions = {
   }
   const now = Date.now;
 
+  // Worked out once per family: the gateway asks for every request.
+  const rates = new Map<string, RateLimit>();
   const rateFor = (api: ApiId, family: string): RateLimit => {
-    const base = contracts.apis[api].families[family].rateLimit;
-    const o = { ...options.limits?.rate, ...options.limits?.rateByBucket?.[api]?.[base.bucket] };
-    return { bucket: base.bucket, limit: o.limit ?? base.limit, windowSeconds: o.windowSeconds ?? base.windowSeconds };
+    const key = `${api} ${family}`;
+    let rate = rates.get(key);
+    if (!rate) {
+      const base = contracts.apis[api].families[family].rateLimit;
+      const o = { ...options.limits?.rate, ...options.limits?.rateByBucket?.[api]?.[base.bucket] };
+      rate = { bucket: base.bucket, limit: o.limit ?? base.limit, windowSeconds: o.windowSeconds ?? base.windowSeconds };
+      rates.set(key, rate);
+    }
+    return rate;
   };
 
   const dispatcher = await startDispatcher({ queueCapacity: options.dispatcher?.queueCapacity, workers: options.dispatcher?.workers }, now)
     .catch((err: Error) => {
       throw new PushContractsError('PC_ERR_SERVICE_START', `dispatcher could not start: ${err.message}`);
     });
-  const apps = new AppRegistry([credentials]);
+  const member = credentials.appKey === DEMO_GROUP_MEMBER.appKey ? [] : [DEMO_GROUP_MEMBER];
+  const apps = new AppRegistry([credentials, ...member], [{ ...group, members: [credentials.appKey, ...member.map((m) => m.appKey)] }]);
   const limiter = new RateLimiter(now);
   const offline = new OfflineRoutes();
-  const client = new DispatcherClient(() => dispatcher.url, deadlineMs);
+  const client = new DispatcherClient(() => dispatcher, deadlineMs);
   const seed = (): void => {
     dispatcher.store.upsertDevice(DEMO_DEVICE.registrationId, { tags: DEMO_DEVICE.tags, alias: DEMO_DEVICE.alias });
   };
@@ -172,6 +212,7 @@ export async function startReferenceService(options: ReferenceServiceOptions = {
     url: `http://${urlHost}:${port}`,
     port,
     appKey: credentials.appKey,
+    groupKey: group.groupKey,
     dispatcher,
     deadlineMs,
     setUpState: async (state, params = {}) => {

@@ -33,7 +33,7 @@ describe('provider states', () => {
 
   // The VIP condition only shows on a VIP-only endpoint, the offline switch on an endpoint the catalogue
   // takes offline (with the params the catalogue gives); every other condition shows on a push.
-  const vipOnly = contracts.endpoints('jpush-v3').find((e) => e.vipOnly)!;
+  const vipOnly = contracts.endpoints('jpush-v3').find((e) => e.vipOnly && e.request.query && !e.request.body)!;
   const offlineable = contracts.endpoints('jpush-v3').find((e) => e.elicit.offline)!;
   const probeFor = (cause: string) => (cause === 'app.not-vip'
     ? { method: vipOnly.method, path: `${vipOnly.path}?msg_ids=1`, body: undefined, family: vipOnly.family, params: {} }

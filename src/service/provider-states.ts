@@ -82,11 +82,12 @@ export const stateHandlers: Readonly<Record<ProviderStateName, Handler>> = {
     for (const app of t.apps.all()) app.vip = false;
   },
   'the app has used up its rate limit': (t) => {
-    for (const app of t.apps.all()) {
+    // Groups too: a group push is counted under the group's own window.
+    for (const key of t.apps.rateKeys()) {
       for (const api of Object.values(t.contracts.apis)) {
         for (const family of Object.keys(api.families)) {
           const rate = t.rateFor(api.id, family);
-          t.limiter.exhaust(app.appKey, `${api.id} ${rate.bucket}`, rate);
+          t.limiter.exhaust(key, `${api.id} ${rate.bucket}`, rate);
         }
       }
     }

@@ -3,11 +3,12 @@
  * catalogued endpoint where the contracts say how: success from its provider state, each bad request
  * from its mutation, 404 from its notFound params. Codes and statuses are read from contracts/.
  */
+import * as net from 'node:net';
 import { getContracts, fillPath, type ApiId, type CauseId, type Endpoint, type ProviderStateName } from '../contracts';
 import { envelopeForm } from '../contracts/envelopes';
 import { applyBadRequest, exampleRequest as requestOf } from '../contracts/requests';
-import { basicAuth, PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS } from '../credentials';
-import { DEMO_CREDENTIALS, startReferenceService, type ReferenceService } from './index';
+import { basicAuth, groupBasicAuth, PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS } from '../credentials';
+import { DEMO_CREDENTIALS, DEMO_GROUP_CREDENTIALS, startReferenceService, type ReferenceService } from './index';
 import { httpCall, type HttpAnswer } from '../../test-support/http';
 
 const contracts = getContracts();
@@ -17,6 +18,8 @@ type Answer = HttpAnswer;
 const call = httpCall;
 
 const authed = (headers: Record<string, string> = {}): Record<string, string> => ({ authorization: AUTH, ...headers });
+/** An endpoint's valid credentials: the group's on group push, the app's elsewhere. */
+const authedFor = (e: Endpoint): Record<string, string> => (e.auth === 'group' ? { authorization: groupBasicAuth(DEMO_GROUP_CREDENTIALS) } : authed());
 
 /** The answer is the cause's status and code in the envelope that applies: the endpoint's own (template push, flat), else the API's (nested). */
 function expectEnvelope(a: Answer, api: ApiId, family: string, cause: CauseId, envelope: string = contracts.apis[api].errorEnvelope): void {
@@ -65,7 +68,7 @@ describe('reference service statuses', () => {
       const state = stateHolding(e);
       if (state) await svc.setUpState(state.name as ProviderStateName, state.params as Record<string, string>);
       const req = exampleRequest(e);
-      const a = await call(svc.url, e.method, urlOf(e, req.params, req.query), { body: req.body, headers: authed() });
+      const a = await call(svc.url, e.method, urlOf(e, req.params, req.query), { body: req.body, headers: authedFor(e) });
       expect({ status: a.status, body: a.json }).toEqual({ status: 200, body: a.json });
       if (e.success === 'empty') expect(a.text).toBe('');
       else expect(contracts.validate(e.success, a.json).errors).toEqual([]);
@@ -80,7 +83,7 @@ describe('reference service statuses', () => {
       if (state) await svc.setUpState(state.name as ProviderStateName, state.params as Record<string, string>);
       const req = applyBadRequest(requestOf(contracts, e), bad);
       const body = req.body?.kind === 'raw' ? { raw: req.body.text } : { body: req.body?.value };
-      const a = await call(svc.url, e.method, urlOf(e, req.params, req.query ?? {}), { ...body, headers: authed() });
+      const a = await call(svc.url, e.method, urlOf(e, req.params, req.query ?? {}), { ...body, headers: authedFor(e) });
       expectEnvelope(a, e.api, e.family, bad.cause as CauseId, e.errorEnvelope);
       expectRateHeaders(a);
     });
@@ -239,7 +242,12 @@ describe('reference service statuses', () => {
 
     it('502 when the dispatcher\'s port refuses, and 200 again once it is back', async () => {
       await svc.setUpState('the dispatcher is down');
-      await expect(call(svc.dispatcher.url, 'POST', '/jobs', { body: {} })).rejects.toThrow(/ECONNREFUSED/);
+      const refused = await new Promise<string | undefined>((resolve) => {
+        const socket = net.connect(svc.dispatcher.port, svc.dispatcher.host);
+        socket.once('connect', () => { socket.destroy(); resolve(undefined); });
+        socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code));
+      });
+      expect(refused).toBe('ECONNREFUSED');
       const a = await call(svc.url, 'POST', '/v3/push', { body: push, headers: authed() });
       expectEnvelope(a, 'jpush-v3', 'push', 'upstream.unreachable');
       await svc.dispatcher.start();

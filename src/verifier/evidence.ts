@@ -2,7 +2,7 @@
  * The evidence a verification case carries: the exchange the recorder saw, in the report's terms.
  * Only failing and warned cases carry it; the report shows evidence where there is a problem to act on.
  */
-import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../credentials';
+import { basicAuth, groupBasicAuth, PLACEHOLDER_CREDENTIALS, PLACEHOLDER_GROUP_CREDENTIALS } from '../credentials';
 import { buildEvidence, type EvidenceAuth } from '../report/evidence';
 import { caseVerdict, type ReportCase } from '../report/model';
 import type { ExchangeEvent } from './recorder';
@@ -13,7 +13,8 @@ import type { ExchangeEvent } from './recorder';
  */
 function authOf(e: ExchangeEvent, credentialsInjected: boolean): EvidenceAuth {
   if (e.requestAuthorization === undefined) return { kind: 'none' };
-  if (credentialsInjected && e.requestAuthorization === basicAuth(PLACEHOLDER_CREDENTIALS)) return { kind: 'environment' };
+  const placeholder = e.requestAuthorization === basicAuth(PLACEHOLDER_CREDENTIALS) || e.requestAuthorization === groupBasicAuth(PLACEHOLDER_GROUP_CREDENTIALS);
+  if (credentialsInjected && placeholder) return { kind: 'environment' };
   return { kind: 'literal', value: e.requestAuthorization };
 }
 

@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runNativeVerifier, type TrustStore } from './native';
+import { runNativeVerifier, startVerifierPool, type TrustStore } from './native';
 import { parseVerifierResults } from './results';
 
 // A pact whose second interaction the provider breaks (it answers 200 where 201 is expected).
@@ -53,5 +53,26 @@ describe('the verifier child with an empty trust store', () => {
     expect(empty.errors.map((e) => e.interaction)).toEqual([expect.stringContaining('get item 2')]);
     expect(empty.interactionResults).toEqual(system.interactionResults);
     expect(empty.errors.map((e) => e.interaction)).toEqual(system.errors.map((e) => e.interaction));
+  }, 60_000);
+
+  it('a pool process (started ahead, pact-core\'s pretty logger left out) gives the same verdicts as a one-off child, and pact-core\'s error lines still reach the output', async () => {
+    const lines: string[] = [];
+    const pool = startVerifierPool(2, (l) => lines.push(l), 'empty');
+    pool.prestart();
+    pool.limit(1);
+    try {
+      const [a, b] = await Promise.all([
+        pool.run({ providerBaseUrl: url, pactUrls: [writePact(dir)], logLevel: 'error' }),
+        pool.run({ providerBaseUrl: url, pactUrls: [path.join(dir, 'missing.json')], logLevel: 'error' }),
+      ]);
+      const single = await verify('empty');
+      const pooled = parseVerifierResults(a.json);
+      expect(pooled.interactionResults).toEqual(single.interactionResults);
+      expect(pooled.errors.map((e) => e.interaction)).toEqual([expect.stringContaining('get item 2')]);
+      expect(b.error).toContain('missing.json');
+      expect(lines.some((l) => /^ERROR: .*missing\.json/.test(l))).toBe(true);
+    } finally {
+      await pool.close();
+    }
   }, 60_000);
 });

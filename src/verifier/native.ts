@@ -103,8 +103,32 @@ function forwardLines(stream: NodeJS.ReadableStream | null, onOutput: (line: str
 // A long-lived child: runs one verification per message, so the process start and the loading of
 // pact's native library are paid once per worker, not once per slice of the pacts.
 const WORKER = `
+const path = require('node:path');
+const fs = require('node:fs');
+const coreDir = path.dirname(process.env.PC_PACT_CORE);
+// pact-core logs its own JS-side lines through pino with pino-pretty, and loading those two is about
+// half of loading pact-core (~150 ms of a worker's start on a busy 2-core machine). Its logger module
+// takes them from logger/pino.js (createLogger(level) -> { error, warn, info, debug, trace }); here that
+// module is a plain one writing the same levels to stdout, which is read and masked like the rest.
+const pinoModule = path.join(coreDir, 'logger', 'pino.js');
+if (fs.existsSync(pinoModule)) {
+  const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+  const plain = new module.constructor(pinoModule);
+  plain.filename = pinoModule;
+  plain.loaded = true;
+  plain.exports = {
+    createLogger: (level) => {
+      const min = LEVELS.indexOf(String(level).toLowerCase());
+      return Object.fromEntries(LEVELS.map((l, k) => [l, k >= min ? (msg) => console.log(l.toUpperCase() + ': ' + msg) : () => undefined]));
+    },
+  };
+  require.cache[pinoModule] = plain;
+}
 const core = require(process.env.PC_PACT_CORE);
 core.default.logLevel(process.env.PC_LOG_LEVEL || 'error');
+// Load and initialise the native library now, while the parent is still reading pacts, not at the
+// first verification (getFfiLib is what verifyPacts calls first; an internal path, so only an attempt).
+try { require(path.join(coreDir, 'ffi')).getFfiLib(process.env.PC_LOG_LEVEL || 'error'); } catch (e) { /* verifyPacts loads it */ }
 process.on('message', (job) => {
   // A bad option throws synchronously inside verifyPacts; as a rejection it becomes this job's error.
   Promise.resolve().then(() => core.default.verifyPacts(job.options)).then(
@@ -124,6 +148,10 @@ process.on('disconnect', () => process.exit(0));
 export interface VerifierPool {
   /** Resolves with the verifier's result, or with `stopped` when the pool was stopped first. */
   run(options: CoreVerifierOptions): Promise<NativeRun & { readonly stopped?: boolean }>;
+  /** Starts one process now (if none is running), so its start-up overlaps the caller's own preparation. */
+  prestart(): void;
+  /** Lowers how many processes the pool may start (those running stay). */
+  limit(size: number): void;
   /** Kills every child now; running and queued verifications resolve as stopped. */
   stop(): void;
   /** Lets the children exit once idle. */
@@ -136,11 +164,12 @@ interface Worker {
   closed: Promise<void>;
 }
 
-export function startVerifierPool(size: number, onOutput: (line: string) => void, trustStore: TrustStore = 'system', logLevel = 'error'): VerifierPool {
+export function startVerifierPool(maxSize: number, onOutput: (line: string) => void, trustStore: TrustStore = 'system', logLevel = 'error'): VerifierPool {
   const queue: Array<{ id: number; options: CoreVerifierOptions; resolve: (r: NativeRun & { stopped?: boolean }) => void }> = [];
   const workers: Worker[] = [];
   let nextId = 0;
   let stopped = false;
+  let size = maxSize;
 
 
   const dispatch = (w: Worker): void => {
@@ -191,6 +220,12 @@ export function startVerifierPool(size: number, onOutput: (line: string) => void
         if (idle) dispatch(idle);
         else if (workers.length < size) dispatch(workers[workers.push(spawnWorker()) - 1]);
       });
+    },
+    limit(n) {
+      size = Math.max(1, Math.min(size, n));
+    },
+    prestart() {
+      if (workers.length === 0 && !stopped) workers.push(spawnWorker());
     },
     stop() {
       stopped = true;

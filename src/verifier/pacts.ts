@@ -3,7 +3,7 @@
  * run with exit 2 naming the file (the verifier would only say "failed to load"), the filters are
  * applied here, and the interaction list is what recorded exchanges are correlated with.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PushContractsError } from '../errors';
@@ -180,16 +180,19 @@ export function filterPact(pact: LoadedPact, filter: InteractionFilter): LoadedP
   return { ...pact, document: { ...pact.document, interactions: rawInteractions }, interactions, rawIndices: interactions.map((i) => i.index) };
 }
 
-/** Writes pacts to a fresh temp directory and returns the file paths, in order. */
-export function writePactCopies(pacts: readonly LoadedPact[]): { dir: string; files: string[] } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'push-contracts-pacts-'));
-  mkdirSync(dir, { recursive: true });
-  const files = pacts.map((p, n) => {
-    const file = path.join(dir, `${String(n).padStart(3, '0')}-${p.consumer}-${p.provider}.json`.replace(/[^A-Za-z0-9._-]+/g, '_'));
-    writeFileSync(file, JSON.stringify(p.document));
-    return file;
-  });
-  return { dir, files };
+/**
+ * Writes a pact to `dir` as the `n`th copy of a run (one directory per run, not per copy) and returns
+ * its path; the name keeps consumer and provider readable in the verifier's own output.
+ */
+export function writePactCopy(dir: string, pact: LoadedPact, n: number): string {
+  const file = path.join(dir, `${String(n).padStart(3, '0')}-${pact.consumer}-${pact.provider}.json`.replace(/[^A-Za-z0-9._-]+/g, '_'));
+  writeFileSync(file, JSON.stringify(pact.document));
+  return file;
+}
+
+/** A fresh temporary directory for a run's pact copies. */
+export function pactCopiesDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'push-contracts-pacts-'));
 }
 
 /** Interactions [start, end) of a pact, as a pact of their own (re-indexed, like a filtered copy). */

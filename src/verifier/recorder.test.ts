@@ -107,4 +107,24 @@ describe('recording proxy', () => {
     expect(states[1].detail).toBe('setup URL answered 500: {"why":"no such plan"}');
     expect(recorder.stateSetupUrl).toBe(recorder.url + STATE_PATH);
   });
+
+  it('keeps each channel\'s exchanges and state calls apart, strips the channel prefix, and refuses a closed channel', async () => {
+    provider = await serve((req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(req.url));
+    recorder = await startRecorder({ providerBaseUrl: `${provider.url}/api`, timeoutMs: 2000 });
+    const seen: string[] = [];
+    const a = recorder.channel((e) => seen.push(`a:${e.kind}`));
+    const b = recorder.channel();
+    const [ra, rb] = await Promise.all([call(`${a.url}/v3/tags?x=1`), call(`${b.url}/v3/push`, { method: 'POST', body: '{}' })]);
+    expect(ra).toEqual({ status: 200, body: '/api/v3/tags?x=1' });
+    expect(rb).toEqual({ status: 200, body: '/api/v3/push' });
+    expect(await call(b.stateSetupUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state: '', action: 'setup' }) })).toMatchObject({ status: 200 });
+    expect(a.events.map((e) => (e.kind === 'exchange' ? [e.method, e.path, e.query] : e.kind))).toEqual([['GET', '/v3/tags', 'x=1']]);
+    expect(b.events.map((e) => (e.kind === 'exchange' ? [e.method, e.path, e.query] : e.kind))).toEqual([['POST', '/v3/push', ''], 'state']);
+    expect(seen).toEqual(['a:exchange']);
+    expect(recorder.events).toEqual([]);
+    a.close();
+    expect(await call(`${a.url}/v3/tags`)).toMatchObject({ status: 404 });
+    expect(a.events).toHaveLength(1);
+    expect(b.url).not.toBe(a.url);
+  });
 });

@@ -67,7 +67,31 @@ export interface Recorder {
   readonly url: string;
   readonly stateSetupUrl: string;
   readonly events: readonly RecordedEvent[];
+  /**
+   * A recording of its own on the same server, under a path prefix: several verifier runs (slices of
+   * the pacts, side by side) share one proxy and its listening socket, and their exchanges never mix.
+   */
+  channel(onEvent?: (event: RecordedEvent) => void): RecorderChannel;
   close(): Promise<void>;
+}
+
+/** One verifier run's view of a shared recorder: its base URL, state URL and events. */
+export interface RecorderChannel {
+  readonly url: string;
+  readonly stateSetupUrl: string;
+  readonly events: readonly RecordedEvent[];
+  /** Stops recording: a late request on this channel (a killed verifier's) is refused, not recorded. */
+  close(): void;
+}
+
+/** Where channels live on the recorder: `/_push-contracts/channel/<n>` + the request's own path. */
+export const CHANNEL_PREFIX = '/_push-contracts/channel/';
+
+/** Where one recording's events go (the recorder's own, or a channel's). */
+interface Sink {
+  readonly events: RecordedEvent[];
+  seq: number;
+  readonly onEvent?: (event: RecordedEvent) => void;
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host', 'content-length']);
@@ -150,14 +174,16 @@ function send(url: URL, method: string, headers: Record<string, string | string[
 export async function startRecorder(options: RecorderOptions): Promise<Recorder> {
   const base = new URL(options.providerBaseUrl);
   const basePath = base.pathname.replace(/\/+$/, '');
-  const events: RecordedEvent[] = [];
-  let seq = 0;
-  const record = (event: RecordedEvent): void => {
-    events.push(event);
+  const main: Sink = { events: [], seq: 0 };
+  const channels = new Map<number, Sink>();
+  let nextChannel = 0;
+  const record = (sink: Sink, event: RecordedEvent): void => {
+    sink.events.push(event);
+    sink.onEvent?.(event);
     options.onEvent?.(event);
   };
 
-  async function handleState(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function handleState(sink: Sink, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req);
     let parsed: { action?: string; state?: string; params?: unknown } = {};
     try {
@@ -165,42 +191,42 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     } catch {
       // The verifier always sends JSON; anything else is recorded under an empty state name.
     }
-    const event = { kind: 'state' as const, seq: seq++, action: parsed.action ?? 'setup', state: parsed.state ?? '', params: parsed.params ?? {} };
+    const event = { kind: 'state' as const, seq: sink.seq++, action: parsed.action ?? 'setup', state: parsed.state ?? '', params: parsed.params ?? {} };
     if (!options.stateSetupUrl || event.state === '') {
       // An interaction without states still announces itself; nothing to set up.
-      record({ ...event, ok: true });
+      record(sink, { ...event, ok: true });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       return;
     }
     const r = await send(new URL(options.stateSetupUrl), 'POST', { 'content-type': 'application/json' }, body, options.timeoutMs);
     if (!('status' in r)) {
-      record({ ...event, ok: false, detail: r.problem.message.replace('provider', 'provider-state setup URL'), problem: r.problem.kind });
+      record(sink, { ...event, ok: false, detail: r.problem.message.replace('provider', 'provider-state setup URL'), problem: r.problem.kind });
       res.writeHead(502, { 'content-type': 'text/plain' }).end(r.problem.message);
       return;
     }
     const ok = r.status >= 200 && r.status < 300;
-    record({ ...event, ok, detail: ok ? undefined : `setup URL answered ${r.status}${r.body.length ? `: ${r.body.toString('utf8').slice(0, 200)}` : ''}` });
+    record(sink, { ...event, ok, detail: ok ? undefined : `setup URL answered ${r.status}${r.body.length ? `: ${r.body.toString('utf8').slice(0, 200)}` : ''}` });
     res.writeHead(r.status, r.headers).end(r.body);
   }
 
-  async function handleExchange(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function handleExchange(sink: Sink, pathAndQuery: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = Date.now();
     const body = await readBody(req);
-    const incoming = new URL(req.url ?? '/', 'http://recorder');
+    const incoming = new URL(pathAndQuery, 'http://recorder');
     const target = new URL(basePath + incoming.pathname + incoming.search, base);
     const headers = forwardable(req.headers);
     const sentAuthorization = req.headers.authorization;
     options.requestFilter?.(headers);
     const r = await send(target, req.method ?? 'GET', headers, body, options.timeoutMs);
     const requestHeaders = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
-    const common = { kind: 'exchange' as const, seq: seq++, method: req.method ?? 'GET', path: incoming.pathname, query: incoming.search.replace(/^\?/, ''), requestHeaders, requestBody: body.toString('utf8'), ...(sentAuthorization !== undefined ? { requestAuthorization: sentAuthorization } : {}) };
+    const common = { kind: 'exchange' as const, seq: sink.seq++, method: req.method ?? 'GET', path: incoming.pathname, query: incoming.search.replace(/^\?/, ''), requestHeaders, requestBody: body.toString('utf8'), ...(sentAuthorization !== undefined ? { requestAuthorization: sentAuthorization } : {}) };
     if (!('status' in r)) {
-      record({ ...common, response: null, problem: r.problem, durationMs: Date.now() - started });
+      record(sink, { ...common, response: null, problem: r.problem, durationMs: Date.now() - started });
       // No invented response: the verifier sees a failed request, the case carries the reason.
       res.destroy();
       return;
     }
-    record({
+    record(sink, {
       ...common,
       response: { status: r.status, headers: r.headers, body: r.body.toString('utf8') },
       problem: r.problem,
@@ -210,8 +236,22 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
   }
 
   const server = http.createServer((req, res) => {
-    const handler = req.method === 'POST' && (req.url ?? '').split('?')[0] === STATE_PATH ? handleState : handleExchange;
-    handler(req, res).catch((err: Error) => {
+    let pathAndQuery = req.url ?? '/';
+    let sink = main;
+    if (pathAndQuery.startsWith(CHANNEL_PREFIX)) {
+      // `<n>` then the request's own path and query, which the verifier appends to the channel's base URL.
+      const m = /^(\d+)([/?].*)?$/s.exec(pathAndQuery.slice(CHANNEL_PREFIX.length));
+      const channelSink = m ? channels.get(Number(m[1])) : undefined;
+      if (!m || !channelSink) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end(`push-contracts recorder: no open channel at ${pathAndQuery.split('?')[0]}`);
+        return;
+      }
+      sink = channelSink;
+      const rest = m[2] ?? '/';
+      pathAndQuery = rest.startsWith('?') ? `/${rest}` : rest;
+    }
+    const handle = req.method === 'POST' && pathAndQuery.split('?')[0] === STATE_PATH ? handleState(sink, req, res) : handleExchange(sink, pathAndQuery, req, res);
+    handle.catch((err: Error) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end(`push-contracts recorder: ${err.message}`);
       else res.destroy();
     });
@@ -222,7 +262,14 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
   return {
     url,
     stateSetupUrl: url + STATE_PATH,
-    events,
+    events: main.events,
+    channel(onEvent) {
+      const id = nextChannel++;
+      const sink: Sink = { events: [], seq: 0, onEvent };
+      channels.set(id, sink);
+      const channelUrl = `${url}${CHANNEL_PREFIX}${id}`;
+      return { url: channelUrl, stateSetupUrl: channelUrl + STATE_PATH, events: sink.events, close: () => void channels.delete(id) };
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,4 +1,4 @@
-import { errorsFor, parseVerifierResults } from './results';
+import { errorsFor, parseVerifierResults, reportedOk } from './results';
 
 // Shapes as pact-core 19.2 / libpact_ffi return them (captured from real runs).
 const failed = JSON.stringify({
@@ -42,6 +42,15 @@ describe('parseVerifierResults', () => {
       { interaction: 'Verifying a pact between c1 and push-api Given a device exists - push bad', messages: ['StatusMismatch: expected 404 but was 400'], stateSetupFailed: false, pending: true, interactionId: 'b1' },
     ]);
     expect(parseVerifierResults(failed).errors.every((e) => !e.pending)).toBe(true);
+  });
+
+  it('says whether the verifier\'s result list has the interaction OK, as an error, or not at all', () => {
+    const r = parseVerifierResults(JSON.stringify({ errors: [], interactionResults: [{ description: 'a', result: 'OK' }, { description: 'b', result: 'Error' }, { interactionId: 'x1', description: 'c', result: 'Error' }] }));
+    expect(reportedOk(r, { description: 'a' })).toBe(true);
+    expect(reportedOk(r, { description: 'b' })).toBe(false);
+    expect(reportedOk(r, { description: 'c', id: 'x1' })).toBe(false);
+    expect(reportedOk(r, { description: 'c', id: 'x2' })).toBeUndefined();
+    expect(reportedOk(r, { description: 'never run' })).toBeUndefined();
   });
 
   it('does not crash on text that is not the JSON result', () => {

@@ -103,6 +103,15 @@ export function errorsFor(
   );
 }
 
+/**
+ * What the verifier's result list says of the interaction (by broker id when it has one): true when a
+ * result for it is OK, false when its results are all errors, undefined when it has none.
+ */
+export function reportedOk(results: VerifierResults, i: { description: string; id?: string }): boolean | undefined {
+  const mine = results.interactionResults.filter((r) => (i.id !== undefined && r.interactionId !== undefined ? r.interactionId === i.id : r.description === i.description));
+  return mine.length === 0 ? undefined : mine.some((r) => r.ok);
+}
+
 /** Whether the verifier reported a result for the interaction (by broker id when it has one). */
 export function wasVerified(results: VerifierResults, i: { description: string; id?: string }): boolean {
   return results.interactionResults.some((r) => (i.id !== undefined && r.interactionId !== undefined ? r.interactionId === i.id : r.description === i.description));

@@ -49,3 +49,65 @@ export function outOfScope(i: PactInteractionV2): OutOfScope | undefined {
 export function readPact(file: string): { consumer: { name: string }; provider: { name: string }; interactions: PactInteractionV2[] } & Record<string, unknown> {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
+
+/** One row of docs/broker.md's table of the broker endpoints push-contracts relies on. */
+export interface DocumentedEndpoint {
+  readonly methods: readonly string[];
+  /** The path as the table writes it (`{p}` placeholders, `…` for any prefix, `[…]` optional), without its query. */
+  readonly path: string;
+  readonly matches: (method: string, path: string) => boolean;
+  /** The fixture interactions the row names as its proof (quoted descriptions, `…` for a shared prefix). */
+  readonly proofs: readonly string[];
+  /** The row says it has no fixture in test-support/broker-pacts/ (and why). */
+  readonly noFixture: boolean;
+}
+
+const METHOD = /^(GET|POST|PUT|PATCH|DELETE)\b\s*(.*)$/;
+
+function safeDecode(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return p;
+  }
+}
+
+/** The rows of the table under "| broker endpoint |" in docs/broker.md. */
+export function documentedEndpoints(doc: string): DocumentedEndpoint[] {
+  const lines = doc.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('| broker endpoint |'));
+  if (start < 0) throw new Error('docs/broker.md has no "| broker endpoint |" table');
+  const rows: DocumentedEndpoint[] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('|')) break;
+    const [endpoint, , proof] = line.split(' | ').map((c) => c.replace(/^\| ?| ?\|$/g, ''));
+    const codes = [...endpoint.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+    const methods: string[] = [];
+    let routePath = '';
+    for (const c of codes) {
+      const m = METHOD.exec(c);
+      if (!m) continue;
+      methods.push(m[1]);
+      if (m[2]) routePath = m[2].split('?')[0].split(' ')[0];
+    }
+    const source = routePath
+      .split(/(\{[^}]+\}|…|\[|\])/)
+      .map((part) => (part === '…' ? '.*' : part === '[' ? '(?:' : part === ']' ? ')?' : /^\{[^}]+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    const re = new RegExp(`^${source}$`);
+    rows.push({
+      methods,
+      path: routePath,
+      // A placeholder is one path segment as sent: a branch `feat/x` travels as `feat%2Fx`.
+      matches: (method, p) => methods.includes(method) && (re.test(p) || re.test(safeDecode(p))),
+      proofs: [...(proof ?? '').matchAll(/"([^"]+)"/g)].map((m) => m[1]),
+      noFixture: /no fixture in `test-support\/broker-pacts\/`/.test(proof ?? ''),
+    });
+  }
+  return rows;
+}
+
+/** Whether a fixture interaction answers to a description as the table quotes it (`…x` stands for any beginning). */
+export function namesInteraction(quoted: string, description: string): boolean {
+  return quoted.startsWith('…') ? description.includes(quoted.slice(1)) : description.startsWith(quoted);
+}

@@ -2,6 +2,7 @@ import { statusUnknown } from './status-unknown';
 import { statusNotListed } from './status-not-listed';
 import { errorOn200 } from './error-on-200';
 import { successSchema } from './success-schema';
+import { batchItemEnvelope } from './batch-item-envelope';
 import { errorContentType } from './error-content-type';
 import { envelopeRequired } from './envelope-required';
 import { businessCodeStatus } from './business-code-status';
@@ -18,6 +19,7 @@ export const rules = [
   // success
   errorOn200,
   successSchema,
+  batchItemEnvelope,
   // error envelope
   errorContentType,
   envelopeRequired,

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { getContracts } from '../../contracts/load';
 import type { ApiId } from '../../contracts/types';
-import { credentialsFromEnv, ENV_APP_KEY, ENV_MASTER_SECRET, maskSecrets } from '../../credentials';
+import { credentialsFromEnv, ENV_APP_KEY, ENV_MASTER_SECRET, groupCredentialsFromEnv, maskSecrets } from '../../credentials';
 import { PushContractsError } from '../../errors';
 import { renderProbeJson, renderNotCovered } from '../../probe/output';
 import { runProbe } from '../../probe/run';
@@ -91,6 +91,7 @@ async function probeCommand(ctx: CommandContext, flags: ProbeFlags, params: read
     api: flags.api,
     endpoints: list(flags.endpoints),
     credentials,
+    groupCredentials: groupCredentialsFromEnv(ctx.io.env),
     allowWrites: flags.allowWrites === true,
     vip: flags.vip === true,
     burst: flags.burst === true,

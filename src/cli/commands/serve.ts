@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { credentialsFromEnv, ENV_APP_KEY, ENV_MASTER_SECRET } from '../../credentials';
+import { credentialsFromEnv, ENV_APP_KEY, ENV_GROUP_KEY, ENV_GROUP_MASTER_SECRET, ENV_MASTER_SECRET, groupCredentialsFromEnv } from '../../credentials';
 import { PushContractsError } from '../../errors';
 import { DEFAULT_DEADLINE_MS, PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../../service';
 import type { CliIO } from '../io';
@@ -40,12 +40,16 @@ export async function startServe(io: CliIO, flags: ServeFlags): Promise<Referenc
   const port = parsePort(flags.port);
   const deadlineMs = parseDeadline(flags.deadlineMs);
   const credentials = credentialsFromEnv(io.env);
-  const svc = await startReferenceService({ port, host: flags.host, enableProviderStates: flags.enableProviderStates === true, credentials, dispatcher: { deadlineMs } });
+  const group = groupCredentialsFromEnv(io.env);
+  const svc = await startReferenceService({ port, host: flags.host, enableProviderStates: flags.enableProviderStates === true, credentials, group, dispatcher: { deadlineMs } });
   io.stdout(`push-contracts reference service listening on ${svc.url}\n`);
   io.stdout(`dispatcher deadline: ${svc.deadlineMs} ms\n`);
   io.stdout(credentials
     ? `credentials: from ${ENV_APP_KEY} and ${ENV_MASTER_SECRET} (not printed)\n`
     : `app key: ${svc.appKey} (demo credentials; see docs/reference-service.md for the master secret)\n`);
+  io.stdout(group
+    ? `group credentials: from ${ENV_GROUP_KEY} and ${ENV_GROUP_MASTER_SECRET} (not printed)\n`
+    : `group key: ${svc.groupKey} (demo group for group push; see docs/reference-service.md)\n`);
   if (flags.enableProviderStates) io.stdout(`provider states: POST ${svc.url}${PROVIDER_STATES_PATH}\n`);
   return svc;
 }

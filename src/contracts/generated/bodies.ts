@@ -15,6 +15,46 @@ export type RateLimitResponseHeaders = ({
 "x-rate-limit-remaining": string
 "x-rate-limit-reset": string
 })
+export type Item = (({
+notification: unknown
+} | {
+message: unknown
+}) & {
+/**
+ * "all" or a non-empty list of distinct platform names (DOCS push; hmos/quickapp from the SDKs).
+ */
+platform: ("all" | [("android" | "ios" | "hmos" | "quickapp" | "winphone"), ...(("android" | "ios" | "hmos" | "quickapp" | "winphone"))[]])
+/**
+ * One registration id (regid/single) or one alias (alias/single).
+ */
+target: string
+notification?: Notification
+message?: Message
+sms_message?: {
+
+}
+options?: Options
+})
+export type Item1 = (({
+notification: unknown
+} | {
+message: unknown
+}) & {
+/**
+ * "all" or a non-empty list of distinct platform names (DOCS push; hmos/quickapp from the SDKs).
+ */
+platform: ("all" | [("android" | "ios" | "hmos" | "quickapp" | "winphone"), ...(("android" | "ios" | "hmos" | "quickapp" | "winphone"))[]])
+/**
+ * One registration id (regid/single) or one alias (alias/single).
+ */
+target: string
+notification?: Notification
+message?: Message
+sms_message?: {
+
+}
+options?: Options
+})
 /**
  * @maxItems 100
  * 
@@ -159,6 +199,72 @@ point?: [string, ...(string)[]]
  * @maxItems 1000
  */
 export type RegistrationIdOperationList = string[]
+export type Item2 = (({
+notification: unknown
+} | {
+message: unknown
+}) & {
+/**
+ * One registration id (regid) or one alias (alias); targets are unique within a batch.
+ */
+target: string
+platform: ("all" | [("android" | "ios" | "hmos"), ...(("android" | "ios" | "hmos"))[]])
+notification?: Notification1
+message?: Message
+options?: Options1
+custom_args?: {
+
+}
+} & ({
+notification: unknown
+} | {
+message: unknown
+}) & {
+/**
+ * One registration id (regid) or one alias (alias); targets are unique within a batch.
+ */
+target: string
+platform: ("all" | [("android" | "ios" | "hmos"), ...(("android" | "ios" | "hmos"))[]])
+notification?: Notification1
+message?: Message
+options?: Options1
+custom_args?: {
+
+}
+})
+export type Item3 = (({
+notification: unknown
+} | {
+message: unknown
+}) & {
+/**
+ * One registration id (regid) or one alias (alias); targets are unique within a batch.
+ */
+target: string
+platform: ("all" | [("android" | "ios" | "hmos"), ...(("android" | "ios" | "hmos"))[]])
+notification?: Notification1
+message?: Message
+options?: Options1
+custom_args?: {
+
+}
+} & ({
+notification: unknown
+} | {
+message: unknown
+}) & {
+/**
+ * One registration id (regid) or one alias (alias); targets are unique within a batch.
+ */
+target: string
+platform: ("all" | [("android" | "ios" | "hmos"), ...(("android" | "ios" | "hmos"))[]])
+notification?: Notification1
+message?: Message
+options?: Options1
+custom_args?: {
+
+}
+})
 /**
  * Success body of POST /v4/devices/status: EL-JAVA DeviceClient decodes a list of {regid, online, last_online_time}, unlike v3's map; no doc was seen (UNCERTAIN).
  */
@@ -181,15 +287,20 @@ options?: Options1
 export interface SchemaIndex {
 JPushV3ErrorEnvelope: JPushV3ErrorEnvelope
 MTPushV4ErrorEnvelope: MTPushV4ErrorEnvelope
+PerItemErrorEnvelope: PerItemErrorEnvelope
 RateLimitResponseHeaders: RateLimitResponseHeaders
 JPushV3AliasDeviceRemovalRequest: JPushV3AliasDeviceRemovalRequest
 JPushV3AliasResponse: JPushV3AliasResponse
+JPushV3BatchSinglePushByAlias: JPushV3BatchSinglePushByAlias
+JPushV3BatchSinglePushByRegid: JPushV3BatchSinglePushByRegid
+JPushV3BatchSinglePushResponse: JPushV3BatchSinglePushResponse
 JPushV3CidQuery: JPushV3CidQuery
 JPushV3CidListResponse: JPushV3CidListResponse
 JPushV3DeviceStatusRequest: JPushV3DeviceStatusRequest
 JPushV3DeviceStatusResponse: JPushV3DeviceStatusResponse
 JPushV3DeviceUpdateRequest: JPushV3DeviceUpdateRequest
 JPushV3DeviceResponse: JPushV3DeviceResponse
+JPushV3GroupPushResponse: JPushV3GroupPushResponse
 JPushV3MessagesReportQuery: JPushV3MessagesReportQuery
 JPushV3MessagesReportResponse: JPushV3MessagesReportResponse
 JPushV3PlatformQuery: JPushV3PlatformQuery
@@ -218,10 +329,14 @@ JPushV3TemplatePushResponse: JPushV3TemplatePushResponse
 JPushV3UserStatisticsQuery: JPushV3UserStatisticsQuery
 JPushV3UserStatisticsResponse: JPushV3UserStatisticsResponse
 MTPushV4AliasResponse: MTPushV4AliasResponse
+MTPushV4BatchPushByAlias: MTPushV4BatchPushByAlias
+MTPushV4BatchPushByRegid: MTPushV4BatchPushByRegid
+MTPushV4BatchPushResponse: MTPushV4BatchPushResponse
 MTPushV4DeviceStatusRequest: MTPushV4DeviceStatusRequest
 MTPushV4DeviceStatusResponse: MTPushV4DeviceStatusResponse
 MTPushV4DeviceUpdateRequest: MTPushV4DeviceUpdateRequest
 MTPushV4DeviceResponse: MTPushV4DeviceResponse
+MTPushV4GroupPushResponse: MTPushV4GroupPushResponse
 MTPushV4PushPlanMessagesQuery: MTPushV4PushPlanMessagesQuery
 MTPushV4PushPlanMessagesResponse: MTPushV4PushPlanMessagesResponse
 MTPushV4PlatformQuery: MTPushV4PlatformQuery
@@ -273,6 +388,12 @@ code: number
 message: string
 }
 /**
+ * How a batch or group push reports the failure of one item (one cid, one target, one app of a group) inside its 200: the item carries the nested error envelope of the API, {"error":{"code":int,"message":str}} (DOCS push 批量单推, Group Push API; EL-JAVA bean/push/GroupPushResult.java). The whole request still answers an error status when it fails as a whole.
+ */
+export interface PerItemErrorEnvelope {
+error: Error
+}
+/**
  * Body of POST /v3/aliases/{alias}: registration ids to unbind from the alias (JSDK5 DeviceClient.deleteAliases, AliasDeleteParam; not in the 2019 docs).
  */
 export interface JPushV3AliasDeviceRemovalRequest {
@@ -294,68 +415,12 @@ export interface JPushV3AliasResponse {
 registration_ids: []|[string]|[string, string]|[string, string, string]|[string, string, string, string]|[string, string, string, string, string]|[string, string, string, string, string, string]|[string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string, string]
 }
 /**
- * Query string of GET /v3/push/cid where count is 1..1000 (default 1) and type is push (default) or schedule, all values being strings (DOCS push "cid").
+ * Body of POST /v3/push/batch/alias/single (VIP only): pushlist maps each cid to one push whose target is one alias (DOCS push 批量单推; facts §1).
  */
-export interface JPushV3CidQuery {
-count?: string
-type?: ("push" | "schedule")
+export interface JPushV3BatchSinglePushByAlias {
+pushlist: {
+[k: string]: Item
 }
-/**
- * Success body of GET /v3/push/cid: a list of cids shaped "{appkey}-{uuid}" (DOCS push "cid").
- */
-export interface JPushV3CidListResponse {
-cidlist: string[]
-}
-/**
- * Body of POST /v3/devices/status (VIP only): up to 1000 registration ids (DOCS device; JSDK5 DeviceClient.getDeviceStatus).
- */
-export interface JPushV3DeviceStatusRequest {
-/**
- * @minItems 1
- * @maxItems 1000
- */
-registration_ids: [string, ...(string)[]]
-}
-/**
- * Success body of POST /v3/devices/status: a map from registration id to {online, last_online_time}; last_online_time (yyyy-MM-dd HH:mm:ss) is given for offline devices (DOCS device; JSDK5 DeviceStatusGetResult).
- */
-export interface JPushV3DeviceStatusResponse {
-[k: string]: {
-online: boolean
-last_online_time?: string
-}
-}
-/**
- * Body of POST /v3/devices/{registration_id}: tags ("" clears, or add/remove lists of at most 100), alias and mobile ("" clears) (DOCS device).
- */
-export interface JPushV3DeviceUpdateRequest {
-tags?: ("" | {
-add?: TagOperationList
-remove?: TagOperationList
-})
-alias?: string
-mobile?: string
-}
-/**
- * Success body of GET /v3/devices/{registration_id} with the device's tags, alias and mobile (DOCS device; alias/mobile null when unset is derived, not documented).
- */
-export interface JPushV3DeviceResponse {
-tags: string[]
-alias?: (string | null)
-mobile?: (string | null)
-}
-/**
- * Query string of GET /v3/messages and /v3/messages/detail (VIP only), same msg_ids rule as /v3/received (DOCS report).
- */
-export interface JPushV3MessagesReportQuery {
-msg_ids: string
-}
-/**
- * Query string of GET/DELETE /v3/aliases/{alias} and DELETE /v3/tags/{tag}: optional comma-separated platforms, plus the new_format flag JSDK5 sends (DOCS device; JSDK5).
- */
-export interface JPushV3PlatformQuery {
-platform?: string
-new_format?: ("true" | "false")
 }
 export interface Notification {
 alert?: string
@@ -415,6 +480,98 @@ override_msg_id?: number
 apns_production?: boolean
 apns_collapse_id?: string
 big_push_duration?: number
+}
+/**
+ * Body of POST /v3/push/batch/regid/single (VIP only): pushlist maps each cid to one push whose target is one registration id (DOCS push 批量单推; facts §1).
+ */
+export interface JPushV3BatchSinglePushByRegid {
+pushlist: {
+[k: string]: Item1
+}
+}
+/**
+ * Success body of POST /v3/push/batch/{regid|alias}/single: each cid of the request maps to its own result, {"msg_id":..} when that push was accepted or the per-item error envelope when it failed, inside the 200 (DOCS push 批量单推).
+ */
+export interface JPushV3BatchSinglePushResponse {
+[k: string]: Accepted | PerItemErrorEnvelope
+}
+export interface Accepted {
+msg_id: (string | number)
+}
+/**
+ * Query string of GET /v3/push/cid where count is 1..1000 (default 1) and type is push (default) or schedule, all values being strings (DOCS push "cid").
+ */
+export interface JPushV3CidQuery {
+count?: string
+type?: ("push" | "schedule")
+}
+/**
+ * Success body of GET /v3/push/cid: a list of cids shaped "{appkey}-{uuid}" (DOCS push "cid").
+ */
+export interface JPushV3CidListResponse {
+cidlist: string[]
+}
+/**
+ * Body of POST /v3/devices/status (VIP only): up to 1000 registration ids (DOCS device; JSDK5 DeviceClient.getDeviceStatus).
+ */
+export interface JPushV3DeviceStatusRequest {
+/**
+ * @minItems 1
+ * @maxItems 1000
+ */
+registration_ids: [string, ...(string)[]]
+}
+/**
+ * Success body of POST /v3/devices/status: a map from registration id to {online, last_online_time}; last_online_time (yyyy-MM-dd HH:mm:ss) is given for offline devices (DOCS device; JSDK5 DeviceStatusGetResult).
+ */
+export interface JPushV3DeviceStatusResponse {
+[k: string]: {
+online: boolean
+last_online_time?: string
+}
+}
+/**
+ * Body of POST /v3/devices/{registration_id}: tags ("" clears, or add/remove lists of at most 100), alias and mobile ("" clears) (DOCS device).
+ */
+export interface JPushV3DeviceUpdateRequest {
+tags?: ("" | {
+add?: TagOperationList
+remove?: TagOperationList
+})
+alias?: string
+mobile?: string
+}
+/**
+ * Success body of GET /v3/devices/{registration_id} with the device's tags, alias and mobile (DOCS device; alias/mobile null when unset is derived, not documented).
+ */
+export interface JPushV3DeviceResponse {
+tags: string[]
+alias?: (string | null)
+mobile?: (string | null)
+}
+/**
+ * Success body of POST /v3/grouppush: group_msgid, and for each app of the group its own result keyed by its appKey, {"msg_id","sendno"} when the push to that app was accepted or the per-item error envelope when it failed (DOCS push "Group Push API"; JSDK5 bean/push/GroupPushSendResult.java).
+ */
+export interface JPushV3GroupPushResponse {
+group_msgid: string
+[k: string]: Accepted1 | PerItemErrorEnvelope | string
+}
+export interface Accepted1 {
+msg_id: (string | number)
+sendno?: string
+}
+/**
+ * Query string of GET /v3/messages and /v3/messages/detail (VIP only), same msg_ids rule as /v3/received (DOCS report).
+ */
+export interface JPushV3MessagesReportQuery {
+msg_ids: string
+}
+/**
+ * Query string of GET/DELETE /v3/aliases/{alias} and DELETE /v3/tags/{tag}: optional comma-separated platforms, plus the new_format flag JSDK5 sends (DOCS device; JSDK5).
+ */
+export interface JPushV3PlatformQuery {
+platform?: string
+new_format?: ("true" | "false")
 }
 export interface AudienceObject {
 tag?: TagList
@@ -662,6 +819,62 @@ export interface MTPushV4AliasResponse {
 registration_ids: []|[string]|[string, string]|[string, string, string]|[string, string, string, string]|[string, string, string, string, string]|[string, string, string, string, string, string]|[string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string]|[string, string, string, string, string, string, string, string, string, string]
 }
 /**
+ * Body of POST /v4/batch/push/alias: up to 500 pushes, each to one alias, targets unique (facts §7; EL-JAVA BatchPushApi; EL-SKILL SKILL.md: each target counts against the QPS quota).
+ */
+export interface MTPushV4BatchPushByAlias {
+/**
+ * @minItems 1
+ * @maxItems 500
+ */
+requests: [Item2, ...(Item2)[]]
+}
+/**
+ * Platform sub-objects assumed same as v3 (v4 field list not in the sources).
+ */
+export interface Notification1 {
+alert?: string
+android?: AndroidNotification
+ios?: IosNotification
+hmos?: HmosNotification
+}
+export interface Options1 {
+time_to_live?: number
+override_msg_id?: number
+apns_production?: boolean
+big_push_duration?: number
+third_party_channel?: {
+
+}
+}
+/**
+ * Body of POST /v4/batch/push/regid: up to 500 pushes, each to one registration id, targets unique (facts §7; EL-JAVA BatchPushApi; EL-SKILL SKILL.md: each target counts against the QPS quota).
+ */
+export interface MTPushV4BatchPushByRegid {
+/**
+ * @minItems 1
+ * @maxItems 500
+ */
+requests: [Item3, ...(Item3)[]]
+}
+/**
+ * Success body of POST /v4/batch/push/{regid|alias}: results maps each target to {target, success, msg_id}; a failed item has success false and, in this catalogue, the per-item error envelope. UNCERTAIN: EL-JAVA models {"results":{"<key>":{"target","success","msg_id"}}} and no doc was seen, so neither the key nor a failed item's shape is documented (facts §7).
+ */
+export interface MTPushV4BatchPushResponse {
+results: {
+[k: string]: Accepted2 | Failed
+}
+}
+export interface Accepted2 {
+target: string
+success: true
+msg_id: (string | number)
+}
+export interface Failed {
+target: string
+success: false
+error: Error
+}
+/**
  * Body of POST /v4/devices/status: registration ids, like v3 (EL-JAVA DeviceStatusGetParam).
  */
 export interface MTPushV4DeviceStatusRequest {
@@ -689,6 +902,17 @@ export interface MTPushV4DeviceResponse {
 tags: string[]
 alias?: (string | null)
 mobile?: (string | null)
+}
+/**
+ * Success body of POST /v4/grouppush: group_msgid, and for each app of the group its own result keyed by its appKey, {"msg_id","request_id"} when the push to that app was accepted or the per-item error envelope when it failed (EL-JAVA bean/push/GroupPushResult.java).
+ */
+export interface MTPushV4GroupPushResponse {
+group_msgid: string
+[k: string]: Accepted3 | PerItemErrorEnvelope | string
+}
+export interface Accepted3 {
+msg_id: (string | number)
+request_id?: string
 }
 /**
  * Query string of GET /v4/status/plan/msg: comma-separated plan ids and a date range yyyy-MM-dd (EL-JAVA PushPlanClient.queryMsgByPlan).
@@ -769,24 +993,6 @@ tag_and?: TagList
 tag_not?: TagList
 alias?: AliasList
 registration_id?: RegistrationIdList
-}
-/**
- * Platform sub-objects assumed same as v3 (v4 field list not in the sources).
- */
-export interface Notification1 {
-alert?: string
-android?: AndroidNotification
-ios?: IosNotification
-hmos?: HmosNotification
-}
-export interface Options1 {
-time_to_live?: number
-override_msg_id?: number
-apns_production?: boolean
-big_push_duration?: number
-third_party_channel?: {
-
-}
 }
 /**
  * Success body of POST /v4/push and /v4/push/validate: request_id echo and string msg_id (EL-SKILL SKILL.md; EL-JAVA PushResult).

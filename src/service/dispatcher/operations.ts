@@ -2,11 +2,26 @@ import { randomUUID } from 'node:crypto';
 import type { ApiId, CauseId } from '../../contracts';
 import { MESSAGE_RETENTION_MS, type Audience, type Device, type DispatcherStore, type PushPlan, type Schedule } from './store';
 
+/** An app of a group as the gateway found it: `cause` is why it refuses the app (a group push fails that app's item). */
+export interface MemberState {
+  readonly appKey: string;
+  readonly cause?: CauseId;
+}
+
+/** A failed item (batch target, group app) as the dispatcher reports it; the gateway writes the family's envelope for the cause. */
+export interface ItemFailure {
+  readonly cause: CauseId;
+  readonly detail?: string;
+}
+
 /** One job as the gateway hands it over: the endpoint it was routed to and the validated request parts. */
 export interface OperationRequest {
   readonly api: ApiId;
   readonly endpoint: string;
+  /** The app's key, or the group's username on a group push. */
   readonly appKey: string;
+  /** The group's apps, on a group push. */
+  readonly members?: readonly MemberState[];
   readonly params: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, unknown>>;
   readonly body: unknown;
@@ -129,6 +144,84 @@ function withdraw(render: (msgId: string) => Json | undefined): Operation {
     m.withdrawn = true;
     const body = render(msgId);
     return body === undefined ? {} : { body };
+  };
+}
+
+function itemFailure(cause: CauseId, detail?: string): { error: ItemFailure } {
+  return { error: detail ? { cause, detail } : { cause } };
+}
+
+/** Sends one message to the devices an audience resolves to; undefined when it resolves to none. */
+function deliver(store: DispatcherStore, req: OperationRequest, now: number, appKey: string, audience: Audience): string | undefined {
+  const targets = store.resolveAudience(audience);
+  if (targets.length === 0) return undefined;
+  const msgId = store.allocateMsgId();
+  store.addMessage({ msgId, api: req.api, appKey, targets, sentAt: now, withdrawn: false });
+  return msgId;
+}
+
+type BatchKind = 'regid' | 'alias';
+
+function batchAudience(kind: BatchKind, target: string): Audience {
+  return kind === 'regid' ? { registration_id: [target] } : { alias: [target] };
+}
+
+function noDevice(kind: BatchKind, target: string): string {
+  return `no device has ${kind === 'regid' ? 'registration id' : 'alias'} ${target}`;
+}
+
+/**
+ * Batch single push (v3): one push per cid, each to one target. A target no device has fails that cid
+ * alone (1011 in its own envelope); the other cids are pushed. A failing store fails the whole request.
+ */
+function v3Batch(kind: BatchKind): Operation {
+  return (store, req, now) => {
+    const out: Json = {};
+    for (const [cid, item] of Object.entries((req.body as Json).pushlist as Record<string, Json>)) {
+      const msgId = deliver(store, req, now, req.appKey, batchAudience(kind, item.target));
+      out[cid] = msgId !== undefined ? { msg_id: msgId } : itemFailure('request.no-target', noDevice(kind, item.target));
+    }
+    return { body: out };
+  };
+}
+
+/** Batch push (v4): results keyed by target; targets must be unique (EL-JAVA), a repeated one refuses the request. */
+function v4Batch(kind: BatchKind): Operation {
+  return (store, req, now) => {
+    const items = (req.body as Json).requests as Json[];
+    const seen = new Set<string>();
+    for (const item of items) {
+      if (seen.has(item.target)) throw new OperationError('request.invalid-value', `target ${item.target} appears twice`);
+      seen.add(item.target);
+    }
+    const results: Json = {};
+    for (const item of items) {
+      const msgId = deliver(store, req, now, req.appKey, batchAudience(kind, item.target));
+      results[item.target] = msgId !== undefined
+        ? { target: item.target, success: true, msg_id: msgId }
+        : { target: item.target, success: false, ...itemFailure('request.no-target', noDevice(kind, item.target)) };
+    }
+    return { body: { results } };
+  };
+}
+
+/**
+ * Group push: the same push to every app of the group, each answered under its appKey. An app the
+ * gateway refused (blacklisted, caller not whitelisted) or whose audience has no device fails alone.
+ */
+function groupPush(audienceKey: 'audience' | 'to', render: (body: Json, msgId: string) => Json): Operation {
+  return (store, req, now) => {
+    const body = req.body as Json;
+    const out: Json = { group_msgid: store.allocateMsgId() };
+    for (const member of req.members ?? []) {
+      if (member.cause) {
+        out[member.appKey] = itemFailure(member.cause);
+        continue;
+      }
+      const msgId = deliver(store, req, now, member.appKey, audienceOf(body[audienceKey]));
+      out[member.appKey] = msgId !== undefined ? render(body, msgId) : itemFailure('request.no-target');
+    }
+    return { body: out };
   };
 }
 
@@ -470,6 +563,9 @@ export const operations: Readonly<Record<ApiId, Readonly<Record<string, Operatio
     'push.quota': vendorQuota,
     'push.template': templatePush,
     'push.file': v3FilePush(),
+    'push.batch-regid': v3Batch('regid'),
+    'push.batch-alias': v3Batch('alias'),
+    'push.group': groupPush('audience', (body, msgId) => ({ msg_id: msgId, sendno: String(body.options?.sendno ?? 0) })),
     'report.received': received,
     'report.messages': messagesReport,
     'report.status-message': statusMessage,
@@ -485,6 +581,9 @@ export const operations: Readonly<Record<ApiId, Readonly<Record<string, Operatio
     push: v4Push(true),
     'push.validate': v4Push(false),
     'push.withdraw': withdraw((msgId) => ({ request_id: '', msg_id: msgId })),
+    'push.batch-regid': v4Batch('regid'),
+    'push.batch-alias': v4Batch('alias'),
+    'push.group': groupPush('to', (body, msgId) => ({ msg_id: msgId, request_id: typeof body.request_id === 'string' ? body.request_id : '' })),
     'device.delete': deviceDelete,
     'device.status': v4DeviceStatus,
     'tags.count': tagsCount,

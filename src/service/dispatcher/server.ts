@@ -1,8 +1,9 @@
-import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { OperationError, runOperation, type OperationRequest } from './operations';
 import { QueueFullError, WorkQueue } from './queue';
 import { DispatcherStore } from './store';
+import { decodeJob, encodeFrame, FRAME, FrameReader, FrameWriter, type FrameKind } from './wire';
 
 export interface DispatcherOptions {
   /** Jobs that may wait for a worker; one more is refused with 503. */
@@ -20,17 +21,11 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   maxJobBytes: 4 * 1024 * 1024,
 };
 
-/**
- * The dispatcher's wire protocol, spoken only with the gateway: POST /jobs with an OperationRequest.
- * 200 {body?} done; 422 {cause, message, msg_id?} refused for a business reason; 503 {reason} overloaded;
- * 500 failed. The gateway owns every public status; these are only its inputs.
- */
-export const JOBS_PATH = '/jobs';
-export const DISPATCHER_STATUS = { done: 200, refused: 422, failed: 500, overloaded: 503 } as const;
-
 /** What tests and provider states can do to the dispatcher: each is a real condition, not an answer switch. */
 export interface DispatcherControl {
+  /** Where the dispatcher listens, `tcp://host:port`: it speaks the framed protocol of ./wire.ts, not HTTP. */
   readonly url: string;
+  readonly host: string;
   readonly port: number;
   readonly running: boolean;
   readonly store: DispatcherStore;
@@ -54,12 +49,28 @@ export interface DispatcherControl {
   close(): Promise<void>;
 }
 
+/** One gateway connection: its batched writer and the jobs accepted on it and not yet answered. */
+interface Link {
+  readonly socket: net.Socket;
+  readonly writer: FrameWriter;
+  /** Job ids accepted and not answered; a job whose id left it (cancelled, connection gone) is not run. */
+  readonly live: Set<number>;
+  /** Jobs waiting out the dispatcher's delay, by id. */
+  readonly delayed: Map<number, NodeJS.Timeout>;
+}
+
+/**
+ * The second tier: a TCP server on its own port that takes jobs from the gateway as frames (./wire.ts),
+ * runs them through a bounded work queue and answers each with done, refused (a business cause), failed
+ * (the job threw) or overloaded (queue full, maintenance). The gateway owns every public status; these
+ * are only its inputs.
+ */
 class Dispatcher implements DispatcherControl {
   readonly store = new DispatcherStore();
   readonly queue: WorkQueue;
-  private server: http.Server;
+  private server: net.Server;
+  private readonly links = new Set<Link>();
   private listening = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
   private delay = 0;
   private inMaintenance = false;
   port = 0;
@@ -69,8 +80,13 @@ class Dispatcher implements DispatcherControl {
     this.server = this.createServer();
   }
 
+  get host(): string {
+    return this.options.host;
+  }
+
   get url(): string {
-    return `http://${this.options.host}:${this.port}`;
+    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    return `tcp://${host}:${this.port}`;
   }
 
   get running(): boolean {
@@ -85,11 +101,8 @@ class Dispatcher implements DispatcherControl {
     return this.inMaintenance;
   }
 
-  private createServer(): http.Server {
-    const server = http.createServer((req, res) => this.handle(req, res));
-    // Longer than any idle gap of the gateway's keep-alive agent, so the dispatcher never closes a socket the gateway is about to reuse.
-    server.keepAliveTimeout = 65_000;
-    return server;
+  private createServer(): net.Server {
+    return net.createServer((socket) => this.link(socket));
   }
 
   async start(): Promise<void> {
@@ -110,12 +123,10 @@ class Dispatcher implements DispatcherControl {
   async stop(): Promise<void> {
     if (!this.listening) return;
     this.listening = false;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
     // Jobs still waiting die with the process; none of them was answered.
     this.queue.clear();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
+    for (const link of this.links) link.socket.destroy();
     await closed;
   }
 
@@ -151,87 +162,107 @@ class Dispatcher implements DispatcherControl {
     this.queue.close();
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    if (req.method !== 'POST' || req.url !== JOBS_PATH) {
-      send(res, 404, { reason: 'no such dispatcher path' });
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > this.options.maxJobBytes) {
-        send(res, DISPATCHER_STATUS.failed, { reason: 'job too large' });
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (res.writableEnded) return;
-      let job: OperationRequest;
+  private link(socket: net.Socket): void {
+    socket.setNoDelay(true);
+    const link: Link = { socket, writer: new FrameWriter(socket), live: new Set(), delayed: new Map() };
+    this.links.add(link);
+    const reader = new FrameReader(
+      this.options.maxJobBytes,
+      (kind, id, payload) => this.frame(link, kind, id, payload),
+      (id) => this.answer(link, id, FRAME.failed, { reason: 'job too large' }),
+    );
+    socket.on('data', (chunk: Buffer) => {
       try {
-        job = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OperationRequest;
+        reader.push(chunk);
       } catch {
-        send(res, DISPATCHER_STATUS.failed, { reason: 'unreadable job' });
-        return;
+        socket.destroy();
       }
-      this.accept(job, res);
     });
+    // A gateway that went away takes its jobs with it: nothing waiting for it is run.
+    socket.on('close', () => {
+      this.links.delete(link);
+      for (const t of link.delayed.values()) clearTimeout(t);
+      link.delayed.clear();
+      link.live.clear();
+      link.writer.discard();
+    });
+    socket.on('error', () => undefined);
   }
 
-  private accept(job: OperationRequest, res: http.ServerResponse): void {
+  private frame(link: Link, kind: number, id: number, payload: Buffer): void {
+    if (kind === FRAME.cancel) {
+      link.live.delete(id);
+      const t = link.delayed.get(id);
+      if (t) clearTimeout(t);
+      link.delayed.delete(id);
+      return;
+    }
+    if (kind !== FRAME.job) {
+      this.answer(link, id, FRAME.failed, { reason: 'unknown frame' });
+      return;
+    }
+    let job: OperationRequest;
+    try {
+      job = decodeJob(payload);
+    } catch {
+      this.answer(link, id, FRAME.failed, { reason: 'unreadable job' });
+      return;
+    }
+    link.live.add(id);
+    this.accept(link, id, job);
+  }
+
+  private accept(link: Link, id: number, job: OperationRequest): void {
     if (this.inMaintenance) {
-      send(res, DISPATCHER_STATUS.overloaded, { reason: 'maintenance' });
+      this.answer(link, id, FRAME.overloaded, { reason: 'maintenance' });
       return;
     }
     if (this.delay > 0) {
       const t = setTimeout(() => {
-        this.timers.delete(t);
-        if (!res.destroyed) this.enqueue(job, res);
+        link.delayed.delete(id);
+        if (link.live.has(id)) this.enqueue(link, id, job);
       }, this.delay);
-      this.timers.add(t);
-      // A gateway that gave up has closed the connection; the job is dropped with it.
-      res.on('close', () => {
-        clearTimeout(t);
-        this.timers.delete(t);
-      });
+      link.delayed.set(id, t);
       return;
     }
-    this.enqueue(job, res);
+    this.enqueue(link, id, job);
   }
 
-  private enqueue(job: OperationRequest, res: http.ServerResponse): void {
+  private enqueue(link: Link, id: number, job: OperationRequest): void {
     try {
-      this.queue.enqueue(() => this.run(job, res));
+      this.queue.enqueue(() => this.run(link, id, job));
     } catch (err) {
       if (!(err instanceof QueueFullError)) throw err;
-      send(res, DISPATCHER_STATUS.overloaded, { reason: 'queue full' });
+      this.answer(link, id, FRAME.overloaded, { reason: 'queue full' });
     }
   }
 
-  private run(job: OperationRequest, res: http.ServerResponse): void {
-    if (res.destroyed) return;
+  private run(link: Link, id: number, job: OperationRequest): void {
+    // Cancelled by the gateway, or its connection is gone: nobody waits for this job.
+    if (!link.live.has(id)) return;
+    let kind: FrameKind = FRAME.done;
+    let text = '';
     try {
       const result = runOperation(this.store, job, this.now());
-      send(res, DISPATCHER_STATUS.done, result.body === undefined ? {} : { body: result.body });
+      if (result.body !== undefined) text = JSON.stringify(result.body);
     } catch (err) {
       if (err instanceof OperationError) {
-        send(res, DISPATCHER_STATUS.refused, { cause: err.causeId, message: err.message, ...(err.msgId ? { msg_id: err.msgId } : {}) });
+        kind = FRAME.refused;
+        text = JSON.stringify({ cause: err.causeId, message: err.message, ...(err.msgId ? { msg_id: err.msgId } : {}) });
       } else {
         // The failure stays inside: the gateway learns only that the job failed.
-        send(res, DISPATCHER_STATUS.failed, { reason: 'job failed' });
+        kind = FRAME.failed;
+        text = JSON.stringify({ reason: 'job failed' });
       }
     }
+    this.answer(link, id, kind, text);
   }
-}
 
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  private answer(link: Link, id: number, kind: FrameKind, body: string | object): void {
+    link.live.delete(id);
+    if (link.socket.destroyed) return;
+    link.writer.send(encodeFrame(kind, id, typeof body === 'string' ? body : JSON.stringify(body)));
+  }
 }
 
 /** Starts a dispatcher on a free loopback port. */

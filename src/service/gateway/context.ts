@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiId, CauseId, Contracts, Endpoint, RateLimit } from '../../contracts';
-import type { AppRecord, AppRegistry } from './apps';
+import type { AppRecord, AppRegistry, GroupRecord } from './apps';
 import type { DispatcherClient } from './dispatcher-client';
 import { errorAnswer } from './errors';
 import type { OfflineRoutes } from './offline-routes';
@@ -24,11 +24,15 @@ export interface GatewayContext {
   readonly family: string;
   readonly endpoint?: Endpoint;
   readonly app?: AppRecord;
+  /** The authenticated group, on a group push. */
+  readonly group?: GroupRecord;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     gateway: GatewayContext | null;
+    /** The body's JSON text as the client sent it (null without a body): forwarded to the dispatcher as is once it has been validated. */
+    bodyJson: string | null;
   }
 }
 

@@ -1,124 +1,214 @@
-import { Pool } from 'undici';
-import type { Dispatcher } from 'undici';
+import * as net from 'node:net';
 import type { CauseId } from '../../contracts';
-import { DISPATCHER_STATUS, JOBS_PATH } from '../dispatcher/server';
 import type { OperationRequest } from '../dispatcher/operations';
+import { encodeFrame, encodeJob, FRAME, FrameReader, FrameWriter } from '../dispatcher/wire';
 
 /** How a job came back, already in the gateway's terms: a result, or the cause of a failure. */
 export type DispatchOutcome =
-  | { readonly kind: 'done'; readonly body?: unknown }
+  /** `json`: the success body as the dispatcher wrote it (sent to the client as is), absent for an empty 200. */
+  | { readonly kind: 'done'; readonly json?: string }
   | { readonly kind: 'refused'; readonly cause: CauseId; readonly message: string; readonly msgId?: string }
   | { readonly kind: 'failed'; readonly cause: CauseId };
 
-/** Connection errors that mean nobody is listening or the process went away mid-answer. */
-const UNREACHABLE = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENOTFOUND',
-  // undici's names for "the other side closed the socket" and "the socket was closed under the request".
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED',
-]);
+/** Where the dispatcher listens. */
+export interface DispatcherAddress {
+  readonly host: string;
+  readonly port: number;
+}
 
-const JOB_HEADERS = { 'content-type': 'application/json' };
+/** Answers are small; a larger frame is not the dispatcher talking. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+interface Pending {
+  readonly id: number;
+  readonly frame: Buffer;
+  readonly resolve: (o: DispatchOutcome) => void;
+  /** performance.now() past which the job is answered 504. */
+  readonly deadline: number;
+  settled: boolean;
+  /** A read: may be sent once more on a new connection if the one it went out on closed before answering. */
+  mayRetry: boolean;
+  link: Link | undefined;
+}
+
+/** One connection to the dispatcher and the jobs sent on it that wait for an answer. */
+interface Link {
+  readonly socket: net.Socket;
+  readonly writer: FrameWriter;
+  readonly pending: Map<number, Pending>;
+  lost: boolean;
+}
 
 /**
- * The gateway's client for the dispatcher: an undici connection pool (kept-alive sockets, no per-request
- * agent bookkeeping or URL parsing; node:http's client cost most of the hop in the profile, see
- * docs/benchmarks.md), one deadline per job. It maps what happens on the wire to causes: refused
- * connection 'upstream.unreachable', deadline passed 'upstream.timeout', 503 'upstream.overloaded',
- * 500 or anything unexpected 'upstream.failed'.
+ * The gateway's client for the dispatcher: one persistent TCP connection carrying every job as a frame
+ * with an id (../dispatcher/wire.ts), the jobs of one event-loop turn in one write, one deadline per
+ * job. An HTTP round-trip per job cost three reads and three writes per push (docs/benchmarks.md).
+ * It maps what happens on the wire to causes, as on a real second tier: a refused or dropped connection
+ * 'upstream.unreachable', the deadline passed 'upstream.timeout', overloaded 'upstream.overloaded', a
+ * failed job or an answer it cannot read 'upstream.failed'.
  */
 export class DispatcherClient {
-  private pool: Pool | undefined;
-  private origin = '';
+  private link: Link | undefined;
+  private lastId = 0;
+  /**
+   * Jobs in the order they were handed over. Every job has the same deadline, so this is also the order
+   * in which they expire: one timer, armed for the oldest unanswered job, keeps every deadline (a timer
+   * per job was a visible share of the hop's cost). Answered jobs leave it lazily.
+   */
+  private readonly byAge: Pending[] = [];
+  private oldest = 0;
+  private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(private readonly baseUrl: () => string, private readonly deadlineMs: number) {}
+  constructor(private readonly address: () => DispatcherAddress, private readonly deadlineMs: number) {}
 
-  /** `safeToRepeat`: the job only reads (a GET), so it may be sent again if a kept-alive socket drops it. */
-  dispatch(job: OperationRequest, safeToRepeat: boolean): Promise<DispatchOutcome> {
-    return this.attempt(job, safeToRepeat);
+  /**
+   * `safeToRepeat`: the job only reads (a GET), so it may be sent again if its connection closes under it.
+   * `bodyJson`: the body as JSON text when the caller already holds it (the request's own bytes, which
+   * parsed to `job.body`), so that it is not serialised again.
+   */
+  dispatch(job: OperationRequest, safeToRepeat: boolean, bodyJson?: string): Promise<DispatchOutcome> {
+    const json = bodyJson ?? (job.body === undefined ? undefined : JSON.stringify(job.body));
+    // Ids are uint32 on the wire; they only need to be unique among the jobs in flight.
+    this.lastId = this.lastId >= 0xffffffff ? 1 : this.lastId + 1;
+    const id = this.lastId;
+    const frame = encodeFrame(FRAME.job, id, encodeJob(job, json));
+    return new Promise<DispatchOutcome>((resolve) => {
+      // The deadline runs from the moment the gateway hands the job over, across a resend.
+      const p: Pending = { id, frame, resolve, deadline: performance.now() + this.deadlineMs, settled: false, mayRetry: safeToRepeat, link: undefined };
+      this.byAge.push(p);
+      if (!this.sweeper) this.arm(this.deadlineMs);
+      this.send(p);
+    });
   }
 
   close(): void {
-    const pool = this.pool;
-    this.pool = undefined;
-    if (pool) void pool.destroy().catch(() => undefined);
+    const link = this.link;
+    this.link = undefined;
+    if (link) this.lose(link, undefined, false);
+    if (this.sweeper) clearTimeout(this.sweeper);
+    this.sweeper = undefined;
   }
 
-  /** The pool for the dispatcher's current origin (a restarted dispatcher keeps its port; another one gets a new pool). */
-  private poolFor(): Pool {
-    const origin = this.baseUrl();
-    if (this.pool && this.origin === origin) return this.pool;
-    this.close();
-    this.origin = origin;
-    // The dispatcher keeps sockets 65 s; undici lets them go after 4 s idle, so it never reuses one the dispatcher is closing.
-    this.pool = new Pool(origin, { connections: 256, pipelining: 1, keepAliveTimeout: 4_000 });
-    return this.pool;
+  private arm(ms: number): void {
+    // Unref'd: a job in flight holds its socket, which keeps the process alive; an idle service holds nothing.
+    this.sweeper = setTimeout(this.sweep, Math.max(1, Math.ceil(ms))).unref();
   }
 
-  private attempt(job: OperationRequest, mayRetry: boolean): Promise<DispatchOutcome> {
-    const payload = JSON.stringify(job);
-    return new Promise<DispatchOutcome>((resolve) => {
-      let settled = false;
-      let abort: ((err?: Error) => void) | undefined;
-      let status = 0;
-      const chunks: Buffer[] = [];
-      const finish = (o: DispatchOutcome): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(deadline);
-        resolve(o);
-      };
-      // The deadline runs from the moment the gateway hands the job over, whether or not a socket is free yet.
-      const deadline = setTimeout(() => {
-        finish({ kind: 'failed', cause: 'upstream.timeout' });
-        abort?.();
-      }, this.deadlineMs);
-      const handler: Dispatcher.DispatchHandlers = {
-        onConnect: (a) => {
-          abort = a;
-          if (settled) a();
-        },
-        onHeaders: (statusCode) => {
-          status = statusCode;
-          return true;
-        },
-        onData: (chunk) => {
-          chunks.push(chunk);
-          return true;
-        },
-        onComplete: () => finish(interpret(status, Buffer.concat(chunks))),
-        onError: (err: Error & { code?: string }) => {
-          if (settled) return;
-          // A kept-alive socket the dispatcher closed before this request reached it: a read (and only a
-          // read) is safe to send again; if the dispatcher is really gone the retry is refused.
-          if (mayRetry && err.code === 'UND_ERR_SOCKET') {
-            settled = true;
-            clearTimeout(deadline);
-            resolve(this.attempt(job, false));
-            return;
-          }
-          finish({ kind: 'failed', cause: UNREACHABLE.has(err.code ?? '') ? 'upstream.unreachable' : 'upstream.failed' });
-        },
-      };
+  /** Answers 504 to every job past its deadline and tells the dispatcher to drop it; re-arms for the next one. */
+  private readonly sweep = (): void => {
+    this.sweeper = undefined;
+    const now = performance.now();
+    const queue = this.byAge;
+    let i = this.oldest;
+    for (; i < queue.length; i++) {
+      const p = queue[i];
+      if (p.settled) continue;
+      if (p.deadline > now) break;
+      expire(p);
+    }
+    // Drop the handled prefix once it is a large part of the array, so the array stays as long as what is in flight.
+    if (i === queue.length) {
+      queue.length = 0;
+      i = 0;
+    } else if (i > 1024 && i > queue.length / 2) {
+      queue.splice(0, i);
+      i = 0;
+    }
+    this.oldest = i;
+    if (i < queue.length) this.arm(queue[i].deadline - now);
+  };
+
+  private send(p: Pending): void {
+    const link = this.connected();
+    p.link = link;
+    link.pending.set(p.id, p);
+    link.writer.send(p.frame);
+  }
+
+  private connected(): Link {
+    if (this.link && !this.link.lost) return this.link;
+    const { host, port } = this.address();
+    const socket = net.connect({ host, port, noDelay: true });
+    const link: Link = { socket, writer: new FrameWriter(socket), pending: new Map(), lost: false };
+    const reader = new FrameReader(
+      MAX_ANSWER_BYTES,
+      (kind, id, payload) => this.answered(link, kind, id, payload),
+      // Skipped unread: for the gateway an answer it cannot take is a failed job.
+      (id) => this.answered(link, FRAME.failed, id, Buffer.alloc(0)),
+    );
+    socket.on('data', (chunk: Buffer) => {
       try {
-        this.poolFor().dispatch({ path: JOBS_PATH, method: 'POST', headers: JOB_HEADERS, body: payload }, handler);
-      } catch (err) {
-        handler.onError?.(err as Error);
+        reader.push(chunk);
+      } catch {
+        this.lose(link, undefined);
       }
     });
+    socket.on('error', (err: NodeJS.ErrnoException) => this.lose(link, err));
+    socket.on('close', () => this.lose(link, undefined));
+    this.link = link;
+    return link;
+  }
+
+  private answered(link: Link, kind: number, id: number, payload: Buffer): void {
+    const p = link.pending.get(id);
+    // Already answered 504 (cancelled): the dispatcher was too late.
+    if (!p) return;
+    link.pending.delete(id);
+    p.settled = true;
+    p.resolve(interpret(kind, payload));
+  }
+
+  /** The connection is gone: every job on it is answered unreachable, except reads, which get one resend. */
+  private lose(link: Link, err: NodeJS.ErrnoException | undefined, resend = true): void {
+    if (link.lost) return;
+    link.lost = true;
+    if (this.link === link) this.link = undefined;
+    link.writer.discard();
+    link.socket.destroy();
+    const pending = [...link.pending.values()];
+    link.pending.clear();
+    // Refused: nobody listens, and a resend would be refused too.
+    const refused = err?.code === 'ECONNREFUSED';
+    for (const p of pending) {
+      if (resend && p.mayRetry && !refused) {
+        p.mayRetry = false;
+        this.send(p);
+      } else {
+        p.settled = true;
+        p.resolve({ kind: 'failed', cause: 'upstream.unreachable' });
+      }
+    }
   }
 }
 
-function interpret(status: number, raw: Buffer): DispatchOutcome {
-  if (status === DISPATCHER_STATUS.overloaded) return { kind: 'failed', cause: 'upstream.overloaded' };
-  let body: Record<string, unknown>;
-  try {
-    body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return { kind: 'failed', cause: 'upstream.failed' };
+/** The deadline of a job passed: it is answered 504, and the dispatcher told to drop it. */
+function expire(p: Pending): void {
+  p.settled = true;
+  const link = p.link;
+  if (link && link.pending.get(p.id) === p) {
+    link.pending.delete(p.id);
+    if (!link.lost) link.writer.send(encodeFrame(FRAME.cancel, p.id));
   }
-  if (status === DISPATCHER_STATUS.done) return { kind: 'done', body: body.body };
-  if (status === DISPATCHER_STATUS.refused && typeof body.cause === 'string') {
-    return { kind: 'refused', cause: body.cause as CauseId, message: String(body.message ?? ''), msgId: typeof body.msg_id === 'string' ? body.msg_id : undefined };
+  p.resolve({ kind: 'failed', cause: 'upstream.timeout' });
+}
+
+function interpret(kind: number, payload: Buffer): DispatchOutcome {
+  switch (kind) {
+    case FRAME.done:
+      return payload.length === 0 ? { kind: 'done' } : { kind: 'done', json: payload.toString('utf8') };
+    case FRAME.overloaded:
+      return { kind: 'failed', cause: 'upstream.overloaded' };
+    case FRAME.refused: {
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        return { kind: 'failed', cause: 'upstream.failed' };
+      }
+      if (typeof body.cause !== 'string') return { kind: 'failed', cause: 'upstream.failed' };
+      return { kind: 'refused', cause: body.cause as CauseId, message: String(body.message ?? ''), msgId: typeof body.msg_id === 'string' ? body.msg_id : undefined };
+    }
+    default:
+      return { kind: 'failed', cause: 'upstream.failed' };
   }
-  return { kind: 'failed', cause: 'upstream.failed' };
 }

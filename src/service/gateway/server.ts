@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Contracts } from '../../contracts';
+import type { Contracts, RouteMatch } from '../../contracts';
 import { jpushV3 } from '../plugins/jpush-v3';
 import { mtpushV4 } from '../plugins/mtpush-v4';
 import { apiErrorHandler, causeOfError } from '../plugins/api-plugin';
@@ -29,44 +29,91 @@ const BYPASS = 'gatewayBypass';
  * 403, method 405, a route the operator has taken offline 410. Validation (400) and the dispatcher (200,
  * 404, 5xx) follow in the API plugins.
  */
-function gatewayHook(deps: GatewayDeps) {
+function gatewayHook(deps: GatewayDeps, bypassPrefix: string | undefined) {
   const { contracts } = deps;
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
-    if ((request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[BYPASS]) return undefined;
-    const match = contracts.resolve(request.method, request.url);
-    if (match.kind === 'retired') {
-      return sendError(contracts, reply, { api: match.api, family: match.retired.family }, 'api.retired', match.retired.announcement);
+  // Where a method and URL go never changes, and most traffic repeats a few URLs (every push is POST
+  // /v3/push): remembered, so that a request does not scan the contracts' routes again. Bounded, since
+  // URLs carry ids and queries.
+  const resolved = new Map<string, RouteMatch>();
+  const resolve = (method: string, url: string): RouteMatch => {
+    const key = `${method} ${url}`;
+    let match = resolved.get(key);
+    if (match === undefined) {
+      match = contracts.resolve(method, url);
+      if (resolved.size >= 1024) resolved.clear();
+      resolved.set(key, match);
     }
-    if (match.kind === 'unknown') return sendError(contracts, reply, contextFromPath(contracts, request.method, request.url), 'path.not-found');
+    return match;
+  };
+  // Callback style: no promise and no extra microtask per request, and an early answer is just not calling next.
+  return (request: FastifyRequest, reply: FastifyReply, next: () => void): void => {
+    // request.routeOptions builds a fresh object on every read: only read it for the one path that may bypass.
+    if (bypassPrefix !== undefined && request.url.startsWith(bypassPrefix)
+      && (request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[BYPASS]) {
+      next();
+      return;
+    }
+    const match = resolve(request.method, request.url);
+    if (match.kind === 'retired') {
+      sendError(contracts, reply, { api: match.api, family: match.retired.family }, 'api.retired', match.retired.announcement);
+      return;
+    }
+    if (match.kind === 'unknown') {
+      sendError(contracts, reply, contextFromPath(contracts, request.method, request.url), 'path.not-found');
+      return;
+    }
     const api = match.api;
     const family = match.kind === 'endpoint' ? match.endpoint.family : match.family;
     const ctx = { api, family, endpoint: match.kind === 'endpoint' ? match.endpoint : undefined };
 
     const auth = deps.apps.authenticate(request.headers.authorization);
-    if (!auth.ok) return sendError(contracts, reply, ctx, auth.cause);
-    const app = auth.app;
+    if (!auth.ok) {
+      sendError(contracts, reply, ctx, auth.cause);
+      return;
+    }
+    // Group push takes a group's credentials and every other endpoint an app's: the other kind fails authentication.
+    if (match.kind === 'endpoint' && (match.endpoint.auth === 'group') !== (auth.group !== undefined)) {
+      sendError(contracts, reply, ctx, 'auth.failed');
+      return;
+    }
+    const { app, group } = auth;
 
     const rate = deps.rateFor(api, family);
-    const decision = deps.limiter.take(app.appKey, `${api} ${rate.bucket}`, rate);
+    const decision = deps.limiter.take(app?.appKey ?? group?.principal ?? '', `${api} ${rate.bucket}`, rate);
     reply.header('x-rate-limit-limit', String(decision.limit));
     reply.header('x-rate-limit-remaining', String(decision.remaining));
     reply.header('x-rate-limit-reset', String(decision.resetSeconds));
     if (!decision.admitted) {
       reply.header('retry-after', String(decision.resetSeconds));
-      return sendError(contracts, reply, ctx, 'rate.exceeded');
+      sendError(contracts, reply, ctx, 'rate.exceeded');
+      return;
     }
 
-    if (app.blacklisted) return sendError(contracts, reply, ctx, 'app.blacklisted');
-    if (app.ipWhitelist !== null && !app.ipWhitelist.includes(plainIp(request.ip))) return sendError(contracts, reply, ctx, 'app.ip-not-whitelisted');
-    if (match.kind === 'endpoint' && match.endpoint.vipOnly && !app.vip) return sendError(contracts, reply, ctx, 'app.not-vip');
+    // A group's apps are judged one by one when the group push reaches them (api-plugin), each in its own item.
+    if (app?.blacklisted) {
+      sendError(contracts, reply, ctx, 'app.blacklisted');
+      return;
+    }
+    if (app && app.ipWhitelist !== null && !app.ipWhitelist.includes(plainIp(request.ip))) {
+      sendError(contracts, reply, ctx, 'app.ip-not-whitelisted');
+      return;
+    }
+    if (app && match.kind === 'endpoint' && match.endpoint.vipOnly && !app.vip) {
+      sendError(contracts, reply, ctx, 'app.not-vip');
+      return;
+    }
     if (match.kind === 'method-not-allowed') {
       reply.header('allow', match.allowed.join(', '));
-      return sendError(contracts, reply, ctx, 'method.not-allowed');
+      sendError(contracts, reply, ctx, 'method.not-allowed');
+      return;
     }
     const announcement = deps.offline.announcement(request.method, match.endpoint.path);
-    if (announcement !== undefined) return sendError(contracts, reply, ctx, 'endpoint.offline', announcement);
-    request.gateway = { api, family, endpoint: match.endpoint, app };
-    return undefined;
+    if (announcement !== undefined) {
+      sendError(contracts, reply, ctx, 'endpoint.offline', announcement);
+      return;
+    }
+    request.gateway = { api, family, endpoint: match.endpoint, app, group };
+    next();
   };
 }
 
@@ -123,23 +170,27 @@ export function buildGateway(deps: GatewayDeps, limits: GatewayLimits, providerS
     },
   });
   app.decorateRequest('gateway', null);
+  app.decorateRequest('bodyJson', null);
 
   // Every body is read as JSON whatever its Content-Type, as the JPush servers do.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
     if (body.length === 0) {
       done(null, undefined);
       return;
     }
     try {
-      done(null, JSON.parse(body.toString('utf8')));
+      const text = body.toString('utf8');
+      const parsed: unknown = JSON.parse(text);
+      req.bodyJson = text;
+      done(null, parsed);
     } catch {
       done(new GatewayError('request.malformed', 'body is not well-formed JSON'), undefined);
     }
   });
 
   app.setErrorHandler(apiErrorHandler(contracts));
-  app.addHook('onRequest', gatewayHook(deps));
+  app.addHook('onRequest', gatewayHook(deps, providerStates ? PROVIDER_STATES_PATH : undefined));
   app.setNotFoundHandler((request, reply) => sendError(contracts, reply, contextFromPath(contracts, request.method, request.url), 'path.not-found'));
 
   app.register(jpushV3, { ...deps, prefix: contracts.apis['jpush-v3'].pathPrefix });

@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiId, CauseId, Contracts, Endpoint, ValidationIssue } from '../../contracts';
+import type { ApiId, CauseId, Contracts, Endpoint, MemberAppCause, ValidationIssue } from '../../contracts';
 import { requestContext, sendError, type GatewayDeps } from '../gateway/context';
-import { causeOfIssues, describeIssues, GatewayError } from '../gateway/errors';
+import { causeOfIssues, describeIssues, errorAnswer, GatewayError } from '../gateway/errors';
+import { plainIp, type GroupRecord } from '../gateway/apps';
+import type { ItemFailure, MemberState } from '../dispatcher/operations';
 
 /** A failed validation as our validator compiler reports it to Fastify. */
 interface ContractValidationError extends Error {
@@ -35,22 +37,37 @@ function isValidationError(err: unknown): err is ContractValidationError {
   return err instanceof Error && Array.isArray((err as Partial<ContractValidationError>).issues);
 }
 
-/** The value at a JSON pointer, or undefined. */
-function at(data: unknown, pointer: string): unknown {
+/** A JSON pointer as its unescaped segments, worked out once per route rather than per request. */
+function segmentsOf(pointer: string): string[] {
+  return pointer.split('/').slice(1).map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** The value at a pointer's segments, or undefined. */
+function at(data: unknown, segments: readonly string[]): unknown {
   let node = data;
-  for (const seg of pointer.split('/').slice(1)) {
+  for (const seg of segments) {
     if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+    node = (node as Record<string, unknown>)[seg];
   }
   return node;
 }
 
+interface CompiledLimit {
+  readonly pointers: readonly string[];
+  readonly paths: readonly (readonly string[])[];
+  readonly maxBytes: number;
+}
+
+function compileLimits(endpoint: Endpoint): CompiledLimit[] {
+  return endpoint.payloadLimits.map((l) => ({ pointers: l.pointers, paths: l.pointers.map(segmentsOf), maxBytes: l.maxBytes }));
+}
+
 /** The first payload limit of the endpoint that the body breaks, in bytes of its JSON. */
-function brokenPayloadLimit(endpoint: Endpoint, body: unknown): string | undefined {
-  for (const limit of endpoint.payloadLimits) {
+function brokenPayloadLimit(limits: readonly CompiledLimit[], body: unknown): string | undefined {
+  for (const limit of limits) {
     let bytes = 0;
-    for (const p of limit.pointers) {
-      const v = at(body, p);
+    for (const path of limit.paths) {
+      const v = at(body, path);
       if (v !== undefined) bytes += Buffer.byteLength(JSON.stringify(v));
     }
     if (bytes > limit.maxBytes) return `${limit.pointers.join(' + ')} is ${bytes} bytes, over ${limit.maxBytes}`;
@@ -78,6 +95,36 @@ export function apiErrorHandler(contracts: Contracts) {
   };
 }
 
+/** Each app of a group as the group push finds it: refused (blacklisted, caller not whitelisted) or reachable. */
+function memberStates(deps: GatewayDeps, group: GroupRecord, ip: string): MemberState[] {
+  return group.members.map((appKey) => {
+    const a = deps.apps.get(appKey);
+    const cause: MemberAppCause | undefined = !a
+      ? undefined
+      : a.blacklisted
+        ? 'app.blacklisted'
+        : a.ipWhitelist !== null && !a.ipWhitelist.includes(plainIp(ip))
+          ? 'app.ip-not-whitelisted'
+          : undefined;
+    return cause ? { appKey, cause } : { appKey };
+  });
+}
+
+/**
+ * The dispatcher reports a failed item by its cause ({error: {cause, detail}}); the gateway owns the
+ * codes, so it writes the family's envelope for that cause into the item, as it does for a whole request.
+ */
+function renderItemErrors(contracts: Contracts, endpoint: Endpoint, body: unknown): unknown {
+  const items = endpoint.itemResults ? at(body, segmentsOf(endpoint.itemResults.at)) : undefined;
+  if (items === null || typeof items !== 'object') return body;
+  for (const [key, item] of Object.entries(items as Record<string, unknown>)) {
+    const failure = (item as { error?: ItemFailure } | null)?.error;
+    if (endpoint.itemResults?.skip.includes(key) || !failure || typeof failure.cause !== 'string') continue;
+    (item as { error: unknown }).error = errorAnswer(contracts, endpoint.api, endpoint.family, failure.cause, failure.detail).body.error;
+  }
+  return body;
+}
+
 /** Fastify's path syntax for a contracts path template, relative to the plugin prefix. */
 function routeUrl(template: string, prefix: string): string {
   const rest = template.slice(prefix.length).replace(/\{([a-z_]+)\}/g, ':$1');
@@ -100,33 +147,41 @@ export function registerApi(scope: FastifyInstance, deps: GatewayDeps, api: ApiI
     if (endpoint.request.params) schema.params = { $ref: endpoint.request.params };
     if (endpoint.request.query) schema.querystring = { $ref: endpoint.request.query };
     if (endpoint.request.body) schema.body = { $ref: endpoint.request.body };
+    const limits = compileLimits(endpoint);
     scope.route({
       method: endpoint.method,
       url: routeUrl(endpoint.path, catalogue.pathPrefix),
       schema,
       config: { endpointId: endpoint.id },
-      preValidation: async (request) => {
-        const broken = endpoint.payloadLimits.length > 0 ? brokenPayloadLimit(endpoint, request.body) : undefined;
-        if (broken) throw new GatewayError('request.too-large', broken);
+      preValidation: (request, _reply, done) => {
+        const broken = limits.length > 0 ? brokenPayloadLimit(limits, request.body) : undefined;
+        done(broken ? new GatewayError('request.too-large', broken) : undefined);
       },
       handler: async (request, reply) => {
-        const app = request.gateway?.app;
-        if (!app) throw new Error('route reached without the gateway');
+        const { app, group } = request.gateway ?? {};
+        if (!app && !group) throw new Error('route reached without the gateway');
         const outcome = await deps.client.dispatch(
           {
             api,
             endpoint: endpoint.id,
-            appKey: app.appKey,
+            appKey: app?.appKey ?? group?.principal ?? '',
+            ...(group ? { members: memberStates(deps, group, request.ip) } : {}),
             params: request.params as Record<string, string>,
             query: (request.query ?? {}) as Record<string, unknown>,
             body: request.body,
           },
           endpoint.method === 'GET',
+          // The client's own JSON text parses to request.body, which validation has accepted: sent on as is.
+          request.bodyJson ?? undefined,
         );
         switch (outcome.kind) {
           case 'done':
             if (endpoint.success === 'empty') return reply.code(200).send();
-            return reply.code(200).type('application/json; charset=utf-8').send(JSON.stringify(outcome.body));
+            // Per-item failures come back as causes; only these endpoints pay for reading the body again.
+            if (endpoint.itemResults && outcome.json !== undefined) {
+              return reply.code(200).type('application/json; charset=utf-8').send(JSON.stringify(renderItemErrors(contracts, endpoint, JSON.parse(outcome.json))));
+            }
+            return reply.code(200).type('application/json; charset=utf-8').send(outcome.json);
           case 'refused':
             throw new GatewayError(outcome.cause, outcome.message, outcome.msgId);
           case 'failed':
