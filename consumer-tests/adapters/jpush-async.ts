@@ -62,6 +62,12 @@ export const JPUSH_ASYNC_VERSION = (JSON.parse(fs.readFileSync(require.resolve('
 
 const loaded = new Map<string, JPushAsyncModule>();
 
+// The package loaded once as installed, when the adapter is (before a worker says it is ready): its dependencies
+// (Request2, the payload builders, debug) are then in the module cache, and each per-origin compile below reads
+// only JPushAsync.js. Loaded lazily by a worker's first call instead, they made that call slow enough on a
+// loaded machine to be judged a hang.
+require('jpush-async/lib/JPush/JPushAsync.js');
+
 function compileNextTo(file: string, source: string): unknown {
   const ModuleCtor = Module as unknown as { new (id: string, parent?: unknown): CompilableModule; _nodeModulePaths(dir: string): string[] };
   const m = new ModuleCtor(file, module);

@@ -490,7 +490,7 @@ pushlist: {
 }
 }
 /**
- * Success body of POST /v3/push/batch/{regid|alias}/single: each cid of the request maps to its own result, {"msg_id":..} when that push was accepted or the per-item error envelope when it failed, inside the 200 (DOCS push 批量单推).
+ * Success body of POST /v3/push/batch/{regid|alias}/single: each cid of the request maps to its own result, {"msg_id":..} when that push was accepted or the per-item error envelope when it failed, inside the 200 (DOCS push 批量单推; JSDK5 bean/push/batch/BatchPushSendResult.java maps each cid to BatchPushResult {msg_id, error}).
  */
 export interface JPushV3BatchSinglePushResponse {
 [k: string]: Accepted | PerItemErrorEnvelope

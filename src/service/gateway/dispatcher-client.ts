@@ -19,12 +19,21 @@ export interface DispatcherAddress {
 /** Answers are small; a larger frame is not the dispatcher talking. */
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
+/**
+ * How much later than its deadline a job can be judged because the process stalled, in deadlines. Bounded so
+ * that a dispatcher that never answers is still a 504 on a machine that keeps stalling; the slow-dispatcher
+ * provider state holds a job far longer.
+ */
+export const MAX_STALL_CREDIT = 4;
+
 interface Pending {
   readonly id: number;
   readonly frame: Buffer;
   readonly resolve: (o: DispatchOutcome) => void;
-  /** performance.now() past which the job is answered 504. */
-  readonly deadline: number;
+  /** performance.now() past which the job is answered 504 (moved on when the process stalled). */
+  deadline: number;
+  /** How far stalls can move the deadline: MAX_STALL_CREDIT deadlines past the first. */
+  readonly latest: number;
   settled: boolean;
   /** A read: may be sent once more on a new connection if the one it went out on closed before answering. */
   mayRetry: boolean;
@@ -58,6 +67,8 @@ export class DispatcherClient {
   private readonly byAge: Pending[] = [];
   private oldest = 0;
   private sweeper: NodeJS.Timeout | undefined;
+  /** performance.now() at which the armed sweeper should fire. */
+  private due = 0;
 
   constructor(private readonly address: () => DispatcherAddress, private readonly deadlineMs: number) {}
 
@@ -74,7 +85,10 @@ export class DispatcherClient {
     const frame = encodeFrame(FRAME.job, id, encodeJob(job, json));
     return new Promise<DispatchOutcome>((resolve) => {
       // The deadline runs from the moment the gateway hands the job over, across a resend.
-      const p: Pending = { id, frame, resolve, deadline: performance.now() + this.deadlineMs, settled: false, mayRetry: safeToRepeat, link: undefined };
+      const now = performance.now();
+      const p: Pending = {
+        id, frame, resolve, deadline: now + this.deadlineMs, latest: now + (MAX_STALL_CREDIT + 1) * this.deadlineMs, settled: false, mayRetry: safeToRepeat, link: undefined,
+      };
       this.byAge.push(p);
       if (!this.sweeper) this.arm(this.deadlineMs);
       this.send(p);
@@ -90,8 +104,10 @@ export class DispatcherClient {
   }
 
   private arm(ms: number): void {
+    const wait = Math.max(1, Math.ceil(ms));
+    this.due = performance.now() + wait;
     // Unref'd: a job in flight holds its socket, which keeps the process alive; an idle service holds nothing.
-    this.sweeper = setTimeout(this.sweep, Math.max(1, Math.ceil(ms))).unref();
+    this.sweeper = setTimeout(this.sweep, wait).unref();
   }
 
   /** Answers 504 to every job past its deadline and tells the dispatcher to drop it; re-arms for the next one. */
@@ -100,6 +116,17 @@ export class DispatcherClient {
     const now = performance.now();
     const queue = this.byAge;
     let i = this.oldest;
+    // A sweep that runs late means this process could not run (a loaded machine: other processes, a long
+    // synchronous task). Answers that arrived meanwhile are still unread, because the event loop runs timers
+    // before it reads sockets, and the dispatcher (in this process when embedded) may not have had its turn:
+    // judged now, a job answered promptly would be a 504. So a stall starts the wait again, one deadline from
+    // now, up to `latest`: only a dispatcher that takes longer than the deadline while the process runs makes a 504.
+    if (now - this.due > Math.max(2, this.deadlineMs / 10)) {
+      for (let j = i; j < queue.length; j++) {
+        const p = queue[j];
+        if (!p.settled) p.deadline = Math.max(p.deadline, Math.min(now + this.deadlineMs, p.latest));
+      }
+    }
     for (; i < queue.length; i++) {
       const p = queue[i];
       if (p.settled) continue;

@@ -1,0 +1,70 @@
+/**
+ * The hang timeout counts time the thread could run (patientTimeout): an answer that reached the client while
+ * the thread was stalled is read before the hang is judged, and a client that never settles is still a hang.
+ * The stall is made by blocking the event loop, so the tests do not depend on the machine's load.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AdapterContext, MatrixAdapter } from './adapter';
+import { inProcessRunner } from './call';
+
+const HANG_MS = 200;
+
+/** Keeps this thread busy (no timer fires, no socket is read), as a descheduled process would be. */
+function stall(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy
+  }
+}
+
+function adapter(call: (ctx: AdapterContext) => Promise<unknown>): MatrixAdapter {
+  return { name: 'stalls', api: 'jpush-v3', calls: { 'tags.list': call }, isTypedError: () => false };
+}
+
+function ctx(baseUrl: string): AdapterContext {
+  return {
+    api: 'jpush-v3', endpoint: 'tags.list', baseUrl, hangTimeoutMs: HANG_MS, credentials: { appKey: 'k', masterSecret: 's' },
+    example: { method: 'GET', path: '/v3/tags', params: {}, credentials: 'valid' },
+  };
+}
+
+const get = (url: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    http.get(url, { agent: false }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve(text));
+    }).on('error', reject);
+  });
+
+describe('the matrix hang timeout on a stalled thread', () => {
+  let server: http.Server;
+  let url: string;
+  let stallAfterAnswer = 0;
+  beforeAll(async () => {
+    // Answers, then blocks the thread once the answer is on the wire: the client's read waits behind the stall.
+    server = http.createServer((_req, res) => res.end('answered', () => stall(stallAfterAnswer)));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('reads an answer that arrived while the thread was stalled past the hang timeout, instead of calling it a hang', async () => {
+    stallAfterAnswer = 2 * HANG_MS;
+    const report = await inProcessRunner(adapter((c) => get(c.baseUrl)))('tags.list', ctx(url));
+    expect(report).toMatchObject({ kind: 'resolved', detail: 'string answered' });
+  });
+
+  it('still calls a client that never settles a hang when the thread keeps stalling', async () => {
+    stallAfterAnswer = 0;
+    let settled = false;
+    const run = inProcessRunner(adapter(() => new Promise(() => undefined)))('tags.list', ctx(url)).finally(() => (settled = true));
+    // Longer than the timeout at every turn of the loop, so every firing is late: only the bound ends the wait.
+    while (!settled) {
+      await new Promise((r) => setImmediate(r));
+      stall(HANG_MS * 1.5);
+    }
+    expect(await run).toEqual({ kind: 'hang', detail: `no answer after ${HANG_MS} ms` });
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * The dispatcher deadline counts the time the gateway's process could run. On a loaded machine the process
+ * stalls; when it runs again the event loop fires due timers before it reads sockets, so without this an
+ * answer that came in time would be judged after the deadline. The stall is made here by blocking the event
+ * loop, so the tests are deterministic whatever the machine's load.
+ */
+import { DEMO_CREDENTIALS, startReferenceService, type ReferenceService } from './index';
+import { DispatcherClient, MAX_STALL_CREDIT } from './gateway/dispatcher-client';
+import type { OperationRequest } from './dispatcher/operations';
+
+const DEADLINE_MS = 100;
+const tagsList: OperationRequest = { api: 'jpush-v3', endpoint: 'tags.list', appKey: DEMO_CREDENTIALS.appKey, params: {}, query: {}, body: undefined };
+
+/** Keeps this thread busy (nothing else runs: no timer, no socket read), as a descheduled process would be. */
+function stall(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy
+  }
+}
+
+describe('dispatcher deadline under a stalled process', () => {
+  let svc: ReferenceService;
+  let client: DispatcherClient;
+  beforeEach(async () => {
+    svc = await startReferenceService({ dispatcher: { deadlineMs: DEADLINE_MS } });
+    client = new DispatcherClient(() => svc.dispatcher, DEADLINE_MS);
+  });
+  afterEach(async () => {
+    client.close();
+    await svc.close();
+  });
+
+  it('answers a job the dispatcher answers promptly, though the process stalled for three deadlines after handing it over', async () => {
+    const outcome = client.dispatch(tagsList, true);
+    stall(3 * DEADLINE_MS);
+    expect(await outcome).toMatchObject({ kind: 'done' });
+  });
+
+  it('still answers 504 (upstream.timeout) to a dispatcher that holds the job, stall or not', async () => {
+    svc.dispatcher.setDelay(DEADLINE_MS * (MAX_STALL_CREDIT + 10));
+    const stalled = client.dispatch(tagsList, true);
+    stall(3 * DEADLINE_MS);
+    expect(await stalled).toEqual({ kind: 'failed', cause: 'upstream.timeout' });
+    expect(await client.dispatch(tagsList, true)).toEqual({ kind: 'failed', cause: 'upstream.timeout' });
+  });
+
+  it('gives a job back at most MAX_STALL_CREDIT deadlines: a process that keeps stalling still gets its 504', async () => {
+    svc.dispatcher.setDelay(DEADLINE_MS * (MAX_STALL_CREDIT + 10));
+    const outcome = client.dispatch(tagsList, true);
+    let settled = false;
+    void outcome.then(() => (settled = true));
+    // Stall for longer than a deadline each time the loop gets to run, so every sweep runs late, until the job is settled.
+    while (!settled) {
+      await new Promise((r) => setImmediate(r));
+      stall(DEADLINE_MS * 1.5);
+    }
+    // Had stalls kept moving the deadline, the dispatcher would have answered once its delay was over.
+    expect(await outcome).toEqual({ kind: 'failed', cause: 'upstream.timeout' });
+  });
+});
