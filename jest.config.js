@@ -1,6 +1,7 @@
-// Three projects. `npm test` runs unit and consumer in one jest run (two workers: the consumer suites
-// mostly wait on sockets and timers, so unit files fill the other core), then provider, which reads
-// the pacts the consumer suites wrote. Pact files merge across runs, so pacts/ is cleared first.
+// Three projects. `npm test` runs unit and consumer in one jest run, then provider, which reads the
+// pacts the consumer suites wrote; three workers each on 2 cores, because the matrix and consumer files
+// mostly wait on sockets and timers (docs/development.md). Pact files merge across runs, so pacts/ is
+// cleared first.
 const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
