@@ -64,4 +64,5 @@ async function main() {
   process.exitCode = failed ? 1 : 0;
 }
 
-main();
+if (require.main === module) main();
+module.exports = { writePage, table };

@@ -12,7 +12,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { basicAuth, PLACEHOLDER_CREDENTIALS, secretForms, type Credentials } from '../src/credentials';
+import { basicAuth, groupBasicAuth, PLACEHOLDER_CREDENTIALS, PLACEHOLDER_GROUP_CREDENTIALS, secretForms, type Credentials, type GroupCredentials } from '../src/credentials';
+import { verifyProvider } from '../src/verifier/verify';
 import { PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../src/service';
 import { exactly, generatedInteractions, pick, PACT_DIR } from './generated-pacts';
 import { builtCli } from '../test-support/built-cli';
@@ -94,5 +95,39 @@ describe('credentials during verification', () => {
     for (const text of texts) {
       for (const secret of secretForms(REAL)) expect(text).not.toContain(secret);
     }
+  });
+
+  it('masks group credentials a provider echoes back in the verifier\'s own output, as the library gives it', async () => {
+    const group: GroupCredentials = { groupKey: 'maskTestGroupKey00000001', groupMasterSecret: 'maskTestGroupSecret00001' };
+    const echo = http.createServer((req, res) => {
+      const auth = String(req.headers.authorization);
+      const decoded = Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString('utf8');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sendno: '0', msg_id: '1', error: { code: 1004, message: `refused ${auth} (${decoded})` } }));
+    });
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-echo-group-'));
+    writeFileSync(path.join(dir, 'echo.json'), JSON.stringify({
+      consumer: { name: 'echo-client' },
+      provider: { name: 'jpush-v3' },
+      interactions: [{
+        type: 'Synchronous/HTTP',
+        description: 'group push answered with an exact body',
+        request: { method: 'POST', path: '/v3/grouppush', headers: { Authorization: [groupBasicAuth(PLACEHOLDER_GROUP_CREDENTIALS)] } },
+        response: { status: 200, headers: { 'Content-Type': ['application/json'] }, body: { content: { sendno: '0', msg_id: '1', error: 'none' }, contentType: 'application/json', encoded: false } },
+      }],
+      metadata: { pactSpecification: { version: '4.0' } },
+    }));
+    const pactOutput: string[] = [];
+    try {
+      const result = await verifyProvider({ providerBaseUrl: url, sources: [{ kind: 'dir', dir }], groupCredentials: group, pactOutput: (line) => pactOutput.push(line), timeoutMs: 5000 });
+      expect(result.exitCode).toBe(1);
+    } finally {
+      await new Promise<void>((r) => echo.close(() => r()));
+    }
+    const text = pactOutput.join('\n');
+    // The echoed Authorization reached the verifier's report, masked.
+    expect(text).toContain('refused ***');
+    for (const secret of secretForms(group)) expect(text).not.toContain(secret);
   });
 });

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { envelopeForm } from '../src/contracts/envelopes';
 import { Contracts } from '../src/contracts/load';
 
 export const POLICY_DOC = path.resolve(__dirname, '..', 'docs', 'policy.md');
@@ -47,6 +48,16 @@ export function generatePolicyDoc(c: Contracts): string {
     out.push(table(['family', 'auth failure codes', 'rate limit'], Object.values(api.families).map((f) => [f.id, f.authFailureCodes.join(', '), `${f.rateLimit.limit} per ${f.rateLimit.windowSeconds} s (bucket ${f.rateLimit.bucket})`])));
     out.push(table(['endpoint', 'method', 'path', 'family', 'statuses', 'success body', 'certainty'],
       api.endpoints.map((e) => [`\`${e.id}\``, e.method, `\`${e.path}\``, e.family, e.statuses.join(' '), e.success === 'empty' ? 'empty' : `\`${e.success.replace(/^.*\/schemas\//, '')}\``, e.certainty])));
+    const ownEnvelope = api.endpoints.filter((e) => e.errorEnvelope !== api.errorEnvelope);
+    if (ownEnvelope.length > 0) {
+      out.push('Endpoints with their own error envelope (the service answers it, the builders match it, the audit checks it):\n');
+      out.push(table(['endpoint', 'error envelope', 'form'], ownEnvelope.map((e) => [`\`${e.id}\``, `\`${e.errorEnvelope.replace(/^.*\/schemas\//, 'contracts/schemas/')}\``, envelopeForm(c, e.errorEnvelope)])));
+    }
+    const offline = api.endpoints.filter((e) => e.elicit.offline);
+    if (offline.length > 0) {
+      out.push('Taken offline by the operator for a 410 (`endpoint.offline`, provider state "the endpoint is taken offline by the operator"):\n');
+      out.push(table(['endpoint', 'announcement', 'certainty', 'note'], offline.map((e) => [`\`${e.id}\``, e.elicit.offline?.announcement ?? '', e.elicit.offline?.certainty ?? '', e.elicit.offline?.note ?? ''])));
+    }
     const itemised = api.endpoints.filter((e) => e.itemResults);
     if (itemised.length > 0) {
       out.push('Per-item results inside a 200 (each failed item carries its own error envelope; a code of another status fails the whole request):\n');
@@ -58,6 +69,10 @@ export function generatePolicyDoc(c: Contracts): string {
     if (api.retired.length > 0) {
       out.push('Retired (answer 410):\n');
       out.push(table(['method', 'path', 'announcement'], api.retired.map((r) => [r.method, `\`${r.path}\``, r.announcement])));
+    }
+    if (api.outOfScope.length > 0) {
+      out.push('Out of scope (documented, not catalogued: nothing tests them; the probe reports them as not covered):\n');
+      out.push(table(['methods', 'path', 'reason', 'source'], api.outOfScope.map((o) => [o.methods.join(', '), `\`${o.path}\``, o.reason, o.source])));
     }
   }
   out.push('## Provider states\n');

@@ -50,9 +50,11 @@ describe('the built package, required by subpath as a dependent project does', (
   const run = (code: string): string => execFileSync(process.execPath, ['-e', code], { cwd: project, encoding: 'utf8' });
 
   it('resolves every entry point and exports at run time exactly the values its report lists', () => {
-    for (const e of surface) {
-      const runtime = JSON.parse(run(`process.stdout.write(JSON.stringify(Object.keys(require(${JSON.stringify(e.subpath)})).sort()))`)) as string[];
-      expect({ entry: e.subpath, names: runtime }).toEqual({ entry: e.subpath, names: e.names.filter((n) => n.value).map((n) => n.name).sort() });
+    // One child for every entry point (a node start and a load of dist/ each cost as much as the rest of the test).
+    const subpaths = JSON.stringify(surface.map((e) => e.subpath));
+    const runtime = JSON.parse(run(`process.stdout.write(JSON.stringify(${subpaths}.map((s) => Object.keys(require(s)).sort())))`)) as string[][];
+    for (const [i, e] of surface.entries()) {
+      expect({ entry: e.subpath, names: runtime[i] }).toEqual({ entry: e.subpath, names: e.names.filter((n) => n.value).map((n) => n.name).sort() });
     }
   });
 

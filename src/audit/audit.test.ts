@@ -52,6 +52,21 @@ describe('policy rules', () => {
     expect(ids(exchange('GET', '/v4/tags', 200, { tags: [], code: 21003, message: 'no' }))).toEqual(['error:response.body.error-on-200']);
   });
 
+  it('response.body.error-on-200: a flat code 0 is the success of an endpoint whose success schema declares it, any other code an error on a 200', () => {
+    const quota = { code: 0, message: 'success', data: { xiaomi_quota: { system: { total: 10, used: 1 } } } };
+    expect(ids(exchange('GET', '/v3/push/quota', 200, quota))).toEqual([]);
+    expect(ids(exchange('GET', '/v3/push/quota', 200, { code: 1000, message: 'Internal error' }))).toContain('error:response.body.error-on-200');
+    const template = { code: 0, message: 'success', data: { push_list: [{ code: 0, message_id: '1828256757' }] } };
+    expect(ids(exchange('POST', '/v3/push/template', 200, template))).toEqual([]);
+  });
+
+  it('response.envelope.invalid: reads the envelope that applies from the catalogue, the flat one of template push', () => {
+    expect(ids(exchange('POST', '/v3/push/template', 400, { code: 1003, message: 'Illegal parameter value' }))).toEqual([]);
+    expect(ids(exchange('POST', '/v3/push/template', 400, envelope(1003)))).toContain('error:response.envelope.invalid');
+    // The nested envelope stays the rule on every other v3 endpoint.
+    expect(ids(exchange('POST', '/v3/push', 400, { code: 1003, message: 'Illegal parameter value' }))).toContain('error:response.envelope.invalid');
+  });
+
   it('response.body.success-schema: a 200 body that breaks its schema, with its location', () => {
     const findings = audit(exchange('POST', '/v3/push', 200, { sendno: '0', msg_id: 12 }));
     expect(findings.map((f) => [f.ruleId, f.location])).toEqual([['response.body.success-schema', 'response.body.msg_id']]);

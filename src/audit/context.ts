@@ -30,6 +30,12 @@ function readEnvelope(json: unknown): ParsedEnvelope | undefined {
   return undefined;
 }
 
+function successDeclaresCode(contracts: Contracts, success: string): boolean {
+  if (success === 'empty') return false;
+  const props = contracts.schema(success).properties;
+  return props !== null && typeof props === 'object' && 'code' in props;
+}
+
 /** Everything the rules need about one exchange, computed once. */
 export function buildContext(ex: Exchange, contracts: Contracts): AuditContext {
   const route = contracts.resolve(ex.request.method, ex.request.path);
@@ -38,7 +44,13 @@ export function buildContext(ex: Exchange, contracts: Contracts): AuditContext {
   const endpoint = route.kind === 'endpoint' ? route.endpoint : undefined;
   const family = route.kind === 'endpoint' ? route.endpoint.family : route.kind === 'method-not-allowed' ? route.family : route.kind === 'retired' ? route.retired.family : undefined;
   const parsed = parseJson(ex.response.body);
-  const envelope = readEnvelope(parsed.value);
+  let envelope = readEnvelope(parsed.value);
+  // A flat code and message are the success body itself where the endpoint's success schema declares a code
+  // (template push, vendor quota: code 0); a 200 whose body that schema refuses keeps them as an error envelope.
+  if (envelope?.form === 'flat' && ex.response.status === 200 && endpoint && successDeclaresCode(contracts, endpoint.success)
+    && contracts.validate(endpoint.success, parsed.value).valid) {
+    envelope = undefined;
+  }
   const businessCode = envelope && apiId ? contracts.businessCode(apiId, family, envelope.code) : undefined;
   const reachedCataloguedPath = route.kind === 'endpoint' || route.kind === 'method-not-allowed';
   return {
@@ -51,6 +63,7 @@ export function buildContext(ex: Exchange, contracts: Contracts): AuditContext {
     json: parsed.value,
     bodyIsJson: parsed.ok,
     envelope,
+    errorEnvelope: endpoint?.errorEnvelope ?? api?.errorEnvelope,
     businessCode,
     authenticated: reachedCataloguedPath && ex.response.status !== 401,
   };

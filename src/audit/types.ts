@@ -53,6 +53,8 @@ export interface AuditContext {
   readonly json: unknown;
   readonly bodyIsJson: boolean;
   readonly envelope?: ParsedEnvelope;
+  /** $id of the error envelope that applies: the endpoint's own (template push), else the API's; undefined off the API. */
+  readonly errorEnvelope?: string;
   /** The business-code entry of the envelope's code as the family answers it. */
   readonly businessCode?: BusinessCode;
   /** true when the request authenticated: it reached a catalogued path and was not refused with 401. */

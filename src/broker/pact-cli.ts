@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { PushContractsError } from '../errors';
-import { ENV_APP_KEY, ENV_MASTER_SECRET, maskSecrets } from '../credentials';
+import { ENV_APP_KEY, ENV_GROUP_KEY, ENV_GROUP_MASTER_SECRET, ENV_MASTER_SECRET, maskSecrets } from '../credentials';
 import { BROKER_ENV, brokerSecrets, type BrokerConfig, type Env } from './config';
 
 /**
@@ -50,7 +50,7 @@ const MANAGED: ReadonlySet<string> = new Set(Object.values(BROKER_ENV));
 function childEnv(config: BrokerConfig, env: Env): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(env)) {
-    if (v === undefined || MANAGED.has(k) || k === ENV_APP_KEY || k === ENV_MASTER_SECRET) continue;
+    if (v === undefined || MANAGED.has(k) || k === ENV_APP_KEY || k === ENV_MASTER_SECRET || k === ENV_GROUP_KEY || k === ENV_GROUP_MASTER_SECRET) continue;
     out[k] = v;
   }
   out[BROKER_ENV.baseUrl] = config.baseUrl;

@@ -68,6 +68,17 @@ describe('checkPactsForPublish', () => {
     expect(checkPactsForPublish([file], { audit: { skip: ['response.body.success-schema'] } }).offences).toEqual([]);
   });
 
+  it('finds the group\'s master secret and its group-<GroupKey> pair (group push) in a pact', () => {
+    const secrets = secretsFromEnv({ PUSH_GROUP_KEY: 'groupKeyCCCCCCCCCCCCCCCC', PUSH_GROUP_MASTER_SECRET: 'groupSecretDDDDDDDDDDDDD' });
+    const header = `Basic ${Buffer.from('group-groupKeyCCCCCCCCCCCCCCCC:groupSecretDDDDDDDDDDDDD').toString('base64')}`;
+    const file = write({
+      consumer: { name: 'c' }, provider: { name: 'p' },
+      interactions: [{ type: 'Synchronous/HTTP', description: 'group leak', request: { method: 'POST', path: '/v3/grouppush', headers: { Authorization: [header] } }, response: { status: invalid.status, headers: { 'Content-Type': 'application/json' }, body: { content: envelope } } }],
+    });
+    const { offences } = checkPactsForPublish([file], { secrets });
+    expect(offences.map((o) => o.reasons)).toEqual([['contains the value of base64 of group-PUSH_GROUP_KEY:PUSH_GROUP_MASTER_SECRET']]);
+  });
+
   it('ignores values too short to be secrets', () => {
     expect(secretsFromEnv({ PACT_BROKER_TOKEN: 'abc' })).toEqual([]);
   });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { audit, type AuditOptions } from '../audit/audit';
 import type { Exchange, Finding, HeaderMap, InteractionRef } from '../audit/types';
-import { basicAuth, ENV_APP_KEY, ENV_MASTER_SECRET } from '../credentials';
+import { basicAuth, ENV_APP_KEY, ENV_GROUP_KEY, ENV_GROUP_MASTER_SECRET, ENV_MASTER_SECRET, groupBasicAuth } from '../credentials';
 import { PushContractsError } from '../errors';
 import { BROKER_ENV, type Env } from './config';
 
@@ -52,6 +52,17 @@ export function secretsFromEnv(env: Env): NamedSecret[] {
     if (appKey) {
       out.push({ name: `${ENV_APP_KEY}:${ENV_MASTER_SECRET}`, value: `${appKey}:${secret}` });
       out.push({ name: `base64 of ${ENV_APP_KEY}:${ENV_MASTER_SECRET}`, value: basicAuth({ appKey, masterSecret: secret }).slice('Basic '.length) });
+    }
+  }
+  // The group's pair (group push) as it is sent: `group-<GroupKey>:secret`.
+  const groupKey = env[ENV_GROUP_KEY];
+  const groupSecret = env[ENV_GROUP_MASTER_SECRET];
+  if (groupSecret) {
+    out.push({ name: ENV_GROUP_MASTER_SECRET, value: groupSecret });
+    if (groupKey) {
+      const pair = groupBasicAuth({ groupKey, groupMasterSecret: groupSecret }).slice('Basic '.length);
+      out.push({ name: `group-${ENV_GROUP_KEY}:${ENV_GROUP_MASTER_SECRET}`, value: Buffer.from(pair, 'base64').toString('utf8') });
+      out.push({ name: `base64 of group-${ENV_GROUP_KEY}:${ENV_GROUP_MASTER_SECRET}`, value: pair });
     }
   }
   const token = env[BROKER_ENV.token];

@@ -142,6 +142,21 @@ export class PushClient<A extends ApiId = ApiId> {
     return this.call('push.cid' as EndpointId<A>, { query: query as Record<string, string> });
   }
 
+  /** GET the vendor channels' quotas (v3 /v3/push/quota). */
+  getQuota(): Promise<unknown> {
+    return this.call('push.quota' as EndpointId<A>, {});
+  }
+
+  /** POST a push with a portal template (v3, VIP only); its errors come in the flat {code, message} envelope. Never retried on 5xx: it sends. */
+  templatePush(body: { id: string; params: ReadonlyArray<Record<string, unknown>> }): Promise<unknown> {
+    return this.call('push.template' as EndpointId<A>, { body });
+  }
+
+  /** POST a push to the devices of an uploaded file (v3 /v3/push/file); retried on 502/503/504 only with a cid, like push. */
+  pushToFile(payload: Record<string, unknown>): Promise<unknown> {
+    return this.call('push.file' as EndpointId<A>, { body: payload });
+  }
+
   /**
    * POST a batch single push (v3 `{pushlist: {<cid>: {platform, target, …}}}`, v4 `{requests: [{target, …}]}`),
    * each item to one registration id. Resolves with the 200 even when items failed: read them with

@@ -160,8 +160,14 @@ function describe(api: ApiId, endpoint: string, status: number, cause: string | 
   return `${api} ${endpoint}: ${status} ${cause ?? 'success'}`;
 }
 
-function errorResponse(api: ApiId, code: BusinessCode): MatcherTemplate {
-  return errorEnvelopeMatcher(api, { code: code.code, message: code.message });
+/**
+ * The error body matcher of an answer: in the envelope of the endpoint the request lands on (template push
+ * has its own), or the API's where it lands on none (a wrong method, a retired path), as the audit reads it.
+ */
+function errorResponse(contracts: Contracts, api: ApiId, code: BusinessCode, method: string, path: string): MatcherTemplate {
+  const route = contracts.resolve(method, path);
+  const envelope = route.kind === 'endpoint' ? route.endpoint.errorEnvelope : undefined;
+  return errorEnvelopeMatcher(api, { code: code.code, message: code.message, envelope, contracts });
 }
 
 function rateHeaders(contracts: Contracts, api: ApiId, family: string): TemplateHeaders {
@@ -288,7 +294,7 @@ export function planInteraction(api: ApiId, endpointId: string, status: number, 
       ? rateHeaders(contracts, api, endpoint.family)
       : undefined;
   let responseBody: MatcherTemplate | undefined;
-  if (cause) responseBody = errorResponse(api, cause.code);
+  if (cause) responseBody = errorResponse(contracts, api, cause.code, method, path);
   else if (endpoint.success !== 'empty') responseBody = successBodyMatcher(api, endpointId, undefined, contracts);
 
   return {
@@ -394,7 +400,7 @@ export function planRetired(api: ApiId, retiredId: string, options: Pick<Interac
     description: options.description ?? describe(api, retiredId, code.status, cause),
     states: [],
     request: { method: retired.method, path: retired.path, headers: authHeaders('valid') },
-    response: { status: code.status, body: errorResponse(api, code) },
+    response: { status: code.status, body: errorResponse(contracts, api, code, retired.method, retired.path) },
     example: { method: retired.method, path: retired.path, params: {}, credentials: 'valid' },
   };
 }

@@ -114,7 +114,7 @@ export function checkConsistency(c: Contracts): ConsistencyProblem[] {
       e.statuses.forEach((status, k) => {
         if (!c.isCatalogued(status)) add(endpointsFile, `${at}/statuses/${k}`, `${e.id}: status ${status} is not catalogued`);
       });
-      for (const ref of [e.request.body, e.request.query, e.request.params, e.success === 'empty' ? undefined : e.success]) {
+      for (const ref of [e.request.body, e.request.query, e.request.params, e.success === 'empty' ? undefined : e.success, e.errorEnvelope]) {
         if (!ref) continue;
         referenced.add(ref);
         if (!c.schemas.has(ref)) add(endpointsFile, at, `${e.id}: no schema ${ref}`);

@@ -5,7 +5,7 @@ import { PushContractsError } from '../errors';
 import { defaultContractsDir, listJsonFiles, readContractsJson } from './files';
 import type {
   ApiCatalogue, ApiId, BusinessCode, Cause, Certainty, CertaintyLevel, CodeTable, Endpoint, Family, HttpMethod, PolicyRuleText,
-  ProviderState, RetiredEndpoint, RouteMatch, StatusCode, StatusEntry, ValidationIssue, ValidationResult,
+  OutOfScopeEndpoint, ProviderState, RetiredEndpoint, RouteMatch, StatusCode, StatusEntry, ValidationIssue, ValidationResult,
 } from './types';
 
 /** Base URI of every schema $id; a schema's $id is this plus its path under contracts/schemas/. */
@@ -225,6 +225,7 @@ export class Contracts {
           },
           success: e.success === 'empty' ? 'empty' : full(e.success),
           successNote: e.successNote,
+          errorEnvelope: full((e.errorEnvelope ?? cat.errorEnvelope) as string),
           certainty: e.certainty ?? 'documented',
           source: e.source,
           payloadLimits: e.payloadLimits ?? [],
@@ -248,6 +249,7 @@ export class Contracts {
         families,
         endpoints,
         retired,
+        outOfScope: ((cat.outOfScope ?? []) as Array<Omit<OutOfScopeEndpoint, 'api'>>).map((o) => ({ ...o, api })),
         codeTables,
       };
     }

@@ -150,6 +150,8 @@ export interface Endpoint {
   /** $id of the success body schema, or 'empty' for a 200 without body. */
   readonly success: string;
   readonly successNote?: string;
+  /** $id of the error envelope schema of this endpoint: its own where the catalogue gives one (template push), else the API's. */
+  readonly errorEnvelope: string;
   /** How sure the sources are of the endpoint (path, body, success shape); 'documented' unless the catalogue says otherwise. */
   readonly certainty: Certainty;
   /** Where the endpoint is documented or seen, when it is not the API's own source. */
@@ -181,6 +183,15 @@ export interface RetiredEndpoint {
   readonly announcement: string;
 }
 
+/** A documented endpoint deliberately left out of the catalogue, with the reason. */
+export interface OutOfScopeEndpoint {
+  readonly api: ApiId;
+  readonly methods: readonly HttpMethod[];
+  readonly path: string;
+  readonly reason: string;
+  readonly source: string;
+}
+
 export interface ApiCatalogue {
   readonly id: ApiId;
   readonly title: string;
@@ -192,6 +203,8 @@ export interface ApiCatalogue {
   readonly families: Readonly<Record<string, Family>>;
   readonly endpoints: readonly Endpoint[];
   readonly retired: readonly RetiredEndpoint[];
+  /** Documented endpoints not catalogued, each with the reason (reported as not covered, never dropped silently). */
+  readonly outOfScope: readonly OutOfScopeEndpoint[];
   readonly codeTables: readonly CodeTable[];
 }
 

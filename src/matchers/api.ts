@@ -1,5 +1,6 @@
 import type { TemplateHeaders } from '@pact-foundation/pact/src/v3/types';
 import { getContracts, RATE_LIMIT_HEADERS_SCHEMA, type ApiId, type Contracts } from '../contracts';
+import { envelopeForm } from '../contracts/envelopes';
 import { PushContractsError } from '../errors';
 import { deriveMatcher, type MatcherTemplate } from './derive';
 
@@ -12,9 +13,11 @@ export interface ErrorEnvelopeOptions {
   readonly msgId?: string | number;
   /**
    * `nested` ({error: {code, message}}) or `flat` ({code, message}). v3 only knows nested; v4 documents
-   * both and defaults to nested.
+   * both and defaults to nested; an envelope that only takes the flat form (template push) defaults to flat.
    */
   readonly shape?: 'nested' | 'flat';
+  /** The envelope schema, for an endpoint with its own (`Endpoint.errorEnvelope`); default: the API's. */
+  readonly envelope?: string;
   readonly contracts?: Contracts;
 }
 
@@ -33,7 +36,8 @@ export function errorEnvelopeMatcher(api: ApiId, options: ErrorEnvelopeOptions):
   if (contracts.businessCode(api, undefined, options.code) === undefined) {
     throw new PushContractsError('PC_ERR_NOT_CATALOGUED', `business code ${options.code} is in no code table of ${api}`);
   }
-  const shape = options.shape ?? 'nested';
+  const envelope = options.envelope ? contracts.schemaId(options.envelope) : catalogue.errorEnvelope;
+  const shape = options.shape ?? envelopeForm(contracts, envelope);
   const msgId = options.msgId === undefined ? {} : { msg_id: options.msgId };
   const example =
     shape === 'flat'
@@ -41,7 +45,7 @@ export function errorEnvelopeMatcher(api: ApiId, options: ErrorEnvelopeOptions):
       : { error: { code: options.code, message: options.message }, ...msgId };
   const codePointer = shape === 'flat' ? '/code' : '/error/code';
   try {
-    return deriveMatcher(catalogue.errorEnvelope, example, { contracts, equal: [codePointer] }).matcher;
+    return deriveMatcher(envelope, example, { contracts, equal: [codePointer] }).matcher;
   } catch (err) {
     // The envelope schema decides which shapes an API has; a flat v3 envelope lands here.
     if (err instanceof PushContractsError && err.code === 'PC_ERR_EXAMPLE_INVALID') {

@@ -5,6 +5,7 @@
  * that status with), the rate-limit and Allow headers, the Basic security scheme, examples from the
  * catalogue, and causes and certainty as x- extensions.
  */
+import { envelopeBody } from '../contracts/envelopes';
 import { getContracts, type Contracts } from '../contracts/load';
 import { exampleRequest } from '../contracts/requests';
 import type { ApiCatalogue, ApiId, BusinessCode, Certainty, Endpoint, HttpMethod, RetiredEndpoint } from '../contracts/types';
@@ -39,9 +40,8 @@ function examplesOf(ctx: Ctx, id: string): unknown[] {
   return Array.isArray(ex) ? ex : [];
 }
 
-/** The envelope's forms: its anyOf branches (v4: nested or flat), or the envelope itself (v3). */
-function envelopeForms(ctx: Ctx): Array<{ ref: JsonObject; nested: boolean }> {
-  const id = ctx.api.errorEnvelope;
+/** The envelope's forms: its anyOf branches (v4: nested or flat), or the envelope itself (v3, template push). */
+function envelopeForms(ctx: Ctx, id: string): Array<{ ref: JsonObject; nested: boolean }> {
   const schema = ctx.contracts.schema(id);
   const branches = Array.isArray(schema.anyOf) ? (schema.anyOf as Array<{ $ref: string }>) : undefined;
   if (!branches) return [{ ref: ref(ctx, id), nested: isNested(schema) }];
@@ -58,8 +58,8 @@ function isNested(schema: Readonly<Record<string, unknown>>): boolean {
 }
 
 /** The envelope with its code narrowed to the codes this endpoint answers the status with. */
-function errorSchema(ctx: Ctx, codes: readonly BusinessCode[]): JsonObject {
-  const forms = envelopeForms(ctx);
+function errorSchema(ctx: Ctx, codes: readonly BusinessCode[], envelope: string): JsonObject {
+  const forms = envelopeForms(ctx, envelope);
   if (codes.length === 0) return forms.length === 1 ? forms[0].ref : { anyOf: forms.map((f) => f.ref) };
   const enumOf = { enum: codes.map((c) => c.code) };
   const narrowed = forms.map((f): JsonObject => {
@@ -130,6 +130,8 @@ interface ResponseOptions {
   readonly success?: string;
   readonly successNote?: string;
   readonly retired?: boolean;
+  /** The endpoint's own error envelope (Endpoint.errorEnvelope) where it is not the API's: template push. */
+  readonly envelope?: string;
 }
 
 /**
@@ -139,7 +141,8 @@ interface ResponseOptions {
 function response(ctx: Ctx, status: number, o: ResponseOptions): JsonObject {
   const entry = ctx.contracts.status(status);
   if (entry?.class === 'success') return responseObject(ctx, status, o);
-  const name = `${o.family}.${status}${o.retired ? '.retired' : ''}`;
+  const own = o.envelope !== undefined && o.envelope !== ctx.api.errorEnvelope ? `.${o.envelope.replace(/^.*\//, '').replace(/\.json$/, '')}` : '';
+  const name = `${o.family}.${status}${o.retired ? '.retired' : ''}${own}`;
   if (!ctx.responses.has(name)) ctx.responses.set(name, responseObject(ctx, status, o));
   return { $ref: `#/components/responses/${name}` };
 }
@@ -174,8 +177,9 @@ function responseObject(ctx: Ctx, status: number, o: ResponseOptions): JsonObjec
     return out;
   }
   const examples: JsonObject = {};
-  for (const c of codes) examples[String(c.code)] = { summary: c.message, value: { error: { code: c.code, message: c.message } } };
-  out.content = { 'application/json': { schema: errorSchema(ctx, codes), ...(codes.length > 0 ? { examples } : {}) } };
+  const envelope = o.envelope ?? ctx.api.errorEnvelope;
+  for (const c of codes) examples[String(c.code)] = { summary: c.message, value: envelopeBody(ctx.contracts, envelope, c.code, c.message) as Json };
+  out.content = { 'application/json': { schema: errorSchema(ctx, codes, envelope), ...(codes.length > 0 ? { examples } : {}) } };
   out['x-causes'] = causes;
   out['x-business-codes'] = codes.map(codeExtension);
   return out;
@@ -238,7 +242,7 @@ function operation(ctx: Ctx, e: Endpoint): JsonObject {
   const responses: JsonObject = {};
   // 405 belongs to the methods the path does not support, not to this one (see methodNotAllowed).
   const own = e.statuses.filter((s) => !methodStatuses(ctx.contracts, ctx.api.id).includes(s));
-  for (const s of own) responses[String(s)] = response(ctx, s, { family: e.family, success: e.success, successNote: e.successNote });
+  for (const s of own) responses[String(s)] = response(ctx, s, { family: e.family, success: e.success, successNote: e.successNote, envelope: e.errorEnvelope });
   op.responses = responses;
   op['x-family'] = e.family;
   op['x-rate-limit'] = { ...family.rateLimit };

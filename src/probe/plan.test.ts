@@ -74,7 +74,7 @@ describe('planProbe', () => {
         expect(plan.cases.some((c) => c.endpoint === e && c.kind === 'success')).toBe(false);
         expect(plan.notCovered.find((n) => n.endpoint === e.id && n.status === 200)?.reason).toMatch(/--allow-writes/);
       }
-      const allowed = planProbe(contracts, { api, groupCredentials: true, allowWrites: true, ids: { registration_id: 'r1', alias: 'a1', schedule_id: 's1', msg_id: '9', plan_id: 'p1' } });
+      const allowed = planProbe(contracts, { api, groupCredentials: true, allowWrites: true, ids: { registration_id: 'r1', alias: 'a1', schedule_id: 's1', msg_id: '9', plan_id: 'p1', file_id: 'f1' } });
       for (const e of writes) expect(allowed.cases.some((c) => c.endpoint === e && c.kind === 'success')).toBe(true);
     });
 
@@ -94,6 +94,28 @@ describe('planProbe', () => {
         }
       }
     });
+  });
+
+  it('reports the 410 of an endpoint the operator takes offline as not covered, naming the provider state it needs', () => {
+    for (const api of apis) {
+      const plan = planProbe(contracts, { api });
+      for (const e of contracts.endpoints(api).filter((x) => x.elicit.offline)) {
+        const gap = plan.notCovered.find((n) => n.endpoint === e.id && n.status === 410);
+        expect(gap).toMatchObject({ cause: 'endpoint.offline', reason: expect.stringContaining("'the endpoint is taken offline by the operator'") });
+      }
+    }
+  });
+
+  it('lists every out-of-scope endpoint of a whole-API probe as not covered with its reason, and none when endpoints are picked', () => {
+    for (const api of apis) {
+      const whole = planProbe(contracts, { api });
+      for (const o of contracts.apis[api].outOfScope) {
+        expect(whole.notCovered).toContainEqual(expect.objectContaining({ api, endpoint: null, reason: expect.stringContaining(`out of scope, not catalogued: ${o.methods.join(', ')} ${o.path}`) }));
+      }
+      const picked = planProbe(contracts, { api, endpoints: [contracts.endpoints(api)[0].id] });
+      expect(picked.notCovered.filter((n) => n.reason.startsWith('out of scope'))).toEqual([]);
+    }
+    expect(contracts.apis['jpush-v3'].outOfScope.length).toBeGreaterThan(0);
   });
 
   it('puts the caller\'s ids into the success request in place of the example ids', () => {

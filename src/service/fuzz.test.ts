@@ -5,6 +5,7 @@
  */
 import * as http from 'node:http';
 import fc from 'fast-check';
+import { envelopeForm } from '../contracts/envelopes';
 import { getContracts, type ApiId } from '../contracts';
 import { basicAuth, WRONG_CREDENTIALS } from '../credentials';
 import { DEMO_CREDENTIALS, startReferenceService, type ReferenceService } from './index';
@@ -154,9 +155,13 @@ describe('reference service fuzz', () => {
           return;
         }
         if (!/^application\/json/.test(String(a.headers['content-type']))) throw new Error(`error without JSON content type: ${a.status} ${a.headers['content-type']}`);
-        const v = contracts.validate(contracts.apis[api].errorEnvelope, JSON.parse(a.text));
-        if (!v.valid) throw new Error(`error body breaks the ${api} envelope: ${a.text}`);
-        const code = contracts.businessCode(api, undefined, (JSON.parse(a.text) as { error: { code: number } }).error.code);
+        // The envelope of the endpoint the request reached (template push: flat), else the API's.
+        const route = contracts.resolve(r.method, r.path);
+        const envelope = route.kind === 'endpoint' ? route.endpoint.errorEnvelope : contracts.apis[api].errorEnvelope;
+        const v = contracts.validate(envelope, JSON.parse(a.text));
+        if (!v.valid) throw new Error(`error body breaks the ${api} envelope ${envelope}: ${a.text}`);
+        const body = JSON.parse(a.text) as { error?: { code: number }; code?: number };
+        const code = contracts.businessCode(api, undefined, (envelopeForm(contracts, envelope) === 'flat' ? body.code : body.error?.code) as number);
         if (!code || code.status !== a.status) throw new Error(`business code of ${a.text} does not go with ${a.status}`);
       }),
       { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261123), endOnFailure: true },

@@ -67,6 +67,11 @@ export const stateHandlers: Readonly<Record<ProviderStateName, Handler>> = {
     const store = t.dispatcher.store;
     store.addMessage({ msgId: p.msg_id, api: 'jpush-v3', appKey: t.appKey, targets: store.allDevices().map((d) => d.registrationId), sentAt: t.now(), withdrawn: false });
   },
+  'a file was uploaded': (t, p) => {
+    const d = successExample(t, 'jpush-v3', 'device.get');
+    t.dispatcher.store.upsertDevice(p.registration_id, { tags: d.tags, alias: d.alias, mobile: d.mobile }, t.now());
+    t.dispatcher.store.putFile(p.file_id, [p.registration_id]);
+  },
   'a push plan exists': (t, p) => {
     t.dispatcher.store.upsertPlan(p.plan_id, successExample(t, 'mtpush-v4', 'plans.list').push_plan_info[0].plan_description, t.now());
   },

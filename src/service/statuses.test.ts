@@ -5,6 +5,7 @@
  */
 import * as net from 'node:net';
 import { getContracts, fillPath, type ApiId, type CauseId, type Endpoint, type ProviderStateName } from '../contracts';
+import { envelopeForm } from '../contracts/envelopes';
 import { applyBadRequest, exampleRequest as requestOf } from '../contracts/requests';
 import { basicAuth, groupBasicAuth, PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS } from '../credentials';
 import { DEMO_CREDENTIALS, DEMO_GROUP_CREDENTIALS, startReferenceService, type ReferenceService } from './index';
@@ -20,12 +21,14 @@ const authed = (headers: Record<string, string> = {}): Record<string, string> =>
 /** An endpoint's valid credentials: the group's on group push, the app's elsewhere. */
 const authedFor = (e: Endpoint): Record<string, string> => (e.auth === 'group' ? { authorization: groupBasicAuth(DEMO_GROUP_CREDENTIALS) } : authed());
 
-function expectEnvelope(a: Answer, api: ApiId, family: string, cause: CauseId): void {
+/** The answer is the cause's status and code in the envelope that applies: the endpoint's own (template push, flat), else the API's (nested). */
+function expectEnvelope(a: Answer, api: ApiId, family: string, cause: CauseId, envelope: string = contracts.apis[api].errorEnvelope): void {
   const code = contracts.codeFor(api, family, cause);
   expect(code).toBeDefined();
-  expect({ status: a.status, code: a.json?.error?.code }).toEqual({ status: code!.status, code: code!.code });
+  const flat = envelopeForm(contracts, envelope) === 'flat';
+  expect({ status: a.status, code: flat ? a.json?.code : a.json?.error?.code }).toEqual({ status: code!.status, code: code!.code });
   expect(a.headers['content-type']).toMatch(/^application\/json/);
-  expect(contracts.validate(contracts.apis[api].errorEnvelope, a.json).errors).toEqual([]);
+  expect(contracts.validate(envelope, a.json).errors).toEqual([]);
 }
 
 function expectRateHeaders(a: Answer): void {
@@ -81,7 +84,7 @@ describe('reference service statuses', () => {
       const req = applyBadRequest(requestOf(contracts, e), bad);
       const body = req.body?.kind === 'raw' ? { raw: req.body.text } : { body: req.body?.value };
       const a = await call(svc.url, e.method, urlOf(e, req.params, req.query ?? {}), { ...body, headers: authedFor(e) });
-      expectEnvelope(a, e.api, e.family, bad.cause as CauseId);
+      expectEnvelope(a, e.api, e.family, bad.cause as CauseId, e.errorEnvelope);
       expectRateHeaders(a);
     });
 
@@ -107,13 +110,13 @@ describe('reference service statuses', () => {
       const req = exampleRequest(e);
       const url = urlOf(e, req.params, req.query);
       const none = await call(svc.url, e.method, url, { body: req.body });
-      expectEnvelope(none, api, family, 'auth.missing');
+      expectEnvelope(none, api, family, 'auth.missing', e.errorEnvelope);
       for (const creds of [WRONG_CREDENTIALS, PLACEHOLDER_CREDENTIALS, { appKey: DEMO_CREDENTIALS.appKey, masterSecret: 'x'.repeat(24) }]) {
         const wrong = await call(svc.url, e.method, url, { body: req.body, headers: { authorization: basicAuth(creds) } });
-        expectEnvelope(wrong, api, family, 'auth.failed');
+        expectEnvelope(wrong, api, family, 'auth.failed', e.errorEnvelope);
       }
       const garbage = await call(svc.url, e.method, url, { body: req.body, headers: { authorization: 'Bearer abc' } });
-      expectEnvelope(garbage, api, family, 'auth.failed');
+      expectEnvelope(garbage, api, family, 'auth.failed', e.errorEnvelope);
     });
   });
 
@@ -149,7 +152,7 @@ describe('reference service statuses', () => {
     it.each(notFound.map((e) => [`${e.api} ${e.id}`, e] as const))('for the unknown resource of %s', async (_name, e) => {
       const req = exampleRequest(e);
       const a = await call(svc.url, e.method, urlOf(e, { ...req.params, ...e.elicit.notFound }, req.query), { body: req.body, headers: authed() });
-      expectEnvelope(a, e.api, e.family, 'resource.not-found');
+      expectEnvelope(a, e.api, e.family, 'resource.not-found', e.errorEnvelope);
       expectRateHeaders(a);
     });
 

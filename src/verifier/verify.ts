@@ -206,12 +206,17 @@ interface RunSetup {
   readonly broker?: BrokerSource;
 }
 
+/** Every form of every secret the run injects, to mask in anything it prints or writes. */
+function secretsOf(options: VerifyOptions): string[] {
+  return [options.credentials, options.groupCredentials].flatMap((c) => (c ? secretForms(c) : []));
+}
+
 /** Step 1: reads and checks everything that can be checked before a request is sent (usage errors throw). */
 async function prepare(options: VerifyOptions): Promise<RunSetup> {
   const contracts = options.contracts ?? getContracts();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const filter = options.filter ?? {};
-  const secrets = [options.credentials, options.groupCredentials].flatMap((c) => (c ? secretForms(c) : []));
+  const secrets = secretsOf(options);
   const mask = (t: string): string => maskSecrets(t, secrets);
   if (options.sources.length === 0) throw new PushContractsError('PC_ERR_USAGE', 'no pact source: give --pact-dir, --pact-url or a broker');
 
@@ -613,7 +618,13 @@ async function judge(setup: RunSetup, replayed: Replay): Promise<Judged> {
   }
   const expected = [...(replayed.job.pact ? [replayed.job.pact] : []), ...fromBroker.pacts].flatMap((p) => p.interactions);
   const { matched, unmatched } = correlate(expected, replayed.events);
-  const cases = matched.map(({ interaction, exchange }) => caseOf(setup, replayed, interaction, exchange, infrastructure));
+  const cases: ReportCase[] = [];
+  for (const { interaction, exchange } of matched) {
+    cases.push(caseOf(setup, replayed, interaction, exchange, infrastructure));
+    // A slice is judged while the next one replays, and the provider may share this event loop (the
+    // embedded service): one case at a time, so no response waits behind a whole slice's audit.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   for (const e of unmatched) cases.push(unmatchedCaseOf(setup, e));
   const run = runProblemsOf(setup, replayed);
   return { cases, runErrors: [...fromBroker.problems.map(setup.mask), ...run.runErrors], infrastructure: [...infrastructure, ...run.infrastructure] };
@@ -718,7 +729,9 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
   // HTTP to the loopback recorder, so they run with an empty trust store (loading one costs ~24 ms per
   // interaction, native.ts). The first process starts now: starting node and loading pact's native
   // library overlaps reading the pacts and the reachability check instead of delaying the first slice.
-  const pool = startVerifierPool(Math.max(1, options.workers ?? DEFAULT_WORKERS), (line) => options.pactOutput?.(maskSecrets(line, options.credentials ? secretForms(options.credentials) : [])), 'empty');
+  // The verifier's own report may echo what the provider sent back: masked like everything else.
+  const secrets = secretsOf(options);
+  const pool = startVerifierPool(Math.max(1, options.workers ?? DEFAULT_WORKERS), (line) => options.pactOutput?.(maskSecrets(line, secrets)), 'empty');
   if (options.sources.some((s) => s.kind !== 'broker')) pool.prestart();
   let setup: RunSetup;
   let replayedAll: Judged;

@@ -75,6 +75,31 @@ msg_click?: number
 }
 }[]
 /**
+ * Body of POST /v3/push/file: a push like POST /v3/push whose audience is one uploaded file of registration ids or aliases, named by its file_id (COMMON FILE_PUSH_PATH; JAVA AudienceType.FILE; JSDK5 PushApi.sendByFile; the file comes from the multipart upload POST /v3/files/{type}, which is out of scope).
+ */
+export type JPushV3FilePushRequest = (({
+notification: unknown
+} | {
+message: unknown
+}) & {
+/**
+ * "all" or a non-empty list of distinct platform names (DOCS push; hmos/quickapp from the SDKs).
+ */
+platform: ("all" | [("android" | "ios" | "hmos" | "quickapp" | "winphone"), ...(("android" | "ios" | "hmos" | "quickapp" | "winphone"))[]])
+audience: {
+file: {
+file_id: string
+}
+}
+notification?: Notification
+message?: Message
+options?: Options
+/**
+ * Idempotency id "{appkey}-{uuid}" from GET /v3/push/cid (DOCS push).
+ */
+cid?: string
+})
+/**
  * Body of POST /v3/push and POST /v3/push/validate with platform, audience, notification and/or message, options and cid, unknown keys outside extras being code 1009 (DOCS push; facts §1, §6).
  */
 export type JPushV3PushRequest = (({
@@ -279,8 +304,10 @@ JPushV3GroupPushResponse: JPushV3GroupPushResponse
 JPushV3MessagesReportQuery: JPushV3MessagesReportQuery
 JPushV3MessagesReportResponse: JPushV3MessagesReportResponse
 JPushV3PlatformQuery: JPushV3PlatformQuery
+JPushV3FilePushRequest: JPushV3FilePushRequest
 JPushV3PushRequest: JPushV3PushRequest
 JPushV3PushSuccessResponse: JPushV3PushSuccessResponse
+JPushV3VendorQuotaResponse: JPushV3VendorQuotaResponse
 JPushV3ReceivedDetailResponse: JPushV3ReceivedDetailResponse
 JPushV3ReportMsgIdsQuery: JPushV3ReportMsgIdsQuery
 JPushV3ReceivedReportResponse: JPushV3ReceivedReportResponse
@@ -296,6 +323,9 @@ JPushV3MessageStatusResponse: JPushV3MessageStatusResponse
 JPushV3TagMembershipResponse: JPushV3TagMembershipResponse
 JPushV3TagUpdateRequest: JPushV3TagUpdateRequest
 JPushV3TagListResponse: JPushV3TagListResponse
+JPushV3TemplatePushErrorEnvelope: JPushV3TemplatePushErrorEnvelope
+JPushV3TemplatePushRequest: JPushV3TemplatePushRequest
+JPushV3TemplatePushResponse: JPushV3TemplatePushResponse
 JPushV3UserStatisticsQuery: JPushV3UserStatisticsQuery
 JPushV3UserStatisticsResponse: JPushV3UserStatisticsResponse
 MTPushV4AliasResponse: MTPushV4AliasResponse
@@ -460,7 +490,7 @@ pushlist: {
 }
 }
 /**
- * Success body of POST /v3/push/batch/{regid|alias}/single: each cid of the request maps to its own result, {"msg_id":..} when that push was accepted or the per-item error envelope when it failed, inside the 200 (DOCS push 批量单推).
+ * Success body of POST /v3/push/batch/{regid|alias}/single: each cid of the request maps to its own result, {"msg_id":..} when that push was accepted or the per-item error envelope when it failed, inside the 200 (DOCS push 批量单推; JSDK5 bean/push/batch/BatchPushSendResult.java maps each cid to BatchPushResult {msg_id, error}).
  */
 export interface JPushV3BatchSinglePushResponse {
 [k: string]: Accepted | PerItemErrorEnvelope
@@ -558,6 +588,26 @@ abtest?: SingleValueList
 export interface JPushV3PushSuccessResponse {
 sendno: string
 msg_id: string
+}
+/**
+ * Success body of GET /v3/push/quota: code 0 and, per vendor channel (Xiaomi, OPPO, vivo), the total and used counts of its system and operation message quotas (JSDK5 bean/push/other/QuotaGetResult.java). code 0 means success (third-party calvinit/jiguang-sdk-go api.CodeError: '0 表示成功'); a non-zero code on a 200 would be an error answered with 200.
+ */
+export interface JPushV3VendorQuotaResponse {
+code: 0
+message?: string
+data: {
+xiaomi_quota?: Channel
+oppo_quota?: Channel
+vivo_quota?: Channel
+}
+}
+export interface Channel {
+system?: Counts
+operation?: Counts
+}
+export interface Counts {
+total: number
+used: number
 }
 /**
  * Query string of GET /v3/received (and /v3/received/detail): msg_ids is a comma-separated list of at most 100 message ids (DOCS report).
@@ -676,6 +726,60 @@ remove?: RegistrationIdOperationList
  */
 export interface JPushV3TagListResponse {
 tags: string[]
+}
+/**
+ * Body of every error of the template push endpoints: flat, not nested in an error object: a non-zero code and its message, with message_id, schedule_id and trace_id when the server has them (JSDK5 codec/ApiErrorDecoder.decodeTemplateError reads template errors as bean/push/other/TemplateResult.java). Code 0 is the success of that same shape.
+ */
+export interface JPushV3TemplatePushErrorEnvelope {
+code: number
+message: string
+message_id?: string
+schedule_id?: string
+trace_id?: string
+}
+/**
+ * Body of POST /v3/push/template: the id of a template configured in the JPush web portal and one entry per push, each with its audience ('all' or an audience object), the template's variable keys and an optional trace_id echoed in the result (JSDK5 bean/push/TemplatePushSendParam.java, bean/push/other/TemplateParam.java).
+ */
+export interface JPushV3TemplatePushRequest {
+id: string
+/**
+ * @minItems 1
+ * @maxItems 1000
+ */
+params: [{
+/**
+ * "all" or an audience object; several types combine with AND, an empty array means the type is absent (DOCS push).
+ */
+audience: ("all" | AudienceObject)
+keys?: {
+[k: string]: string
+}
+trace_id?: string
+}, ...({
+/**
+ * "all" or an audience object; several types combine with AND, an empty array means the type is absent (DOCS push).
+ */
+audience: ("all" | AudienceObject)
+keys?: {
+[k: string]: string
+}
+trace_id?: string
+})[]]
+}
+/**
+ * Success body of POST /v3/push/template: a flat code 0 and message, and per push of the request its result: code 0 with the message_id, and the trace_id the request gave (JSDK5 bean/push/TemplatePushSendResult.java, bean/push/other/TemplateResult.java). code 0 means success (third-party calvinit/jiguang-sdk-go api.CodeError: '0 表示成功').
+ */
+export interface JPushV3TemplatePushResponse {
+code: 0
+message?: string
+data: {
+push_list: {
+code: number
+message?: string
+message_id?: string
+trace_id?: string
+}[]
+}
 }
 /**
  * Query string of GET /v3/users (VIP only): time_unit HOUR, DAY or MONTH, a start matching it (yyyy-MM-dd HH, yyyy-MM-dd, yyyy-MM) and a duration; only the last 60 days (DOCS report; JSDK5 ReportClient.getUserDetail).

@@ -92,6 +92,48 @@ function v4Push(sends: boolean): Operation {
   };
 }
 
+/** POST /v3/push/file: a push whose audience is the registration ids of an uploaded file. */
+function v3FilePush(): Operation {
+  return (store, req, now) => {
+    const body = req.body as Json;
+    const fileId = String(body.audience.file.file_id);
+    const rids = store.file(fileId);
+    if (rids === undefined) throw new OperationError('request.invalid-value', `file_id ${fileId} not exist`);
+    const sendno = String(body.options?.sendno ?? 0);
+    return sendPush(store, req, now, { registration_id: rids }, true, (msgId) => ({ sendno, msg_id: msgId }));
+  };
+}
+
+/**
+ * POST /v3/push/template: one push per entry of params, each to its own audience, answered in the template
+ * endpoints' flat shape: code 0 and one result per entry with its message_id and trace_id. An entry that
+ * finds no device refuses the whole request like a push without target (the per-entry failures a real
+ * server may report inside the 200 are not modelled).
+ */
+const templatePush: Operation = (store, req, now) => {
+  const entries = (req.body as Json).params as Json[];
+  const resolved = entries.map((entry) => ({ entry, targets: store.resolveAudience(audienceOf(entry.audience)) }));
+  if (resolved.some((r) => r.targets.length === 0)) throw new OperationError('request.no-target', 'cannot find user by this audience');
+  const pushList = resolved.map(({ entry, targets }) => {
+    const msgId = store.allocateMsgId();
+    store.addMessage({ msgId, api: req.api, appKey: req.appKey, targets, sentAt: now, withdrawn: false });
+    return { code: 0, message_id: msgId, ...(typeof entry.trace_id === 'string' ? { trace_id: entry.trace_id } : {}) };
+  });
+  return { body: { code: 0, message: 'success', data: { push_list: pushList } } };
+};
+
+/**
+ * GET /v3/push/quota: the vendor channels' message quotas. Vendor channels are not modelled apart: every
+ * message of the app the store holds counts against each channel's system quota. The totals are this
+ * sandbox's, not a vendor's.
+ */
+const SANDBOX_VENDOR_QUOTA = { system: 10_000, operation: 5_000 } as const;
+const vendorQuota: Operation = (store, req) => {
+  const sent = store.messagesOf(req.appKey);
+  const channel = { system: { total: SANDBOX_VENDOR_QUOTA.system, used: sent }, operation: { total: SANDBOX_VENDOR_QUOTA.operation, used: 0 } };
+  return { body: { code: 0, message: 'success', data: { xiaomi_quota: channel, oppo_quota: channel, vivo_quota: channel } } };
+};
+
 function withdraw(render: (msgId: string) => Json | undefined): Operation {
   return (store, req, now) => {
     const msgId = req.params.msg_id;
@@ -518,6 +560,9 @@ export const operations: Readonly<Record<ApiId, Readonly<Record<string, Operatio
     'push.validate': v3Push(false),
     'push.cid': cidList,
     'push.withdraw': withdraw(() => undefined),
+    'push.quota': vendorQuota,
+    'push.template': templatePush,
+    'push.file': v3FilePush(),
     'push.batch-regid': v3Batch('regid'),
     'push.batch-alias': v3Batch('alias'),
     'push.group': groupPush('audience', (body, msgId) => ({ msg_id: msgId, sendno: String(body.options?.sendno ?? 0) })),

@@ -65,6 +65,8 @@ export class DispatcherStore {
   private readonly schedules = new Map<string, Schedule>();
   private readonly plans = new Map<string, PushPlan>();
   private readonly cids = new Map<string, unknown>();
+  /** Uploaded files of registration ids, by file_id (the multipart upload itself is out of scope). */
+  private readonly files = new Map<string, readonly string[]>();
   private readonly issuedCids = new Set<string>();
   private nextMsgId = FIRST_MSG_ID;
   private corrupt = false;
@@ -89,12 +91,26 @@ export class DispatcherStore {
     this.plans.clear();
     this.cids.clear();
     this.issuedCids.clear();
+    this.files.clear();
     this.corrupt = false;
   }
 
   allocateMsgId(): string {
     this.guard();
     return String(this.nextMsgId++);
+  }
+
+  // ---- uploaded files
+
+  /** Holds a file of registration ids under its file_id (provider state "a file was uploaded"). */
+  putFile(fileId: string, registrationIds: readonly string[]): void {
+    this.guard();
+    this.files.set(fileId, [...registrationIds]);
+  }
+
+  file(fileId: string): readonly string[] | undefined {
+    this.guard();
+    return this.files.get(fileId);
   }
 
   // ---- devices
@@ -174,6 +190,14 @@ export class DispatcherStore {
       if (old.sentAt >= m.sentAt - MESSAGE_RETENTION_MS) break;
       this.messages.delete(id);
     }
+  }
+
+  /** How many messages the app has sent that the store still holds (its withdraw window). */
+  messagesOf(appKey: string): number {
+    this.guard();
+    let n = 0;
+    for (const m of this.messages.values()) if (m.appKey === appKey) n += 1;
+    return n;
   }
 
   message(msgId: string): Message | undefined {

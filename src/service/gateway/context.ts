@@ -64,10 +64,10 @@ export function requestContext(contracts: Contracts, request: FastifyRequest): G
   return request.gateway ?? contextFromPath(contracts, request.method, request.url);
 }
 
-/** Sends the envelope for a cause; errors are always JSON. */
+/** Sends the envelope for a cause (the endpoint's, when the request reached one); errors are always JSON. */
 export function sendError(
-  contracts: Contracts, reply: FastifyReply, ctx: Pick<GatewayContext, 'api' | 'family'>, cause: CauseId, detail?: string, msgId?: string,
+  contracts: Contracts, reply: FastifyReply, ctx: Pick<GatewayContext, 'api' | 'family' | 'endpoint'>, cause: CauseId, detail?: string, msgId?: string,
 ): FastifyReply {
-  const a = errorAnswer(contracts, ctx.api, ctx.family, cause, detail, msgId);
+  const a = errorAnswer(contracts, ctx.api, ctx.family, cause, detail, msgId, ctx.endpoint?.errorEnvelope);
   return reply.code(a.status).type('application/json; charset=utf-8').send(a.body);
 }

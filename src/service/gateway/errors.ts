@@ -1,4 +1,5 @@
 import type { ApiId, BusinessCode, CauseId, Contracts, ValidationIssue } from '../../contracts';
+import { envelopeBody } from '../../contracts/envelopes';
 
 /** A refusal decided by the gateway (or reported by the dispatcher), carried to the API's error handler. */
 export class GatewayError extends Error {
@@ -38,17 +39,20 @@ export function describeIssues(part: string, issues: readonly ValidationIssue[])
 export interface ErrorAnswer {
   readonly status: number;
   readonly code: BusinessCode;
-  readonly body: { error: { code: number; message: string }; msg_id?: string };
+  readonly body: Record<string, unknown>;
 }
 
 /**
  * The answer for a cause in a family: the business code the contracts give for it, its status, and an
- * envelope whose message is the code's catalogue message plus an optional detail. Both APIs use the
- * nested envelope, which both envelope schemas accept.
+ * envelope whose message is the code's catalogue message plus an optional detail. The envelope is the
+ * endpoint's (`envelope`, its catalogue `errorEnvelope`) or else the API's; its form comes from its
+ * schema: nested for both APIs, flat for template push.
  */
-export function errorAnswer(contracts: Contracts, api: ApiId, family: string, cause: CauseId, detail?: string, msgId?: string): ErrorAnswer {
+export function errorAnswer(
+  contracts: Contracts, api: ApiId, family: string, cause: CauseId, detail?: string, msgId?: string, envelope?: string,
+): ErrorAnswer {
   const code = contracts.codeFor(api, family, cause);
   if (!code) throw new Error(`contracts give no code for ${cause} in ${api} family ${family}`);
   const message = detail && detail !== code.message ? `${code.message}: ${detail}` : code.message;
-  return { status: code.status, code, body: { error: { code: code.code, message }, ...(msgId ? { msg_id: msgId } : {}) } };
+  return { status: code.status, code, body: envelopeBody(contracts, envelope ?? contracts.apis[api].errorEnvelope, code.code, message, msgId) };
 }

@@ -64,7 +64,7 @@ function gatewayHook(deps: GatewayDeps, bypassPrefix: string | undefined) {
     }
     const api = match.api;
     const family = match.kind === 'endpoint' ? match.endpoint.family : match.family;
-    const ctx = { api, family };
+    const ctx = { api, family, endpoint: match.kind === 'endpoint' ? match.endpoint : undefined };
 
     const auth = deps.apps.authenticate(request.headers.authorization);
     if (!auth.ok) {

@@ -13,7 +13,7 @@ export const errorBodyMissing = defineLintRule({
       return [{
         message: `${r.status} of ${op.method} ${op.path}: ${what}; the policy answers every error with the ${op.api} error envelope${r.via ? ` (response ${r.via})` : ''}`,
         location: r.json ? r.json.pointer : r.pointer,
-        expected: ctx.contracts.apis[op.api].errorEnvelope,
+        expected: op.endpoint?.errorEnvelope ?? ctx.contracts.apis[op.api].errorEnvelope,
       }];
     }),
 });

@@ -4,11 +4,16 @@ import type { RuleResult } from '../../../audit/types';
 // Bodies that are not an error envelope in any form: an envelope schema must refuse each.
 const NOT_ENVELOPES: readonly unknown[] = [{}, { message: 'refused' }, { error: 'refused' }, { error: { message: 'refused' } }, 'refused', []];
 
-/** Envelopes in each form the API allows (nested always; flat where its envelope schema accepts it), for these codes. */
+/** The envelope that applies: the catalogued endpoint's own (template push: flat), else the API's. */
+function envelopeOf(ctx: LintContext, op: LintOperation): string {
+  return op.endpoint?.errorEnvelope ?? ctx.contracts.apis[op.api].errorEnvelope;
+}
+
+/** Envelopes in each form the envelope that applies allows (nested, flat or both), for these codes. */
 function envelopesFor(ctx: LintContext, op: LintOperation, codes: readonly number[]): unknown[] {
-  const api = ctx.contracts.apis[op.api];
+  const envelope = envelopeOf(ctx, op);
   return codes.flatMap((code) =>
-    [{ error: { code, message: 'm' } }, { code, message: 'm' }].filter((body) => ctx.contracts.validate(api.errorEnvelope, body).valid),
+    [{ error: { code, message: 'm' } }, { code, message: 'm' }].filter((body) => ctx.contracts.validate(envelope, body).valid),
   );
 }
 
@@ -29,7 +34,7 @@ function checkResponse(op: LintOperation, r: LintResponse & { status: number }, 
     return [{
       message: `the ${r.status} body schema of ${op.method} ${op.path} admits ${JSON.stringify(admitted)}, which is not the ${op.api} error envelope${r.via ? ` (response ${r.via})` : ''}`,
       location,
-      expected: api.errorEnvelope,
+      expected: envelopeOf(ctx, op),
       actual: admitted,
     }];
   }
