@@ -21,6 +21,34 @@ import { builtCli } from '../test-support/built-cli';
 const REAL: Credentials = { appKey: 'maskTestAppKey0000000001', masterSecret: 'maskTestMasterSecret0001' };
 const ROOT = path.join(__dirname, '..');
 
+/** A careless provider that puts the Authorization it received (raw and decoded) into its error message. */
+async function startEchoingProvider(): Promise<{ echo: http.Server; url: string }> {
+  const echo = http.createServer((req, res) => {
+    const auth = String(req.headers.authorization);
+    const decoded = Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString('utf8');
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sendno: '0', msg_id: '1', error: { code: 1004, message: `refused ${auth} (${decoded})` } }));
+  });
+  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+  return { echo, url: `http://127.0.0.1:${(echo.address() as AddressInfo).port}` };
+}
+
+/** A one-interaction pact (in a fresh directory) whose exact 200 body the echoing provider breaks. */
+function writeEchoPact(prefix: string, description: string, requestPath: string, authorization: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  writeFileSync(path.join(dir, 'echo.json'), JSON.stringify({
+    consumer: { name: 'echo-client' },
+    provider: { name: 'jpush-v3' },
+    interactions: [{
+      type: 'Synchronous/HTTP',
+      description,
+      request: { method: 'POST', path: requestPath, headers: { Authorization: [authorization] } },
+      response: { status: 200, headers: { 'Content-Type': ['application/json'] }, body: { content: { sendno: '0', msg_id: '1', error: 'none' }, contentType: 'application/json', encoded: false } },
+    }],
+    metadata: { pactSpecification: { version: '4.0' } },
+  }));
+  return dir;
+}
+
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     execFile(
@@ -62,26 +90,8 @@ describe('credentials during verification', () => {
   });
 
   it('masks credentials a provider echoes back, in our report and in the verifier\'s own output', async () => {
-    // A careless provider that puts the Authorization it received into its error message.
-    const echo = http.createServer((req, res) => {
-      const auth = String(req.headers.authorization);
-      const decoded = Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString('utf8');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sendno: '0', msg_id: '1', error: { code: 1004, message: `refused ${auth} (${decoded})` } }));
-    });
-    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-echo-'));
-    writeFileSync(path.join(dir, 'echo.json'), JSON.stringify({
-      consumer: { name: 'echo-client' },
-      provider: { name: 'jpush-v3' },
-      interactions: [{
-        type: 'Synchronous/HTTP',
-        description: 'push answered with an exact body',
-        request: { method: 'POST', path: '/v3/push', headers: { Authorization: [basicAuth(PLACEHOLDER_CREDENTIALS)] } },
-        response: { status: 200, headers: { 'Content-Type': ['application/json'] }, body: { content: { sendno: '0', msg_id: '1', error: 'none' }, contentType: 'application/json', encoded: false } },
-      }],
-      metadata: { pactSpecification: { version: '4.0' } },
-    }));
+    const { echo, url } = await startEchoingProvider();
+    const dir = writeEchoPact('pc-echo-', 'push answered with an exact body', '/v3/push', basicAuth(PLACEHOLDER_CREDENTIALS));
     const { code, output } = await runCli(
       ['verify', '--pact-dir', dir, '--provider-base-url', url, '--pact-output', '--json', path.join(dir, 'r.json'), '--junit', path.join(dir, 'junit')],
       { PUSH_APP_KEY: REAL.appKey, PUSH_MASTER_SECRET: REAL.masterSecret, PACT_DO_NOT_TRACK: 'true' },
@@ -99,25 +109,8 @@ describe('credentials during verification', () => {
 
   it('masks group credentials a provider echoes back in the verifier\'s own output, as the library gives it', async () => {
     const group: GroupCredentials = { groupKey: 'maskTestGroupKey00000001', groupMasterSecret: 'maskTestGroupSecret00001' };
-    const echo = http.createServer((req, res) => {
-      const auth = String(req.headers.authorization);
-      const decoded = Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString('utf8');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sendno: '0', msg_id: '1', error: { code: 1004, message: `refused ${auth} (${decoded})` } }));
-    });
-    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-echo-group-'));
-    writeFileSync(path.join(dir, 'echo.json'), JSON.stringify({
-      consumer: { name: 'echo-client' },
-      provider: { name: 'jpush-v3' },
-      interactions: [{
-        type: 'Synchronous/HTTP',
-        description: 'group push answered with an exact body',
-        request: { method: 'POST', path: '/v3/grouppush', headers: { Authorization: [groupBasicAuth(PLACEHOLDER_GROUP_CREDENTIALS)] } },
-        response: { status: 200, headers: { 'Content-Type': ['application/json'] }, body: { content: { sendno: '0', msg_id: '1', error: 'none' }, contentType: 'application/json', encoded: false } },
-      }],
-      metadata: { pactSpecification: { version: '4.0' } },
-    }));
+    const { echo, url } = await startEchoingProvider();
+    const dir = writeEchoPact('pc-echo-group-', 'group push answered with an exact body', '/v3/grouppush', groupBasicAuth(PLACEHOLDER_GROUP_CREDENTIALS));
     const pactOutput: string[] = [];
     try {
       const result = await verifyProvider({ providerBaseUrl: url, sources: [{ kind: 'dir', dir }], groupCredentials: group, pactOutput: (line) => pactOutput.push(line), timeoutMs: 5000 });
