@@ -17,6 +17,7 @@ import { writeSmallPact } from '../test-support/small-pact';
 import { documentedEndpoints } from '../test-support/broker-pacts/scope';
 import { SCAN_ENV } from '../consumer-tests/catalogue-suite';
 import { generatedInteractions, PACT_DIR } from './generated-pacts';
+import { runCliInProcess } from '../test-support/cli-in-process';
 
 // Each step starts the real pact binary (about 0.1-0.3 s, much more on a loaded 2-core machine); the bounds
 // that matter are asserted on durations inside the tests.
@@ -35,16 +36,8 @@ interface Run {
 let broker: BrokerDouble;
 let work: string;
 
-async function cli(args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, PACT_BROKER_HTTP_RETRIES: '0' },
-    cwd: work,
-  });
-  return { code, stdout, stderr };
+function cli(args: string[]): Promise<Run> {
+  return runCliInProcess(args, work, { PATH: process.env.PATH, HOME: process.env.HOME, PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, PACT_BROKER_HTTP_RETRIES: '0' });
 }
 
 const line = (r: RecordedRequest): string => `${r.method} ${r.path}`;

@@ -10,11 +10,11 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../src/cli/main';
 import { getContracts } from '../src/contracts';
 import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
 import { startBrokerDouble, type BrokerDouble } from '../test-support/broker-double';
 import { writeSmallPact } from '../test-support/small-pact';
+import { runCliInProcess, type CliRun } from '../test-support/cli-in-process';
 
 // Each verify starts the reference service and pact's verifier (seconds on a loaded 2-core machine).
 jest.setTimeout(60_000);
@@ -26,16 +26,8 @@ const TOKEN = 'pending-token-3f9a1c7e2b';
 let broker: BrokerDouble;
 let work: string;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, PACT_BROKER_HTTP_RETRIES: '0' },
-    cwd: work,
-  });
-  return { code, stdout, stderr };
+function cli(args: string[]): Promise<CliRun> {
+  return runCliInProcess(args, work, { PATH: process.env.PATH, HOME: process.env.HOME, PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, PACT_BROKER_HTTP_RETRIES: '0' });
 }
 
 interface JsonCase {

@@ -9,10 +9,10 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../src/cli/main';
 import { getContracts } from '../src/contracts';
 import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
 import { writeSmallPact } from '../test-support/small-pact';
+import { runCliInProcess, type CliRun } from '../test-support/cli-in-process';
 
 jest.setTimeout(60_000);
 
@@ -21,16 +21,8 @@ const SKIPPED = 'the same push, sent again';
 
 let work: string;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    cwd: work,
-  });
-  return { code, stdout, stderr };
+function cli(args: string[]): Promise<CliRun> {
+  return runCliInProcess(args, work, { PATH: process.env.PATH, HOME: process.env.HOME });
 }
 
 interface JsonCase {
