@@ -68,3 +68,23 @@ describe('the built package, required by subpath as a dependent project does', (
       .toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
   });
 });
+
+describe('the published file list (npm pack)', () => {
+  let files: string[];
+
+  beforeAll(() => {
+    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' })) as { files: { path: string }[] }[];
+    files = pack.files.map((f) => f.path);
+  }, 60_000);
+
+  it('ships every file package.json "exports" and "bin" point at', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown>; bin: Record<string, string> };
+    const targetsOf = (v: unknown): string[] => (typeof v === 'string' ? [v.replace(/^\.\//, '')] : Object.values(v as object).flatMap(targetsOf));
+    const targets = targetsOf(pkg.exports);
+    for (const t of [...targets, ...Object.values(pkg.bin).map((b) => b.replace(/^\.\//, ''))]) expect({ target: t, shipped: files.includes(t) }).toEqual({ target: t, shipped: true });
+  });
+
+  it("ships no TypeScript build state (tsc -b's .tsbuildinfo files live in dist/ but mean nothing to a dependent)", () => {
+    expect(files.filter((f) => f.endsWith('.tsbuildinfo'))).toEqual([]);
+  });
+});
