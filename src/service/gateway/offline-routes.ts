@@ -18,6 +18,8 @@ export class OfflineRoutes {
 
   /** The announcement of an offline route; undefined while the route is live. */
   announcement(method: string, template: string): string | undefined {
+    // Asked on every request: with nothing offline (the usual case) no key is built.
+    if (this.routes.size === 0) return undefined;
     return this.routes.get(OfflineRoutes.key(method, template));
   }
 
