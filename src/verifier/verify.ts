@@ -481,11 +481,16 @@ export function verifierFilterEnv(env: NodeJS.ProcessEnv = process.env): string 
   return set.length > 0 ? set.join(', ') : undefined;
 }
 
+/** The reason a case gives when the verifier's filter variables (verifierFilterEnv) made it skip the interaction. */
+function filterSkipReason(filter: string): string {
+  return `pact's verifier skipped it: ${filter} is set in the environment, and pact-core filters interactions by it; select interactions with --description / --state instead`;
+}
+
 /** Why no request reached the provider for an interaction and the verifier reported nothing of it. */
 function notVerifiedReason(results: Replay['results'], reported: boolean): string {
   if (results.thrown !== undefined) return 'pact\'s verifier could not run its slice (see the run\'s errors)';
   const filter = verifierFilterEnv();
-  if (filter !== undefined) return `pact's verifier skipped it: ${filter} is set in the environment, and pact-core filters interactions by it; select interactions with --description / --state instead`;
+  if (filter !== undefined) return filterSkipReason(filter);
   if (reported) return 'pact\'s verifier reported a result for it, but no request for it reached the provider';
   return 'pact\'s verifier reported no result for it and sent no request for it';
 }
@@ -745,8 +750,8 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
   const { cases } = replayedAll;
   const runErrors = [...replayedAll.runErrors];
   const infrastructure = [...replayedAll.infrastructure];
-  const skipped = cases.filter((c) => c.pact.outcome === 'not-verified' && c.errors.some((e) => e.includes('set in the environment'))).length;
   const filterEnv = verifierFilterEnv();
+  const skipped = filterEnv === undefined ? 0 : cases.filter((c) => c.pact.outcome === 'not-verified' && c.errors.some((e) => e.includes(filterSkipReason(filterEnv)))).length;
   if (skipped > 0 && filterEnv !== undefined) {
     // The command line asked for these interactions; the environment made the verifier skip them unseen.
     const message = setup.mask(`pact's verifier skipped ${skipped} interaction(s) because ${filterEnv} is set in the environment; unset it and select interactions with --description / --state`);
