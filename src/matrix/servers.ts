@@ -11,7 +11,9 @@
  * - `faultServer` plays a transport fault (or an HTML 200) on the first request and the 200 afterwards;
  *   these answers are not HTTP interactions a pact can describe.
  */
+import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
@@ -146,12 +148,7 @@ export async function faultServer(fault: TransportFault, then: PlainAnswer, slow
         return answer(res, then, ex);
     }
   });
-  if (fault === 'refused') {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    return { url: `http://127.0.0.1:${port}`, exchanges, close: async () => undefined };
-  }
+  if (fault === 'refused') return { url: `http://127.0.0.1:${await refusedPort()}`, exchanges, close: async () => undefined };
   const rec = await listen(server, exchanges);
   return {
     ...rec,
@@ -160,4 +157,36 @@ export async function faultServer(fault: TransportFault, then: PlainAnswer, slow
       return rec.close();
     },
   };
+}
+
+/** The first port the kernel hands out for `listen(0)` and outgoing connections (Linux; elsewhere 32768 is below the usual ranges). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 1024 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+function isRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => { socket.destroy(); resolve(false); });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
+  });
+}
+
+/**
+ * A port where connections are refused for the whole cell. A port bound and released was not: the kernel
+ * gives it to the next `listen(0)` (a concurrent cell's server answered the "refused" client with its 200).
+ * A port below the ephemeral range is never handed out that way; it is checked refused before use.
+ */
+async function refusedPort(): Promise<number> {
+  const low = ephemeralLow();
+  for (let tries = 0; tries < 32; tries++) {
+    const port = 1024 + Math.floor(Math.random() * (low - 1024));
+    if (await isRefused(port)) return port;
+  }
+  throw new Error(`no refused port found on 127.0.0.1 below ${low} in 32 tries`);
 }
