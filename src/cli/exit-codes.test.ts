@@ -1,21 +1,12 @@
-import { createServer } from 'node:net';
 import { main } from './main';
 import type { CliIO } from './io';
 import { EXIT_CODES } from './exit-codes';
+import { refusedPort } from '../matrix/servers';
 
 function captureIO(env: Record<string, string | undefined> = {}): CliIO & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
   return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), env, cwd: process.cwd() };
-}
-
-/** A loopback port nothing listens on: bound on port 0, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('exit codes in help texts', () => {
@@ -40,7 +31,7 @@ describe('exit codes in help texts', () => {
     const help = captureIO();
     await main(['can-i-deploy', '--help'], help);
     expect(help.out.join('')).toMatch(/ {2}2 {2}.*broker unreachable/);
-    const io = captureIO({ PACT_BROKER_BASE_URL: `http://127.0.0.1:${await closedPort()}` });
+    const io = captureIO({ PACT_BROKER_BASE_URL: `http://127.0.0.1:${await refusedPort()}` });
     expect(await main(['can-i-deploy', '--pacticipant', 'app', '--version', '1', '--retries', '0'], io)).toBe(2);
     expect(io.err.join('')).toContain('PC_ERR_BROKER_UNREACHABLE');
   });

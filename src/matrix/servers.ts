@@ -182,7 +182,7 @@ function isRefused(port: number): Promise<boolean> {
  * gives it to the next `listen(0)` (a concurrent cell's server answered the "refused" client with its 200).
  * A port below the ephemeral range is never handed out that way; it is checked refused before use.
  */
-async function refusedPort(): Promise<number> {
+export async function refusedPort(): Promise<number> {
   const low = ephemeralLow();
   for (let tries = 0; tries < 32; tries++) {
     const port = 1024 + Math.floor(Math.random() * (low - 1024));
