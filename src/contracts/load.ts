@@ -1,8 +1,9 @@
 import * as path from 'node:path';
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import type Ajv2020 from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { PushContractsError } from '../errors';
 import { defaultContractsDir, listJsonFiles, readContractsJson } from './files';
+import { JSON_SCHEMA_2020, newAjv, precompiledMetaValidators } from './meta-validators';
 import type {
   ApiCatalogue, ApiId, BusinessCode, Cause, Certainty, CertaintyLevel, CodeTable, Endpoint, Family, HttpMethod, PolicyRuleText,
   OutOfScopeEndpoint, ProviderState, RetiredEndpoint, RouteMatch, StatusCode, StatusEntry, ValidationIssue, ValidationResult,
@@ -21,14 +22,6 @@ const DATA_FILES = {
   providerStates: ['provider-states.json', 'provider-states.schema.json'],
   certainty: ['certainty.json', 'certainty.schema.json'],
 } as const;
-
-function newAjv(): Ajv2020 {
-  // allowUnionTypes: msg_id is documented as a string and read as a long by the Java SDK.
-  // strictRequired off: if/then and anyOf branches name properties declared by the parent schema.
-  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true });
-  addFormats(ajv);
-  return ajv;
-}
 
 export function toIssues(errors: readonly ErrorObject[] | null | undefined): ValidationIssue[] {
   return (errors ?? []).map((e) => ({
@@ -108,10 +101,23 @@ export class Contracts {
    */
   constructor(dir: string = defaultContractsDir, options: { readonly compile?: 'all' | 'on-first-use' } = {}) {
     this.dir = dir;
-    const meta = newAjv();
-    // Added first and compiled after, so a meta-schema may $ref another (certainty.schema.json).
+    // One ajv for the meta-schemas and the schemas: each instance compiles JSON Schema 2020-12's own
+    // meta-schema the first time it validates a schema (about 60 ms a process); their $ids do not overlap.
+    this.ajv = newAjv();
+    const meta = this.ajv;
     const metaFiles = listJsonFiles(dir, 'meta');
-    for (const step of ['add', 'compile'] as const) {
+    // getContracts() takes the meta-schemas' validators compiled ahead of time when the files are the
+    // ones they were compiled from (meta-validators.ts); 'all' (contracts check) compiles them here.
+    let precompiled: ReadonlyMap<string, ValidateFunction> | undefined;
+    if (options.compile === 'on-first-use') {
+      try {
+        precompiled = precompiledMetaValidators(metaFiles.map((file) => [path.basename(file), readContractsJson(dir, file)] as const));
+      } catch {
+        // An unreadable meta-schema: the steps below read it again and say what is wrong with it.
+      }
+    }
+    // Added first and compiled after, so a meta-schema may $ref another (certainty.schema.json).
+    for (const step of precompiled ? [] : (['add', 'compile'] as const)) {
       for (const file of metaFiles) {
         try {
           if (step === 'add') meta.addSchema(readContractsJson(dir, file) as Record<string, unknown>, path.basename(file));
@@ -121,9 +127,16 @@ export class Contracts {
         }
       }
     }
+    const metaValidator = (name: string): ValidateFunction | undefined => (precompiled ? precompiled.get(name) : meta.getSchema(name));
+    // ajv's validateSchema(schema) is its meta-schema's validator ($schema, else 2020-12) applied to the schema.
+    const draft2020 = precompiled?.get(JSON_SCHEMA_2020);
+    const schemaProblems = (schema: Record<string, unknown>): ErrorObject[] | null | undefined => {
+      if (draft2020 && (schema.$schema === undefined || schema.$schema === JSON_SCHEMA_2020)) return draft2020(schema) ? null : (draft2020.errors ?? []);
+      return this.ajv.validateSchema(schema) ? null : (this.ajv.errors ?? []);
+    };
     const readChecked = (file: string, metaName: string): Record<string, unknown> => {
       const data = readContractsJson(dir, file);
-      const validate = meta.getSchema(metaName);
+      const validate = metaValidator(metaName);
       if (!validate) throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/meta/${metaName}: file is missing`, { file: `meta/${metaName}` });
       if (!validate(data)) {
         const issues = toIssues(validate.errors);
@@ -138,7 +151,6 @@ export class Contracts {
     this.causes = (readChecked(...DATA_FILES.causes).causes as Cause[]);
     this.certainty = (readChecked(...DATA_FILES.certainty).levels as CertaintyLevel[]);
 
-    this.ajv = newAjv();
     const schemas = new Map<string, Record<string, unknown>>();
     const schemaFiles = new Map<string, string>();
     for (const file of listJsonFiles(dir, 'schemas')) {
@@ -256,12 +268,14 @@ export class Contracts {
     this.apis = apis;
 
     for (const [id, schema] of schemas) {
-      if (!this.ajv.validateSchema(schema)) {
+      const problems = schemaProblems(schema);
+      if (problems) {
         const file = schemaFiles.get(id) ?? id;
-        const issues = toIssues(this.ajv.errors);
+        const issues = toIssues(problems);
         throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', firstProblem(`contracts/${file}`, issues), { file, pointer: issues[0]?.pointer });
       }
-      this.ajv.addSchema(schema, id);
+      // Validated just above; addSchema would validate it again.
+      this.ajv.addSchema(schema, id, undefined, false);
     }
     this.schemas = schemas;
     this.schemaFiles = schemaFiles;
