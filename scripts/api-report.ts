@@ -92,8 +92,10 @@ export interface EntrySurface {
 /** What each entry point exports, read by the type checker from the sources. */
 export function apiSurface(): EntrySurface[] {
   const entries = entryPoints();
+  // lib ES2022 as tsconfig.json has it: the target's default adds the DOM's declarations, which the build
+  // never sees and which were a seventh of this program's parse (2.3 s -> 2.0 s).
   const program = ts.createProgram(entries.map((e) => e.file), {
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
+    target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts'], module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
     strict: true, esModuleInterop: true, resolveJsonModule: true, skipLibCheck: true, noEmit: true, types: ['node'],
   });
   const checker = program.getTypeChecker();

@@ -23,16 +23,53 @@ function responseOf(doc: Doc, p: string, method: string, status: number): Doc {
   return r?.$ref ? doc.components.responses[r.$ref.split('/').pop()] : r;
 }
 
-/** A validator of any schema inside the document, resolving its in-document $refs like an OpenAPI tool. */
+/** A deep-frozen copy: the documents below are shared by every test of the file, so none can edit them for the next. */
+function frozen<T>(value: T): T {
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
+    Object.freeze(v);
+    for (const x of Object.values(v)) walk(x);
+  };
+  const copy = structuredClone(value);
+  walk(copy);
+  return copy;
+}
+
+/**
+ * Each API's document, built once for the file: building it and compiling its schemas was most of this
+ * file's CPU when every test did it again. Frozen, so a test that needs to edit one copies it first.
+ */
+const docs = new Map<ApiId, Doc>();
+function docOf(api: ApiId): Doc {
+  if (!docs.has(api)) docs.set(api, frozen(buildOpenApi(api, contracts)));
+  return docs.get(api) as Doc;
+}
+
+/**
+ * A validator of any schema inside the document, resolving its in-document $refs like an OpenAPI tool.
+ * One ajv per document, and one compiled function per distinct schema: the responses of many operations
+ * are the same component, and compiling it again would only repeat the same work.
+ */
+const validators = new WeakMap<Doc, (schema: unknown) => (data: unknown) => boolean>();
 function schemaValidator(doc: Doc): (schema: unknown) => (data: unknown) => boolean {
+  const known = validators.get(doc);
+  if (known) return known;
   const ajv = new Ajv2020({ strict: false, allErrors: true, allowUnionTypes: true });
   addFormats(ajv);
   ajv.addSchema({ $id: 'https://openapi.test/doc.json', components: doc.components });
-  let n = 0;
-  return (schema) => {
-    const fn = ajv.compile({ $id: `https://openapi.test/s${(n += 1)}.json`, ...(schema as object), $defs: {} });
-    return (data) => fn(data) as boolean;
+  const compiled = new Map<string, (data: unknown) => boolean>();
+  const compile = (schema: unknown): ((data: unknown) => boolean) => {
+    const key = JSON.stringify(schema);
+    let valid = compiled.get(key);
+    if (!valid) {
+      const fn = ajv.compile({ $id: `https://openapi.test/s${compiled.size + 1}.json`, ...(schema as object), $defs: {} });
+      valid = (data) => fn(data) as boolean;
+      compiled.set(key, valid);
+    }
+    return valid;
   };
+  validators.set(doc, compile);
+  return compile;
 }
 
 function withDocRefs(schema: unknown): unknown {
@@ -41,14 +78,14 @@ function withDocRefs(schema: unknown): unknown {
 
 describe('push-contracts openapi', () => {
   it.each(apis)('exports %s as a document a real OpenAPI 3.1 validator accepts', async (api) => {
-    const doc = buildOpenApi(api, contracts);
+    const doc = docOf(api);
     expect(doc.openapi).toBe('3.1.0');
     // swagger-parser dereferences in place, so it gets a copy.
     await expect(SwaggerParser.validate(JSON.parse(JSON.stringify(doc)))).resolves.toBeDefined();
   });
 
   it('the validator used above rejects a document with a dangling $ref, so its verdict means something', async () => {
-    const doc = JSON.parse(JSON.stringify(buildOpenApi('jpush-v3', contracts))) as Doc;
+    const doc = JSON.parse(JSON.stringify(docOf('jpush-v3'))) as Doc;
     doc.paths['/v3/push'].post.requestBody.content['application/json'].schema = { $ref: '#/components/schemas/no-such-schema' };
     await expect(SwaggerParser.validate(doc as never)).rejects.toThrow(/no-such-schema/);
   });
@@ -59,7 +96,7 @@ describe('push-contracts openapi', () => {
   });
 
   it.each(apis)('%s: every catalogued endpoint answers each status it lists; the other methods of its path answer 405 with Allow', (api) => {
-    const doc = buildOpenApi(api, contracts) as Doc;
+    const doc = docOf(api);
     const cat = contracts.apis[api];
     for (const e of cat.endpoints) {
       const op = doc.paths[e.path][e.method.toLowerCase()];
@@ -81,7 +118,7 @@ describe('push-contracts openapi', () => {
   });
 
   it.each(apis)('%s: each error response allows exactly the codes the family answers the status with, and its examples validate', (api) => {
-    const doc = buildOpenApi(api, contracts) as Doc;
+    const doc = docOf(api);
     const compile = schemaValidator(doc);
     let checked = 0;
     for (const e of contracts.apis[api].endpoints) {
@@ -104,8 +141,8 @@ describe('push-contracts openapi', () => {
   });
 
   it('mtpush-v4 error responses also allow the flat envelope, jpush-v3 ones only the nested', () => {
-    const v4 = buildOpenApi('mtpush-v4', contracts) as Doc;
-    const v3 = buildOpenApi('jpush-v3', contracts) as Doc;
+    const v4 = docOf('mtpush-v4');
+    const v3 = docOf('jpush-v3');
     const flat4 = responseOf(v4, '/v4/push', 'POST', 401);
     const flat3 = responseOf(v3, '/v3/push', 'POST', 401);
     const [code4] = flat4['x-business-codes'].map((c: { code: number }) => c.code);
@@ -115,7 +152,7 @@ describe('push-contracts openapi', () => {
   });
 
   it.each(apis)('%s: success responses carry the success schema and its example; rate-limit headers are on every answer but 401', (api) => {
-    const doc = buildOpenApi(api, contracts) as Doc;
+    const doc = docOf(api);
     const compile = schemaValidator(doc);
     const firm = contracts.isFirm(contracts.apis[api].rateLimitHeaders.certainty);
     for (const e of contracts.apis[api].endpoints) {
@@ -133,7 +170,7 @@ describe('push-contracts openapi', () => {
   });
 
   it('a response whose cause has its own rate-limit certainty gets headers of that certainty (v3 403: not known for a blacklisted app)', () => {
-    const doc = buildOpenApi('jpush-v3', contracts) as Doc;
+    const doc = docOf('jpush-v3');
     const fact = contracts.apis['jpush-v3'].rateLimitHeaders;
     const causes: string[] = responseOf(doc, '/v3/push', 'POST', 403)['x-causes'];
     const own = causes.map((c) => fact.byCause?.[c]?.certainty).find((c) => c !== undefined);
@@ -145,14 +182,14 @@ describe('push-contracts openapi', () => {
   });
 
   it('a path parameter whose invalid value the catalogue answers with 400 keeps the operation reachable and its precise schema in x-valid-schema', () => {
-    const doc = buildOpenApi('jpush-v3', contracts) as Doc;
+    const doc = docOf('jpush-v3');
     const param = doc.paths['/v3/devices/{registration_id}'].get.parameters.find((p: Doc) => p.name === 'registration_id');
     expect(param.schema).toEqual({ type: 'string' });
     expect(param['x-valid-schema'].pattern).toBeDefined();
   });
 
   it('YAML output parses back to the same document', () => {
-    const doc = buildOpenApi('mtpush-v4', contracts);
+    const doc = docOf('mtpush-v4');
     expect(YAML.parse(renderOpenApi(doc, 'yaml'))).toEqual(doc);
   });
 
@@ -174,7 +211,7 @@ describe('push-contracts openapi', () => {
     it('writes one document per API, and --check passes on them and fails naming a changed one', async () => {
       const cwd = mkdtempSync(path.join(os.tmpdir(), 'openapi-cli-'));
       expect((await run(['openapi', '--out', 'out'], cwd)).code).toBe(0);
-      expect(readFileSync(path.join(cwd, 'out', 'jpush-v3.json'), 'utf8')).toBe(renderOpenApi(buildOpenApi('jpush-v3', contracts), 'json'));
+      expect(readFileSync(path.join(cwd, 'out', 'jpush-v3.json'), 'utf8')).toBe(renderOpenApi(docOf('jpush-v3'), 'json'));
       expect((await run(['openapi', '--out', 'out', '--check'], cwd)).code).toBe(0);
       writeFileSync(path.join(cwd, 'out', 'mtpush-v4.json'), '{}\n');
       const drift = await run(['openapi', '--out', 'out', '--check'], cwd);

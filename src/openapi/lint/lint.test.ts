@@ -124,6 +124,16 @@ describe('lint-openapi', () => {
     expect(found[1].message).toContain('accepts no jpush-v3 error envelope');
   });
 
+  it('a component changed behind an unchanged $ref is judged afresh, though the schemas of a document linted before are reused', () => {
+    expect(ofOp(exported('jpush-v3'), 'POST /v3/push')).toEqual([]);
+    const doc = exported('jpush-v3');
+    // Every error response of the export is allOf [$ref to this envelope, its codes]: their text is unchanged.
+    doc.components.schemas['common.error-envelope.v3'] = { type: 'object' };
+    const found = ofOp(doc, 'POST /v3/push').filter((f) => f.ruleId === 'openapi.error.not-envelope');
+    expect(found.length).toBeGreaterThan(0);
+    expect(found[0].message).toContain('admits {}');
+  });
+
   it('an example whose code belongs to another status is an error, a 200 example with an error code too; a documented conflict is a warning', () => {
     const v3 = exported('jpush-v3');
     v3.components.responses['push.400'].content['application/json'].examples.wrong = { value: { error: { code: 1004, message: 'Authen failed' } } };
