@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -27,6 +28,28 @@ function newAjv(): Ajv2020 {
   // strictRequired off: if/then and anyOf branches name properties declared by the parent schema.
   const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true });
   addFormats(ajv);
+  return ajv;
+}
+
+/**
+ * ajv instances by the exact schemas they hold (each name and its text, synthesized ones included), at most
+ * COMPILED_SETS of them: a process that loads the same schemas again (contracts check's tests load an edited
+ * copy per case, a CLI command run in process, a second Contracts of the same dir) reuses the validated and
+ * compiled ones. What a schema compiles to depends on nothing else: the options are the same for all.
+ * A full load and one compiling on first use keep apart, so each can be compared with the other.
+ */
+const COMPILED_SETS = 8;
+const ajvBySchemas = new Map<string, Ajv2020>();
+
+function ajvHolding(schemas: ReadonlyArray<readonly [string, unknown]>, make: () => Ajv2020): Ajv2020 {
+  const key = createHash('sha256').update(JSON.stringify(schemas)).digest('hex');
+  let ajv = ajvBySchemas.get(key);
+  if (!ajv) {
+    // make() throws on a schema that does not validate: nothing is kept then.
+    ajv = make();
+    if (ajvBySchemas.size >= COMPILED_SETS) ajvBySchemas.delete(ajvBySchemas.keys().next().value as string);
+    ajvBySchemas.set(key, ajv);
+  }
   return ajv;
 }
 
@@ -108,19 +131,30 @@ export class Contracts {
    */
   constructor(dir: string = defaultContractsDir, options: { readonly compile?: 'all' | 'on-first-use' } = {}) {
     this.dir = dir;
-    const meta = newAjv();
-    // Added first and compiled after, so a meta-schema may $ref another (certainty.schema.json).
+    const compile = options.compile ?? 'all';
     const metaFiles = listJsonFiles(dir, 'meta');
-    for (const step of ['add', 'compile'] as const) {
-      for (const file of metaFiles) {
-        try {
-          if (step === 'add') meta.addSchema(readContractsJson(dir, file) as Record<string, unknown>, path.basename(file));
-          else meta.getSchema(path.basename(file));
-        } catch (err) {
-          throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file}: ${(err as Error).message}`, { file });
+    const metaSchemas = metaFiles.map((file) => {
+      try {
+        return [path.basename(file), readContractsJson(dir, file)] as const;
+      } catch (err) {
+        throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file}: ${(err as Error).message}`, { file });
+      }
+    });
+    const meta = ajvHolding([['meta', null], ...metaSchemas], () => {
+      const ajv = newAjv();
+      // Added first and compiled after, so a meta-schema may $ref another (certainty.schema.json).
+      for (const step of ['add', 'compile'] as const) {
+        for (const [i, file] of metaFiles.entries()) {
+          try {
+            if (step === 'add') ajv.addSchema(metaSchemas[i][1] as Record<string, unknown>, metaSchemas[i][0]);
+            else ajv.getSchema(metaSchemas[i][0]);
+          } catch (err) {
+            throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file}: ${(err as Error).message}`, { file });
+          }
         }
       }
-    }
+      return ajv;
+    });
     const readChecked = (file: string, metaName: string): Record<string, unknown> => {
       const data = readContractsJson(dir, file);
       const validate = meta.getSchema(metaName);
@@ -138,7 +172,6 @@ export class Contracts {
     this.causes = (readChecked(...DATA_FILES.causes).causes as Cause[]);
     this.certainty = (readChecked(...DATA_FILES.certainty).levels as CertaintyLevel[]);
 
-    this.ajv = newAjv();
     const schemas = new Map<string, Record<string, unknown>>();
     const schemaFiles = new Map<string, string>();
     for (const file of listJsonFiles(dir, 'schemas')) {
@@ -255,17 +288,21 @@ export class Contracts {
     }
     this.apis = apis;
 
-    for (const [id, schema] of schemas) {
-      if (!this.ajv.validateSchema(schema)) {
-        const file = schemaFiles.get(id) ?? id;
-        const issues = toIssues(this.ajv.errors);
-        throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', firstProblem(`contracts/${file}`, issues), { file, pointer: issues[0]?.pointer });
+    this.ajv = ajvHolding([[`schemas compiled ${compile}`, null], ...schemas], () => {
+      const ajv = newAjv();
+      for (const [id, schema] of schemas) {
+        if (!ajv.validateSchema(schema)) {
+          const file = schemaFiles.get(id) ?? id;
+          const issues = toIssues(ajv.errors);
+          throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', firstProblem(`contracts/${file}`, issues), { file, pointer: issues[0]?.pointer });
+        }
+        ajv.addSchema(schema, id);
       }
-      this.ajv.addSchema(schema, id);
-    }
+      return ajv;
+    });
     this.schemas = schemas;
     this.schemaFiles = schemaFiles;
-    if ((options.compile ?? 'all') === 'all') for (const id of schemas.keys()) this.validator(id);
+    if (compile === 'all') for (const id of schemas.keys()) this.validator(id);
     this.buildRoutes();
   }
 
