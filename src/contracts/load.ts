@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import type Ajv2020 from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { PushContractsError } from '../errors';
 import { defaultContractsDir, listJsonFiles, readContractsJson } from './files';
+import { JSON_SCHEMA_2020, newAjv, precompiledMetaValidators } from './meta-validators';
 import type {
   ApiCatalogue, ApiId, BusinessCode, Cause, Certainty, CertaintyLevel, CodeTable, Endpoint, Family, HttpMethod, PolicyRuleText,
   OutOfScopeEndpoint, ProviderState, RetiredEndpoint, RouteMatch, StatusCode, StatusEntry, ValidationIssue, ValidationResult,
@@ -23,34 +24,26 @@ const DATA_FILES = {
   certainty: ['certainty.json', 'certainty.schema.json'],
 } as const;
 
-function newAjv(): Ajv2020 {
-  // allowUnionTypes: msg_id is documented as a string and read as a long by the Java SDK.
-  // strictRequired off: if/then and anyOf branches name properties declared by the parent schema.
-  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true });
-  addFormats(ajv);
-  return ajv;
-}
-
 /**
- * ajv instances by the exact schemas they hold (each name and its text, synthesized ones included), at most
- * COMPILED_SETS of them: a process that loads the same schemas again (contracts check's tests load an edited
- * copy per case, a CLI command run in process, a second Contracts of the same dir) reuses the validated and
- * compiled ones. What a schema compiles to depends on nothing else: the options are the same for all.
- * A full load and one compiling on first use keep apart, so each can be compared with the other.
+ * The ajv of each load, by the exact schemas it holds (each $id and its text, synthesized ones included),
+ * the meta-schemas' text and the compile mode, at most COMPILED_SETS of them: a process that loads the
+ * same schemas again (contracts check's tests load an edited copy per case, a CLI command run in process,
+ * a second Contracts of the same dir) reuses the validated and compiled ones instead of doing it again.
+ * What a schema compiles to depends on nothing else: the options are the same for every load. A full
+ * load and one compiling on first use keep apart, so each can be compared with the other.
  */
 const COMPILED_SETS = 8;
 const ajvBySchemas = new Map<string, Ajv2020>();
 
-function ajvHolding(schemas: ReadonlyArray<readonly [string, unknown]>, make: () => Ajv2020): Ajv2020 {
-  const key = createHash('sha256').update(JSON.stringify(schemas)).digest('hex');
-  let ajv = ajvBySchemas.get(key);
-  if (!ajv) {
-    // make() throws on a schema that does not validate: nothing is kept then.
-    ajv = make();
-    if (ajvBySchemas.size >= COMPILED_SETS) ajvBySchemas.delete(ajvBySchemas.keys().next().value as string);
-    ajvBySchemas.set(key, ajv);
-  }
-  return ajv;
+function schemaSetKey(parts: ReadonlyArray<readonly [string, unknown]>): string {
+  const h = createHash('sha256');
+  for (const [name, value] of parts) h.update(name).update('\0').update(JSON.stringify(value) ?? '').update('\0');
+  return h.digest('hex');
+}
+
+function keepAjv(key: string, ajv: Ajv2020): void {
+  if (ajvBySchemas.size >= COMPILED_SETS) ajvBySchemas.delete(ajvBySchemas.keys().next().value as string);
+  ajvBySchemas.set(key, ajv);
 }
 
 export function toIssues(errors: readonly ErrorObject[] | null | undefined): ValidationIssue[] {
@@ -132,32 +125,42 @@ export class Contracts {
   constructor(dir: string = defaultContractsDir, options: { readonly compile?: 'all' | 'on-first-use' } = {}) {
     this.dir = dir;
     const compile = options.compile ?? 'all';
+    // One ajv for the meta-schemas and the schemas: each instance compiles JSON Schema 2020-12's own
+    // meta-schema the first time it validates a schema (about 60 ms a process); their $ids do not overlap.
+    const ajv = newAjv();
+    const meta = ajv;
     const metaFiles = listJsonFiles(dir, 'meta');
-    const metaSchemas = metaFiles.map((file) => {
+    // getContracts() takes the meta-schemas' validators compiled ahead of time when the files are the
+    // ones they were compiled from (meta-validators.ts); 'all' (contracts check) compiles them here.
+    let precompiled: ReadonlyMap<string, ValidateFunction> | undefined;
+    if (options.compile === 'on-first-use') {
       try {
-        return [path.basename(file), readContractsJson(dir, file)] as const;
-      } catch (err) {
-        throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file}: ${(err as Error).message}`, { file });
+        precompiled = precompiledMetaValidators(metaFiles.map((file) => [path.basename(file), readContractsJson(dir, file)] as const));
+      } catch {
+        // An unreadable meta-schema: the steps below read it again and say what is wrong with it.
       }
-    });
-    const meta = ajvHolding([['meta', null], ...metaSchemas], () => {
-      const ajv = newAjv();
-      // Added first and compiled after, so a meta-schema may $ref another (certainty.schema.json).
-      for (const step of ['add', 'compile'] as const) {
-        for (const [i, file] of metaFiles.entries()) {
-          try {
-            if (step === 'add') ajv.addSchema(metaSchemas[i][1] as Record<string, unknown>, metaSchemas[i][0]);
-            else ajv.getSchema(metaSchemas[i][0]);
-          } catch (err) {
-            throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file}: ${(err as Error).message}`, { file });
-          }
+    }
+    // Added first and compiled after, so a meta-schema may $ref another (certainty.schema.json).
+    for (const step of precompiled ? [] : (['add', 'compile'] as const)) {
+      for (const file of metaFiles) {
+        try {
+          if (step === 'add') meta.addSchema(readContractsJson(dir, file) as Record<string, unknown>, path.basename(file));
+          else meta.getSchema(path.basename(file));
+        } catch (err) {
+          throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file}: ${(err as Error).message}`, { file });
         }
       }
-      return ajv;
-    });
+    }
+    const metaValidator = (name: string): ValidateFunction | undefined => (precompiled ? precompiled.get(name) : meta.getSchema(name));
+    // ajv's validateSchema(schema) is its meta-schema's validator ($schema, else 2020-12) applied to the schema.
+    const draft2020 = precompiled?.get(JSON_SCHEMA_2020);
+    const schemaProblems = (schema: Record<string, unknown>): ErrorObject[] | null | undefined => {
+      if (draft2020 && (schema.$schema === undefined || schema.$schema === JSON_SCHEMA_2020)) return draft2020(schema) ? null : (draft2020.errors ?? []);
+      return ajv.validateSchema(schema) ? null : (ajv.errors ?? []);
+    };
     const readChecked = (file: string, metaName: string): Record<string, unknown> => {
       const data = readContractsJson(dir, file);
-      const validate = meta.getSchema(metaName);
+      const validate = metaValidator(metaName);
       if (!validate) throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/meta/${metaName}: file is missing`, { file: `meta/${metaName}` });
       if (!validate(data)) {
         const issues = toIssues(validate.errors);
@@ -288,18 +291,23 @@ export class Contracts {
     }
     this.apis = apis;
 
-    this.ajv = ajvHolding([[`schemas compiled ${compile}`, null], ...schemas], () => {
-      const ajv = newAjv();
+    const setKey = schemaSetKey([['compile', compile], ...metaFiles.map((file) => [file, readContractsJson(dir, file)] as const), ['schemas', null], ...schemas]);
+    const known = ajvBySchemas.get(setKey);
+    if (known) this.ajv = known;
+    else {
       for (const [id, schema] of schemas) {
-        if (!ajv.validateSchema(schema)) {
+        const problems = schemaProblems(schema);
+        if (problems) {
           const file = schemaFiles.get(id) ?? id;
-          const issues = toIssues(ajv.errors);
+          const issues = toIssues(problems);
           throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', firstProblem(`contracts/${file}`, issues), { file, pointer: issues[0]?.pointer });
         }
-        ajv.addSchema(schema, id);
+        // Validated just above; addSchema would validate it again.
+        ajv.addSchema(schema, id, undefined, false);
       }
-      return ajv;
-    });
+      this.ajv = ajv;
+      keepAjv(setKey, ajv);
+    }
     this.schemas = schemas;
     this.schemaFiles = schemaFiles;
     if (compile === 'all') for (const id of schemas.keys()) this.validator(id);

@@ -72,7 +72,9 @@ class SubschemaValidator {
   constructor(private readonly contracts: Contracts) {
     // strict off: a branch compiled on its own no longer sees the parent's `type`, which strictTypes would
     // report; the contracts loader already holds the schemas to strict mode.
-    this.ajv = new Ajv2020({ strict: false, allErrors: false, allowUnionTypes: true });
+    // validateSchema off: the Contracts validated every one of these schemas when it loaded them; checking
+    // them again here compiled the 2020-12 meta-schema a second time in every process that derives a matcher.
+    this.ajv = new Ajv2020({ strict: false, allErrors: false, allowUnionTypes: true, validateSchema: false });
     addFormats(this.ajv);
     for (const [id, schema] of contracts.schemas) this.ajv.addSchema(schema as Record<string, unknown>, id);
   }

@@ -12,10 +12,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PactV4 } from '@pact-foundation/pact';
 import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
 import { getContracts, type ApiId, type Contracts, type RetryAdvice, type StatusCode } from '../contracts';
 import { waitForMatches } from '../consumer/builder';
+import { newPactV4 } from '../consumer/pact-v4';
 import { planInteraction, type InteractionPlan, type RequestExample } from '../consumer/plan';
 import { PLACEHOLDER_CREDENTIALS, type Credentials } from '../credentials';
 import { PushContractsError } from '../errors';
@@ -161,7 +161,7 @@ const TRANSPORT_ADVICE: Readonly<Record<TransportFault, { advice: RetryAdvice; p
 async function playCatalogue(job: Job, env: CellEnv, ctxFor: (baseUrl: string) => AdapterContext): Promise<{ report: CallReport; exchanges: Exchange[]; mismatch: boolean }> {
   const { plan } = job;
   const endpoint = env.contracts.endpoint(plan.api, plan.endpoint);
-  const pact = new PactV4({ consumer: 'push-contracts-matrix', provider: `${plan.api}-matrix`, dir: env.dir, logLevel: 'error' });
+  const pact = newPactV4({ consumer: 'push-contracts-matrix', provider: `${plan.api}-matrix`, dir: env.dir, logLevel: 'error' });
   const interaction = pact
     .addInteraction()
     .uponReceiving(`${plan.description} (${job.variant})`)

@@ -1,0 +1,95 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { defaultContractsDir, listJsonFiles, readContractsJson } from './files';
+import { Contracts, toIssues } from './load';
+import { JSON_SCHEMA_2020, newAjv, precompiledMetaValidators } from './meta-validators';
+
+const metaFiles = listJsonFiles(defaultContractsDir, 'meta').map((file) => [path.basename(file), readContractsJson(defaultContractsDir, file)] as const);
+
+/** The meta-schemas compiled here, as `contracts check` compiles them. */
+function liveMeta(): ReturnType<typeof newAjv> {
+  const ajv = newAjv();
+  for (const [name, schema] of metaFiles) ajv.addSchema(schema as Record<string, unknown>, name);
+  return ajv;
+}
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+/** Data files of contracts/ with the meta-schema that judges them, each as it is and broken in several ways. */
+function cases(): Array<[string, string, unknown]> {
+  const out: Array<[string, string, unknown]> = [];
+  const data: Array<[string, string]> = [
+    ['statuses.json', 'statuses.schema.json'], ['causes.json', 'causes.schema.json'], ['certainty.json', 'certainty.schema.json'],
+    ['provider-states.json', 'provider-states.schema.json'], ['endpoints/jpush-v3.json', 'endpoints.schema.json'],
+    ['endpoints/mtpush-v4.json', 'endpoints.schema.json'], ['business-codes/mtpush-v4.json', 'business-codes.schema.json'],
+  ];
+  for (const [file, meta] of data) {
+    const doc = readContractsJson(defaultContractsDir, file) as Record<string, unknown>;
+    out.push([`${file} as it is`, meta, doc]);
+    out.push([`${file} with an unknown property`, meta, { ...clone(doc), surplus: true }]);
+    const firstArray = Object.keys(doc).find((k) => Array.isArray(doc[k]) && (doc[k] as unknown[]).length > 0);
+    if (firstArray) {
+      const broken = clone(doc);
+      const items = broken[firstArray] as Array<Record<string, unknown>>;
+      delete items[0][Object.keys(items[0])[0]];
+      items.push(42 as never);
+      if (items[1] && typeof items[1] === 'object') for (const k of Object.keys(items[1])) items[1][k] = { wrong: [k] };
+      out.push([`${file} with its items broken`, meta, broken]);
+    }
+  }
+  return out;
+}
+
+describe('precompiled meta-schema validators', () => {
+  const precompiled = precompiledMetaValidators(metaFiles);
+
+  it('are used for the meta-schemas of contracts/ as committed', () => {
+    expect(precompiled).toBeDefined();
+    expect([...precompiled!.keys()].sort()).toEqual([...metaFiles.map(([name]) => name), JSON_SCHEMA_2020].sort());
+  });
+
+  const live = liveMeta();
+
+  it.each(cases())('judge %s as the meta-schema compiled by ajv does, errors included', (name, meta, doc) => {
+    const compiled = live.getSchema(meta)!;
+    const ahead = precompiled!.get(meta)!;
+    const verdict = compiled(doc);
+    expect(verdict).toBe(name.endsWith('as it is'));
+    expect(ahead(doc)).toBe(verdict);
+    expect(toIssues(ahead.errors)).toEqual(toIssues(compiled.errors));
+  });
+
+  it('judge schemas as ajv validateSchema does, errors included', () => {
+    const ahead = precompiled!.get(JSON_SCHEMA_2020)!;
+    const schemas = listJsonFiles(defaultContractsDir, 'schemas').map((file) => readContractsJson(defaultContractsDir, file) as Record<string, unknown>);
+    const broken = [{ type: 'nope' }, { $schema: JSON_SCHEMA_2020, properties: 5, required: 'x' }, { items: [{ minimum: 'one' }], $defs: { a: { enum: 3 } } }];
+    let invalid = 0;
+    const ajv = newAjv();
+    for (const schema of [...schemas, ...broken]) {
+      const verdict = ajv.validateSchema(schema);
+      if (!verdict) invalid++;
+      expect(ahead(schema)).toBe(verdict);
+      expect(toIssues(ahead.errors)).toEqual(toIssues(ajv.errors));
+    }
+    expect(invalid).toBe(broken.length);
+  });
+
+  it('are not used for other meta-schemas: getContracts-style loading compiles those and applies them', () => {
+    const changed = metaFiles.map(([name, schema]) => [name, name === 'causes.schema.json' ? { ...(schema as object), description: 'changed' } : schema] as const);
+    expect(precompiledMetaValidators(changed)).toBeUndefined();
+
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-meta-'));
+    try {
+      const dir = path.join(root, 'contracts');
+      fs.cpSync(defaultContractsDir, dir, { recursive: true });
+      const metaFile = path.join(dir, 'meta', 'statuses.schema.json');
+      const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as Record<string, unknown>;
+      // A stricter meta-schema than the committed one: no rules allowed at all.
+      fs.writeFileSync(metaFile, JSON.stringify({ ...meta, properties: { ...(meta.properties as object), rules: { type: 'array', maxItems: 0 } } }));
+      expect(() => new Contracts(dir, { compile: 'on-first-use' })).toThrow(/contracts\/statuses\.json at \/rules: must NOT have more than 0 items/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

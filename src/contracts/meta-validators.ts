@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { metaDigest, metaExports, metaSource } from './generated/meta-validators';
+
+/** The $id of JSON Schema 2020-12's meta-schema, which every schema of contracts/schemas declares. */
+export const JSON_SCHEMA_2020 = 'https://json-schema.org/draft/2020-12/schema';
+
+/** The ajv every contracts/ schema and meta-schema is compiled with, live or ahead of time. */
+export function newAjv(code?: { readonly source: true }): Ajv2020 {
+  // allowUnionTypes: msg_id is documented as a string and read as a long by the Java SDK.
+  // strictRequired off: if/then and anyOf branches name properties declared by the parent schema.
+  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true, ...(code ? { code } : {}) });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** Names the meta-schemas (file name and content) the precompiled validators are valid for. */
+export function digestOfMeta(files: ReadonlyArray<readonly [string, unknown]>): string {
+  const h = createHash('sha256');
+  for (const [name, schema] of files) h.update(name).update('\0').update(JSON.stringify(schema)).update('\0');
+  return h.digest('hex');
+}
+
+let evaluated: ReadonlyMap<string, ValidateFunction> | undefined;
+
+/**
+ * The validators of contracts/meta (by file name) and of JSON Schema 2020-12 (by JSON_SCHEMA_2020),
+ * compiled ahead of time by scripts/generate-types.ts with newAjv()'s options, when `files` are the
+ * meta-schemas they were compiled from; undefined otherwise, and the caller compiles them. Compiling
+ * them was most of loading contracts/ (about 0.25 s of CPU in every process, every jest test file
+ * included); the generated code is the one ajv would have generated, and evaluated the way ajv
+ * evaluates its own (a Function), once per process.
+ */
+export function precompiledMetaValidators(files: ReadonlyArray<readonly [string, unknown]>): ReadonlyMap<string, ValidateFunction> | undefined {
+  if (digestOfMeta(files) !== metaDigest) return undefined;
+  if (!evaluated) {
+    const mod = { exports: {} as Record<string, ValidateFunction> };
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    new Function('require', 'module', 'exports', metaSource)(require, mod, mod.exports);
+    evaluated = new Map(Object.entries(metaExports).map(([key, name]) => [key, mod.exports[name]]));
+  }
+  return evaluated;
+}
