@@ -3,7 +3,7 @@
  * jest test, with the request, provider states and response (body and headers from the shared schemas)
  * filled in from contracts/. Combinations the catalogue forbids do not compile.
  */
-import { PactV4 } from '@pact-foundation/pact';
+import type { PactV4 } from '@pact-foundation/pact';
 import type { V4InteractionWithResponse, V4MockServer } from '@pact-foundation/pact/src/v4/http/types';
 import type { JsonMap } from '@pact-foundation/pact/src/common/jsonTypes';
 import type { ApiId, EndpointId, EndpointStatus } from '../contracts';
@@ -11,6 +11,7 @@ import { PushContractsError } from '../errors';
 import {
   planInteraction, planRetired, type InteractionOptions, type InteractionPlan, type RequestExample,
 } from './plan';
+import { newPactV4 } from './pact-v4';
 
 /** Adds a plan to a PactV4 and returns the stage that runs the test. */
 export function addPlanToPact(pact: PactV4, plan: InteractionPlan): V4InteractionWithResponse {
@@ -157,7 +158,7 @@ export class PushPact<A extends ApiId> {
     this.api = options.api;
     this.consumer = options.consumer;
     this.provider = options.provider ?? options.api;
-    this.pact = new PactV4({
+    this.pact = newPactV4({
       consumer: this.consumer,
       provider: this.provider,
       dir: options.dir ?? 'pacts',

@@ -12,10 +12,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PactV4 } from '@pact-foundation/pact';
 import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
 import { getContracts, type ApiId, type Contracts, type RetryAdvice, type StatusCode } from '../contracts';
 import { waitForMatches } from '../consumer/builder';
+import { newPactV4 } from '../consumer/pact-v4';
 import { planInteraction, type InteractionPlan, type RequestExample } from '../consumer/plan';
 import { PLACEHOLDER_CREDENTIALS, type Credentials } from '../credentials';
 import { PushContractsError } from '../errors';
@@ -167,7 +167,7 @@ async function playCatalogue(job: Job, env: CellEnv, ctxFor: (baseUrl: string) =
   // One directory per run, one pact file per cell (named after its own provider, so pact never merges cells):
   // a directory per cell cost a mkdir and an rmdir each, and the rmdirs of a run, ~3 s of blocked main thread
   // at its end on this machine's ext4, stalled every other cell in flight.
-  const pact = new PactV4({ consumer: 'push-contracts-matrix', provider: `${plan.api}-matrix-${env.cell}`, dir: env.dir, logLevel: 'error' });
+  const pact = newPactV4({ consumer: 'push-contracts-matrix', provider: `${plan.api}-matrix-${env.cell}`, dir: env.dir, logLevel: 'error' });
   const interaction = pact
     .addInteraction()
     .uponReceiving(`${plan.description} (${job.variant})`)
