@@ -141,5 +141,35 @@ describe('the verifier child with an empty trust store', () => {
       await c.close();
       expect(spawned()).toBe(3);
     }, 60_000);
+
+    it('a one-off verification reuses a process started with its trust store and log level, and an abort still kills it', async () => {
+      const shared = shareVerifierProcesses();
+      try {
+        const lines: string[] = [];
+        const first = await runNativeVerifier(missing('one-off-missing.json'), (l) => lines.push(l), 'system');
+        const second = parseVerifierResults((await runNativeVerifier(good(), () => undefined, 'system')).json);
+        expect(spawned()).toBe(1);
+        expect(first.error).toContain('one-off-missing.json');
+        expect(lines.some((l) => l.includes('one-off-missing.json'))).toBe(true);
+        expect(second.errors.map((e) => e.interaction)).toEqual([expect.stringContaining('get item 2')]);
+        await runNativeVerifier({ ...good(), logLevel: 'warn' }, () => undefined, 'system');
+        expect(spawned()).toBe(2);
+
+        // A provider that never answers: the run is aborted, its process killed, and the next run starts another.
+        const hang = http.createServer(() => undefined);
+        await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+        const abort = new AbortController();
+        const hung = runNativeVerifier({ ...good(), providerBaseUrl: `http://127.0.0.1:${(hang.address() as AddressInfo).port}` }, () => undefined, 'system', abort.signal);
+        setTimeout(() => abort.abort(), 200);
+        expect((await hung).json).toBeUndefined();
+        hang.closeAllConnections();
+        await new Promise((r) => hang.close(r));
+        const spawnedBefore = spawned();
+        expect(parseVerifierResults((await runNativeVerifier(good(), () => undefined, 'system')).json).interactionResults).toHaveLength(3);
+        expect(spawned()).toBe(spawnedBefore + 1);
+      } finally {
+        await shared.close();
+      }
+    }, 60_000);
   });
 });

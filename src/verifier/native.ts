@@ -57,6 +57,7 @@ function emptyTrustStoreEnv(): Record<string, string> {
 
 /** Runs one verification; `onOutput` receives the native report line by line (unmasked: mask it). */
 export function runNativeVerifier(options: CoreVerifierOptions, onOutput: (line: string) => void, trustStore: TrustStore = 'system', signal?: AbortSignal): Promise<NativeRun> {
+  if (spares && !signal?.aborted) return runOnSharedProcess(options, onOutput, trustStore, signal);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['-e', CHILD], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -224,7 +225,8 @@ const MAX_SPARES = 4;
  * Keeps idle verifier processes alive between verifications in this process until `close()`: for a caller
  * that verifies many times (a test file, a long-lived service). Each verification still gets processes of
  * its own while it runs, started with the same environment it would start them with; output and results
- * never cross (a process's output is flushed to its pool before it is handed back).
+ * never cross (a process's output is flushed to its pool before it is handed back). One-off verifications
+ * (runNativeVerifier: broker sources) then run on such a process too.
  */
 export function shareVerifierProcesses(): { close(): Promise<void> } {
   spares ??= [];
@@ -236,6 +238,25 @@ export function shareVerifierProcesses(): { close(): Promise<void> } {
       await Promise.all(all.map((w) => w.closed));
     },
   };
+}
+
+/**
+ * One verification on a shared process (while shareVerifierProcesses is on): a pool of one, started with
+ * this run's trust store and log level (pact-core sets the native level once per process, so it is part
+ * of the process's environment and only a process started with the same level is reused). Aborted, its
+ * process is killed as the one-off child would be.
+ */
+async function runOnSharedProcess(options: CoreVerifierOptions, onOutput: (line: string) => void, trustStore: TrustStore, signal?: AbortSignal): Promise<NativeRun> {
+  const pool = startVerifierPool(1, onOutput, trustStore, options.logLevel ?? 'error');
+  const abort = (): void => pool.stop();
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    const out = await pool.run(options);
+    return out.stopped ? { error: 'pact verifier process stopped (aborted)' } : out;
+  } finally {
+    signal?.removeEventListener('abort', abort);
+    await pool.close();
+  }
 }
 
 /** Asks a process to write a marker after everything it has printed; resolves once both streams delivered it. */
