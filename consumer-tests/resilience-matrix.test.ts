@@ -20,7 +20,7 @@ const HANG_MS = 1500;
 // timeout (half of HANG_MS, 750 ms, before; then 1200 ms) timed out answers of a loaded mock server, and a
 // timed-out request is retried: a 403 "recovered", a 200 with 2 attempts (at 1200 ms, load average 25, with the
 // two reference runs overlapping). 1500 ms stays below the slow-headers delay (3/5 of the hang timeout, 1800 ms).
-// The no-answer and slow-headers cells wait it out, 64 of them per API, overlapped.
+// The no-answer and slow-headers cells wait it out, 64 of them per API.
 const REFERENCE_HANG_MS = 3000;
 // jpush-sdk's adapter sets its readTimeOut to a quarter of the hang timeout: 375 ms at HANG_MS timed out JSON
 // answers of a loaded machine (a 503 read as "Connect timeout", its status lost) once its run overlapped
@@ -28,7 +28,7 @@ const REFERENCE_HANG_MS = 3000;
 // is the same: the no-answer and slow-headers cells still end in its timeout, nothing of it hangs.
 const SDK_HANG_MS = 3000;
 const REFERENCE_TIMEOUT_MS = 1500;
-// Cells at once per run; runs overlap too (below). The reference client's cells mostly wait (a 1 s reset, a
+// Cells at once per run; the official clients' runs overlap (below). The reference client's cells mostly wait (a 1 s reset, a
 // client timeout of 1.5 s in the no-answer and slow-headers cells: 3 of its ~16 cells per endpoint hold ~90 % of
 // its cell time), but they run in this thread, next to every run's servers: 16 at once per run timed out
 // answers of the loaded mock servers. jpush-async's and jpush-sdk's runs stay at 4: each worker thread loads ts-node and the client.
@@ -80,22 +80,26 @@ describe('resilience matrix', () => {
     children: Promise<Record<string, Child>>;
   };
   beforeAll(() => {
-    // Two phases. First the official clients' runs (their calls run in worker threads), then the two reference
-    // runs and the child processes together. The reference client's cells run in this thread with a real 1.5 s
-    // request timeout: with all four runs at once, this thread (every run's servers) answered late enough on a
-    // loaded machine to time requests out. The children (a node process each, 10 s bound) waited too long for
-    // a core next to the official clients' workers loading ts-node.
+    // The official clients' runs together (their calls run in worker threads), then each reference run alone,
+    // then the child processes, as before. The reference client's cells run in this thread with a real 1.5 s
+    // request timeout: with both reference runs at once (16 cells) or next to the official clients' runs, this
+    // thread (every run's servers) answered late enough on a loaded machine (load average 25-30) to time
+    // requests out; the children (a node process each, 10 s bound) waited too long for a core next to the
+    // official clients' workers loading ts-node.
     // Isolated in worker threads: some answers make jpush-async throw from a socket handler.
     const jpushAsync = started('jpush-async', () => runAdapterModule(path.join(__dirname, 'adapters', 'jpush-async.ts'), { hangTimeoutMs: HANG_MS, concurrency: ADAPTER_CONCURRENCY }));
     const jpushSdk = started('jpush-sdk', () => runAdapterModule(path.join(__dirname, 'adapters', 'jpush-sdk.js'), { hangTimeoutMs: SDK_HANG_MS, concurrency: ADAPTER_CONCURRENCY }));
-    const firstPhase = Promise.all([jpushAsync, jpushSdk].map((p) => p.then(() => undefined, () => undefined)));
-    const children = firstPhase.then(() => Promise.all(CHILD_SCENARIOS.map(child))).then((results) => Object.fromEntries(CHILD_SCENARIOS.map((n, i) => [n, results[i]])));
-    const reference = (api: ApiId) =>
+    const settled = (p: Promise<unknown>): Promise<void> => p.then(() => undefined, () => undefined);
+    const firstPhase = settled(Promise.all([jpushAsync, jpushSdk]));
+    const reference = (api: ApiId, after: Promise<void>) =>
       started(`reference-${api}`, async () => {
-        await firstPhase;
+        await after;
         return runMatrix(referenceAdapter(api, { timeoutMs: REFERENCE_TIMEOUT_MS }), { hangTimeoutMs: REFERENCE_HANG_MS, concurrency: REFERENCE_CONCURRENCY });
       });
-    pending = { reference: { 'jpush-v3': reference('jpush-v3'), 'mtpush-v4': reference('mtpush-v4') }, jpushAsync, jpushSdk, children };
+    const v3 = reference('jpush-v3', firstPhase);
+    const v4 = reference('mtpush-v4', settled(v3));
+    const children = settled(v4).then(() => Promise.all(CHILD_SCENARIOS.map(child))).then((results) => Object.fromEntries(CHILD_SCENARIOS.map((n, i) => [n, results[i]])));
+    pending = { reference: { 'jpush-v3': v3, 'mtpush-v4': v4 }, jpushAsync, jpushSdk, children };
   });
 
   describe.each(['jpush-v3', 'mtpush-v4'] as ApiId[])('reference client on %s', (api) => {
