@@ -164,7 +164,12 @@ interface Worker {
   closed: Promise<void>;
 }
 
-export function startVerifierPool(maxSize: number, onOutput: (line: string) => void, trustStore: TrustStore = 'system', logLevel = 'error'): VerifierPool {
+/**
+ * `onOutput` undefined: nobody reads the verifier's report, so the children write it to /dev/null. Read
+ * through a pipe, its ~7 lines per interaction (each a write of its own) woke this process ~7 times per
+ * interaction for lines it then threw away.
+ */
+export function startVerifierPool(maxSize: number, onOutput: ((line: string) => void) | undefined, trustStore: TrustStore = 'system', logLevel = 'error'): VerifierPool {
   const queue: Array<{ id: number; options: CoreVerifierOptions; resolve: (r: NativeRun & { stopped?: boolean }) => void }> = [];
   const workers: Worker[] = [];
   let nextId = 0;
@@ -182,7 +187,7 @@ export function startVerifierPool(maxSize: number, onOutput: (line: string) => v
 
   const spawnWorker = (): Worker => {
     const child = spawn(process.execPath, ['-e', WORKER], {
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      stdio: ['ignore', onOutput ? 'pipe' : 'ignore', 'pipe', 'ipc'],
       env: {
         ...process.env,
         PC_PACT_CORE: require.resolve('@pact-foundation/pact-core'),
@@ -192,8 +197,9 @@ export function startVerifierPool(maxSize: number, onOutput: (line: string) => v
       },
     });
     const w: Worker = { child, closed: new Promise((resolve) => child.once('close', () => resolve())) };
-    forwardLines(child.stdout, onOutput);
-    forwardLines(child.stderr, onOutput);
+    if (onOutput) forwardLines(child.stdout, onOutput);
+    // stderr stays a pipe even when unread (rare lines: a crash's own words), drained so it never fills.
+    forwardLines(child.stderr, onOutput ?? (() => undefined));
     child.on('message', (m: NativeRun & { id: number }) => {
       if (!w.job || w.job.id !== m.id) return;
       const { resolve } = w.job;
