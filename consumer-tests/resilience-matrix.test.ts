@@ -20,10 +20,18 @@ const HANG_MS = 1500;
 // timeout (half of HANG_MS, 750 ms, before) timed out answers of a loaded mock server, and a timed-out request
 // is retried: a 403 "recovered". The no-answer and slow-headers cells wait it out, 52 of them per API.
 const REFERENCE_HANG_MS = 3000;
+// jpush-sdk's adapter sets its readTimeOut to a quarter of the hang timeout: 375 ms at HANG_MS timed out JSON
+// answers of a loaded machine (a 503 read as "Connect timeout", its status lost) once its run overlapped
+// jpush-async's. At 3000 ms it is 750 ms, still below the slow-headers delay (3/5, 1800 ms), so every verdict
+// is the same: the no-answer and slow-headers cells still end in its timeout, nothing of it hangs.
+const SDK_HANG_MS = 3000;
 const REFERENCE_TIMEOUT_MS = 1200;
-// The reference client's cells mostly wait (a 1 s reset, backoffs), not compute: more of them at once. jpush-async's
-// run stays at 4, because each of its workers loads ts-node.
-const CONCURRENCY = 8;
+// Cells at once per run; runs overlap too (below). The reference client's cells mostly wait (a 1 s reset, a
+// client timeout of 1.2 s in the no-answer and slow-headers cells: 3 of its ~16 cells per endpoint hold ~90 % of
+// its cell time), but they run in this thread, next to every run's servers: 16 at once per run timed out
+// answers of the loaded mock servers. jpush-async's and jpush-sdk's runs stay at 4: each worker thread loads ts-node and the client.
+const REFERENCE_CONCURRENCY = 8;
+const ADAPTER_CONCURRENCY = 4;
 const OUT = path.resolve(__dirname, '..', 'reports', 'resilience-matrix');
 
 function save(name: string, result: MatrixResult): void {
@@ -32,13 +40,66 @@ function save(name: string, result: MatrixResult): void {
   fs.writeFileSync(path.join(OUT, `${name}.json`), renderMatrixJson(result));
 }
 
+const CHILD_SCENARIOS = ['chunked-200', 'no-content-type', 'empty-200-closed', 'no-answer', 'refused'] as const;
+
+interface Child {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function child(scenario: string): Promise<Child> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(__dirname, 'adapters', 'jpush-async-child.js'), scenario], { timeout: 10_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Starts a run and saves its report; a failed run rejects where its describe block awaits it. */
+function started(name: string, run: () => Promise<MatrixResult>): Promise<MatrixResult> {
+  const p = run().then((result) => {
+    save(name, result);
+    return result;
+  });
+  p.catch(() => undefined); // awaited (and failing) in the describe block's beforeAll, not an unhandled rejection here
+  return p;
+}
+
 describe('resilience matrix', () => {
+  // The four runs and the child processes are independent (each cell has its own servers, pact directory and
+  // client; each run its own temporary directory and workers) and mostly wait, so they all start here at once
+  // and overlap their waits: one after the other they took 65-85 s of wall time for ~20 s of CPU, the longest
+  // file of the CI. Each describe block below awaits its own run, with the same assertions as before.
+  let pending: {
+    reference: Record<ApiId, Promise<MatrixResult>>;
+    jpushAsync: Promise<MatrixResult>;
+    jpushSdk: Promise<MatrixResult>;
+    children: Promise<Record<string, Child>>;
+  };
+  beforeAll(() => {
+    // Two phases. First the official clients' runs and the child processes (their calls run in worker threads
+    // and child processes), then the two reference runs together. The reference client's cells run in this
+    // thread with a real 1.2 s request timeout, and jpush-sdk's calls have a 375 ms one: with all four runs at
+    // once, this thread (every run's servers) answered late enough on a loaded machine to time requests out.
+    // Isolated in worker threads: some answers make jpush-async throw from a socket handler.
+    const jpushAsync = started('jpush-async', () => runAdapterModule(path.join(__dirname, 'adapters', 'jpush-async.ts'), { hangTimeoutMs: HANG_MS, concurrency: ADAPTER_CONCURRENCY }));
+    const jpushSdk = started('jpush-sdk', () => runAdapterModule(path.join(__dirname, 'adapters', 'jpush-sdk.js'), { hangTimeoutMs: SDK_HANG_MS, concurrency: ADAPTER_CONCURRENCY }));
+    const children = Promise.all(CHILD_SCENARIOS.map(child)).then((results) => Object.fromEntries(CHILD_SCENARIOS.map((n, i) => [n, results[i]])));
+    const firstPhase = Promise.all([jpushAsync, jpushSdk, children].map((p) => p.then(() => undefined, () => undefined)));
+    const reference = (api: ApiId) =>
+      started(`reference-${api}`, async () => {
+        await firstPhase;
+        return runMatrix(referenceAdapter(api, { timeoutMs: REFERENCE_TIMEOUT_MS }), { hangTimeoutMs: REFERENCE_HANG_MS, concurrency: REFERENCE_CONCURRENCY });
+      });
+    pending = { reference: { 'jpush-v3': reference('jpush-v3'), 'mtpush-v4': reference('mtpush-v4') }, jpushAsync, jpushSdk, children };
+  });
+
   describe.each(['jpush-v3', 'mtpush-v4'] as ApiId[])('reference client on %s', (api) => {
     let result: MatrixResult;
     beforeAll(async () => {
-      result = await runMatrix(referenceAdapter(api, { timeoutMs: REFERENCE_TIMEOUT_MS }), { hangTimeoutMs: REFERENCE_HANG_MS, concurrency: CONCURRENCY });
-      save(`reference-${api}`, result);
-    }, 60_000);
+      result = await pending.reference[api];
+    }, 120_000);
 
     it('covers every endpoint and catalogued status, plus an HTML 502 and the transport faults per endpoint', () => {
       const contracts = getContracts();
@@ -73,9 +134,7 @@ describe('resilience matrix', () => {
   describe('jpush-async (official npm client) on jpush-v3', () => {
     let result: MatrixResult;
     beforeAll(async () => {
-      // Isolated in worker threads: some answers make jpush-async throw from a socket handler.
-      result = await runAdapterModule(path.join(__dirname, 'adapters', 'jpush-async.ts'), { hangTimeoutMs: HANG_MS, concurrency: 4 });
-      save('jpush-async', result);
+      result = await pending.jpushAsync;
     }, 120_000);
 
     const cells = (pred: (c: MatrixResult['cells'][number]) => boolean) => result.cells.filter(pred);
@@ -137,8 +196,7 @@ describe('resilience matrix', () => {
   describe('jpush-sdk (official npm client, callback API) on jpush-v3, through a plain-JS adapter', () => {
     let result: MatrixResult;
     beforeAll(async () => {
-      result = await runAdapterModule(path.join(__dirname, 'adapters', 'jpush-sdk.js'), { hangTimeoutMs: HANG_MS, concurrency: 4 });
-      save('jpush-sdk', result);
+      result = await pending.jpushSdk;
     }, 120_000);
 
     const cells = (pred: (c: MatrixResult['cells'][number]) => boolean) => result.cells.filter(pred);
@@ -172,23 +230,10 @@ describe('resilience matrix', () => {
   });
 
   describe('jpush-async beyond the matrix: transport and framing, each in its own process', () => {
-    interface Child {
-      code: number;
-      stdout: string;
-      stderr: string;
-    }
-    const child = (scenario: string): Promise<Child> =>
-      new Promise((resolve) => {
-        execFile(process.execPath, [path.join(__dirname, 'adapters', 'jpush-async-child.js'), scenario], { timeout: 10_000 }, (err, stdout, stderr) => {
-          resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
-        });
-      });
     let runs: Record<string, Child>;
     beforeAll(async () => {
-      const names = ['chunked-200', 'no-content-type', 'empty-200-closed', 'no-answer', 'refused'];
-      const results = await Promise.all(names.map(child));
-      runs = Object.fromEntries(names.map((n, i) => [n, results[i]]));
-    }, 30_000);
+      runs = await pending.children;
+    }, 120_000);
 
     it('kills the process with an uncaught SyntaxError when a 200 body arrives in more than one chunk', () => {
       expect(runs['chunked-200'].code).toBe(1);

@@ -18,6 +18,10 @@ import { documentedEndpoints } from '../test-support/broker-pacts/scope';
 import { SCAN_ENV } from '../consumer-tests/catalogue-suite';
 import { generatedInteractions, PACT_DIR } from './generated-pacts';
 import { runCliInProcess } from '../test-support/cli-in-process';
+import { shareVerifierProcessesInThisFile } from '../test-support/shared-verifiers';
+
+// The file's verifications reuse idle verifier processes instead of starting their own each.
+shareVerifierProcessesInThisFile();
 
 // Each step starts the real pact binary (about 0.1-0.3 s, much more on a loaded 2-core machine); the bounds
 // that matter are asserted on durations inside the tests.

@@ -15,6 +15,10 @@ import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
 import { startBrokerDouble, type BrokerDouble } from '../test-support/broker-double';
 import { writeSmallPact } from '../test-support/small-pact';
 import { runCliInProcess, type CliRun } from '../test-support/cli-in-process';
+import { shareVerifierProcessesInThisFile } from '../test-support/shared-verifiers';
+
+// The file's verifications reuse idle verifier processes instead of starting their own each.
+shareVerifierProcessesInThisFile();
 
 // Each verify starts the reference service and pact's verifier (seconds on a loaded 2-core machine).
 jest.setTimeout(60_000);

@@ -11,6 +11,10 @@ import { faults, startFaultLayer, type FaultId } from '../test-support/fault-lay
 import { DEMO_CREDENTIALS, DEMO_GROUP_CREDENTIALS, PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../src/service';
 import { verifyProvider } from '../src/verifier/verify';
 import { exactly, generatedInteractions, pick, PACT_DIR, type Pick } from './generated-pacts';
+import { shareVerifierProcessesInThisFile } from '../test-support/shared-verifiers';
+
+// The file's verifications reuse idle verifier processes instead of starting their own each.
+shareVerifierProcessesInThisFile();
 
 /** Which generated interaction each fault can affect. */
 const target: Record<FaultId, Pick> = {

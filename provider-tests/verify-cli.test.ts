@@ -15,6 +15,10 @@ import type { CliIO } from '../src/cli/io';
 import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
 import { PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../src/service';
 import { exactly, generatedInteractions, pick, PACT_DIR } from './generated-pacts';
+import { shareVerifierProcessesInThisFile } from '../test-support/shared-verifiers';
+
+// The file's verifications reuse idle verifier processes instead of starting their own each.
+shareVerifierProcessesInThisFile();
 
 interface Run {
   code: number;

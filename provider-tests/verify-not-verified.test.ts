@@ -13,6 +13,10 @@ import { getContracts } from '../src/contracts';
 import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
 import { writeSmallPact } from '../test-support/small-pact';
 import { runCliInProcess, type CliRun } from '../test-support/cli-in-process';
+import { shareVerifierProcessesInThisFile } from '../test-support/shared-verifiers';
+
+// The file's verifications reuse idle verifier processes instead of starting their own each.
+shareVerifierProcessesInThisFile();
 
 jest.setTimeout(60_000);
 

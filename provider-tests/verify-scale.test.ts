@@ -14,6 +14,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../src/cli/main';
 import type { CliIO } from '../src/cli/io';
+import { shareVerifierProcessesInThisFile } from '../test-support/shared-verifiers';
+
+// The file's verifications reuse idle verifier processes instead of starting their own each.
+shareVerifierProcessesInThisFile();
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'pc-scale-'));
 const ENV = { PUSH_APP_KEY: 'k', PUSH_MASTER_SECRET: 's' };

@@ -92,6 +92,47 @@ const MASK = '***';
 /** A run this long of any secret form is masked wherever it appears, so a cut-off copy leaks nothing usable. */
 export const MIN_FRAGMENT = 8;
 
+interface SecretWindows {
+  /** Every MIN_FRAGMENT-long window of a long form; a text window equal to one is covered. */
+  readonly windows: ReadonlySet<string>;
+  /**
+   * The first two and the next two characters of every window: a text position whose four do not start
+   * one is passed without cutting out its window (most positions of a body; the cut and the lookup were a
+   * probe run's largest single cost).
+   */
+  readonly firsts: ReadonlySet<number>;
+  readonly seconds: ReadonlySet<number>;
+  /** The forms shorter than MIN_FRAGMENT, masked whole. */
+  readonly short: readonly string[];
+}
+
+const pair = (t: string, at: number): number => t.charCodeAt(at) * 0x10000 + t.charCodeAt(at + 1);
+
+// The windows of the last few sets of secrets: a run masks every evidence text with the same ones, and
+// building them took longer than masking a short text.
+const windowsBySecrets = new Map<string, SecretWindows>();
+
+function windowsOf(usable: readonly string[]): SecretWindows {
+  const key = JSON.stringify(usable);
+  const known = windowsBySecrets.get(key);
+  if (known) return known;
+  const windows = new Set<string>();
+  for (const s of usable) {
+    if (s.length < MIN_FRAGMENT) continue;
+    for (let i = 0; i + MIN_FRAGMENT <= s.length; i++) windows.add(s.slice(i, i + MIN_FRAGMENT));
+  }
+  const firsts = new Set<number>();
+  const seconds = new Set<number>();
+  for (const w of windows) {
+    firsts.add(pair(w, 0));
+    seconds.add(pair(w, 2));
+  }
+  const made = { windows, firsts, seconds, short: usable.filter((s) => s.length < MIN_FRAGMENT) };
+  if (windowsBySecrets.size >= 16) windowsBySecrets.delete(windowsBySecrets.keys().next().value as string);
+  windowsBySecrets.set(key, made);
+  return made;
+}
+
 /**
  * Replaces every occurrence of each secret with ***, and every run of MIN_FRAGMENT or more characters
  * of a secret form at least that long (the secret itself, the base64 of `key:secret`, the Basic header):
@@ -102,20 +143,15 @@ export const MIN_FRAGMENT = 8;
 export function maskSecrets(text: string, secrets: readonly string[]): string {
   const usable = secrets.filter((x) => x.length >= 4);
   if (usable.length === 0 || text.length === 0) return text;
-  // Every MIN_FRAGMENT-long window of a long form; a text window equal to one is covered.
-  const windows = new Set<string>();
-  for (const s of usable) {
-    if (s.length < MIN_FRAGMENT) continue;
-    for (let i = 0; i + MIN_FRAGMENT <= s.length; i++) windows.add(s.slice(i, i + MIN_FRAGMENT));
-  }
+  const { windows, firsts, seconds, short } = windowsOf(usable);
   const covered = new Uint8Array(text.length);
   if (windows.size > 0) {
     for (let i = 0; i + MIN_FRAGMENT <= text.length; i++) {
+      if (!firsts.has(pair(text, i)) || !seconds.has(pair(text, i + 2))) continue;
       if (windows.has(text.slice(i, i + MIN_FRAGMENT))) covered.fill(1, i, i + MIN_FRAGMENT);
     }
   }
-  for (const s of usable) {
-    if (s.length >= MIN_FRAGMENT) continue;
+  for (const s of short) {
     for (let at = text.indexOf(s); at !== -1; at = text.indexOf(s, at + 1)) covered.fill(1, at, at + s.length);
   }
   const parts: string[] = [];

@@ -6,10 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
-import { getLocation, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { RulePolicy } from '../audit/policy';
 import type { Severity } from '../audit/types';
-import { defaultContractsDir, toPointer } from '../contracts/files';
+import { defaultContractsDir, parseStrictJson, toPointer } from '../contracts/files';
 import { PushContractsError } from '../errors';
 import { knownRuleIds, ruleIdsOf, type ConfiguredCommand } from './rule-ids';
 
@@ -44,15 +43,14 @@ function fail(shown: string, pointer: string, message: string): never {
 }
 
 function parseJson(text: string, shown: string): unknown {
-  const errors: ParseError[] = [];
-  const value: unknown = parse(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
-  if (errors.length > 0) {
-    const { offset, error } = errors[0];
+  const parsed = parseStrictJson(text);
+  if ('syntax' in parsed) {
+    const { offset, error, pointer } = parsed.syntax;
     const lines = text.slice(0, offset).split('\n');
-    const where = `${toPointer(getLocation(text, offset).path) || '/'} (line ${lines.length}, column ${lines[lines.length - 1].length + 1})`;
-    throw new PushContractsError('PC_ERR_CONFIG_INVALID', `${shown} at ${where}: invalid JSON, ${printParseErrorCode(error)}`, { file: shown });
+    const where = `${pointer || '/'} (line ${lines.length}, column ${lines[lines.length - 1].length + 1})`;
+    throw new PushContractsError('PC_ERR_CONFIG_INVALID', `${shown} at ${where}: invalid JSON, ${error}`, { file: shown });
   }
-  return value;
+  return parsed.value;
 }
 
 /** Checks a config against its schema and the known rule ids; `at` is the pointer of the config in its file. */

@@ -93,6 +93,20 @@ describe('Contracts', () => {
       }
     });
 
+    it('compiles an edited copy afresh: the validators of an earlier load are reused only for the same schema texts', () => {
+      const id = 'https://push-contracts.dev/schemas/jpush-v3/push.response.json';
+      const body = { sendno: '1', msg_id: '1828256757' };
+      const lazy = { compile: 'on-first-use' } as const;
+      expect(new Contracts(undefined, lazy).validate(id, body).valid).toBe(true);
+      const dir = copyContracts();
+      const file = path.join(dir, 'schemas', 'jpush-v3', 'push.response.json');
+      const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+      data.$defs.msgIdString.pattern = '^[a-z]+$';
+      fs.writeFileSync(file, JSON.stringify(data));
+      expect(new Contracts(dir, lazy).validate(id, body).valid).toBe(false);
+      expect(new Contracts(undefined, lazy).validate(id, body).valid).toBe(true);
+    });
+
     it('refuses a schema that does not compile, naming its file', () => {
       const dir = copyContracts();
       const file = path.join(dir, 'schemas', 'jpush-v3', 'tags.response.json');

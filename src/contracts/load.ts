@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
@@ -22,6 +23,28 @@ const DATA_FILES = {
   providerStates: ['provider-states.json', 'provider-states.schema.json'],
   certainty: ['certainty.json', 'certainty.schema.json'],
 } as const;
+
+/**
+ * The ajv of each load, by the exact schemas it holds (each $id and its text, synthesized ones included),
+ * the meta-schemas' text and the compile mode, at most COMPILED_SETS of them: a process that loads the
+ * same schemas again (contracts check's tests load an edited copy per case, a CLI command run in process,
+ * a second Contracts of the same dir) reuses the validated and compiled ones instead of doing it again.
+ * What a schema compiles to depends on nothing else: the options are the same for every load. A full
+ * load and one compiling on first use keep apart, so each can be compared with the other.
+ */
+const COMPILED_SETS = 8;
+const ajvBySchemas = new Map<string, Ajv2020>();
+
+function schemaSetKey(parts: ReadonlyArray<readonly [string, unknown]>): string {
+  const h = createHash('sha256');
+  for (const [name, value] of parts) h.update(name).update('\0').update(JSON.stringify(value) ?? '').update('\0');
+  return h.digest('hex');
+}
+
+function keepAjv(key: string, ajv: Ajv2020): void {
+  if (ajvBySchemas.size >= COMPILED_SETS) ajvBySchemas.delete(ajvBySchemas.keys().next().value as string);
+  ajvBySchemas.set(key, ajv);
+}
 
 export function toIssues(errors: readonly ErrorObject[] | null | undefined): ValidationIssue[] {
   return (errors ?? []).map((e) => ({
@@ -101,10 +124,11 @@ export class Contracts {
    */
   constructor(dir: string = defaultContractsDir, options: { readonly compile?: 'all' | 'on-first-use' } = {}) {
     this.dir = dir;
+    const compile = options.compile ?? 'all';
     // One ajv for the meta-schemas and the schemas: each instance compiles JSON Schema 2020-12's own
     // meta-schema the first time it validates a schema (about 60 ms a process); their $ids do not overlap.
-    this.ajv = newAjv();
-    const meta = this.ajv;
+    const ajv = newAjv();
+    const meta = ajv;
     const metaFiles = listJsonFiles(dir, 'meta');
     // getContracts() takes the meta-schemas' validators compiled ahead of time when the files are the
     // ones they were compiled from (meta-validators.ts); 'all' (contracts check) compiles them here.
@@ -132,7 +156,7 @@ export class Contracts {
     const draft2020 = precompiled?.get(JSON_SCHEMA_2020);
     const schemaProblems = (schema: Record<string, unknown>): ErrorObject[] | null | undefined => {
       if (draft2020 && (schema.$schema === undefined || schema.$schema === JSON_SCHEMA_2020)) return draft2020(schema) ? null : (draft2020.errors ?? []);
-      return this.ajv.validateSchema(schema) ? null : (this.ajv.errors ?? []);
+      return ajv.validateSchema(schema) ? null : (ajv.errors ?? []);
     };
     const readChecked = (file: string, metaName: string): Record<string, unknown> => {
       const data = readContractsJson(dir, file);
@@ -267,19 +291,26 @@ export class Contracts {
     }
     this.apis = apis;
 
-    for (const [id, schema] of schemas) {
-      const problems = schemaProblems(schema);
-      if (problems) {
-        const file = schemaFiles.get(id) ?? id;
-        const issues = toIssues(problems);
-        throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', firstProblem(`contracts/${file}`, issues), { file, pointer: issues[0]?.pointer });
+    const setKey = schemaSetKey([['compile', compile], ...metaFiles.map((file) => [file, readContractsJson(dir, file)] as const), ['schemas', null], ...schemas]);
+    const known = ajvBySchemas.get(setKey);
+    if (known) this.ajv = known;
+    else {
+      for (const [id, schema] of schemas) {
+        const problems = schemaProblems(schema);
+        if (problems) {
+          const file = schemaFiles.get(id) ?? id;
+          const issues = toIssues(problems);
+          throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', firstProblem(`contracts/${file}`, issues), { file, pointer: issues[0]?.pointer });
+        }
+        // Validated just above; addSchema would validate it again.
+        ajv.addSchema(schema, id, undefined, false);
       }
-      // Validated just above; addSchema would validate it again.
-      this.ajv.addSchema(schema, id, undefined, false);
+      this.ajv = ajv;
+      keepAjv(setKey, ajv);
     }
     this.schemas = schemas;
     this.schemaFiles = schemaFiles;
-    if ((options.compile ?? 'all') === 'all') for (const id of schemas.keys()) this.validator(id);
+    if (compile === 'all') for (const id of schemas.keys()) this.validator(id);
     this.buildRoutes();
   }
 

@@ -4,7 +4,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import YAML from 'yaml';
 import type { Contracts } from '../contracts/load';
 import type { ApiId } from '../contracts/types';
 import { buildOpenApi } from './export';
@@ -17,7 +16,10 @@ export const COMMITTED_OPENAPI_DIR = path.resolve(__dirname, '..', '..', 'openap
 
 export function renderOpenApi(doc: unknown, format: OpenApiFormat): string {
   // aliasDuplicateObjects off: a YAML anchor per repeated object would be correct but unreadable.
-  return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : YAML.stringify(doc, { aliasDuplicateObjects: false, lineWidth: 0 });
+  if (format === 'json') return `${JSON.stringify(doc, null, 2)}\n`;
+  // Loaded for YAML only: the CLI, which imports this module for every command, seldom writes any.
+  const YAML = require('yaml') as typeof import('yaml');
+  return YAML.stringify(doc, { aliasDuplicateObjects: false, lineWidth: 0 });
 }
 
 export function openApiFileName(api: ApiId, format: OpenApiFormat): string {

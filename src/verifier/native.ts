@@ -57,6 +57,7 @@ function emptyTrustStoreEnv(): Record<string, string> {
 
 /** Runs one verification; `onOutput` receives the native report line by line (unmasked: mask it). */
 export function runNativeVerifier(options: CoreVerifierOptions, onOutput: (line: string) => void, trustStore: TrustStore = 'system', signal?: AbortSignal): Promise<NativeRun> {
+  if (spares && !signal?.aborted) return runOnSharedProcess(options, onOutput, trustStore, signal);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['-e', CHILD], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -130,6 +131,12 @@ core.default.logLevel(process.env.PC_LOG_LEVEL || 'error');
 // first verification (getFfiLib is what verifyPacts calls first; an internal path, so only an attempt).
 try { require(path.join(coreDir, 'ffi')).getFfiLib(process.env.PC_LOG_LEVEL || 'error'); } catch (e) { /* verifyPacts loads it */ }
 process.on('message', (job) => {
+  if (job.flush) {
+    // Everything printed so far is in the pipes before these markers (shareVerifierProcesses in native.ts).
+    fs.writeSync(1, '\\u0000pc-verifier-flushed\\n');
+    fs.writeSync(2, '\\u0000pc-verifier-flushed\\n');
+    return;
+  }
   // A bad option throws synchronously inside verifyPacts; as a rejection it becomes this job's error.
   Promise.resolve().then(() => core.default.verifyPacts(job.options)).then(
     (out) => process.send({ id: job.id, json: typeof out === 'string' ? out : undefined }),
@@ -154,28 +161,118 @@ export interface VerifierPool {
   limit(size: number): void;
   /** Kills every child now; running and queued verifications resolve as stopped. */
   stop(): void;
-  /** Lets the children exit once idle. */
+  /** Lets the children exit once idle (or, while processes are shared, hands them back idle). */
   close(): Promise<void>;
 }
 
+type Outcome = NativeRun & { stopped?: boolean };
+
+/** A verifier process; which pool it serves (where its output, results and end go) can change. */
 interface Worker {
   readonly child: ReturnType<typeof spawn>;
-  job?: { id: number; resolve: (r: NativeRun & { stopped?: boolean }) => void };
+  /** The environment it was started with: a spare serves only a pool that would start the same process. */
+  readonly key: string;
+  job?: { id: number; resolve: (r: Outcome) => void };
   closed: Promise<void>;
+  exited: boolean;
+  onOutput: (line: string) => void;
+  onResult: (m: NativeRun & { id: number }) => void;
+  onGone: (why: string) => void;
+  /** Set while waiting for the flush marker of each of its two output streams. */
+  flushing?: { pending: number; done: () => void };
+}
+
+const FLUSH_MARK = '\u0000pc-verifier-flushed';
+
+function startWorker(env: NodeJS.ProcessEnv, key: string): Worker {
+  const child = spawn(process.execPath, ['-e', WORKER], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
+  const w: Worker = {
+    child,
+    key,
+    closed: new Promise((resolve) => child.once('close', () => resolve())),
+    exited: false,
+    onOutput: () => undefined,
+    onResult: () => undefined,
+    onGone: () => undefined,
+  };
+  const line = (l: string): void => {
+    if (l === FLUSH_MARK && w.flushing) {
+      if (--w.flushing.pending === 0) w.flushing.done();
+    } else w.onOutput(l);
+  };
+  forwardLines(child.stdout, line);
+  forwardLines(child.stderr, line);
+  child.on('message', (m: NativeRun & { id: number } & { flush?: true }) => w.onResult(m));
+  child.on('error', (err) => w.onGone(err.message));
+  child.on('exit', () => (w.exited = true));
+  child.on('close', (code, signal) => {
+    w.exited = true;
+    if (w.flushing) w.flushing.done();
+    w.onGone(signal ?? `exit ${code}`);
+  });
+  return w;
 }
 
 /**
- * `onOutput` undefined: nobody reads the verifier's report, so the children write it to /dev/null. Read
- * through a pipe, its ~7 lines per interaction (each a write of its own) woke this process ~7 times per
- * interaction for lines it then threw away.
+ * Verifier processes kept between runs (shareVerifierProcesses): while sharing, a pool that closes hands its
+ * idle processes back here and the next pool takes one that was started with the same environment instead
+ * of starting node, pact-core and pact's native library again (0.4-0.8 s of CPU each on a 2-core machine).
  */
-export function startVerifierPool(maxSize: number, onOutput: ((line: string) => void) | undefined, trustStore: TrustStore = 'system', logLevel = 'error'): VerifierPool {
-  const queue: Array<{ id: number; options: CoreVerifierOptions; resolve: (r: NativeRun & { stopped?: boolean }) => void }> = [];
+let spares: Worker[] | undefined;
+const MAX_SPARES = 4;
+
+/**
+ * Keeps idle verifier processes alive between verifications in this process until `close()`: for a caller
+ * that verifies many times (a test file, a long-lived service). Each verification still gets processes of
+ * its own while it runs, started with the same environment it would start them with; output and results
+ * never cross (a process's output is flushed to its pool before it is handed back). One-off verifications
+ * (runNativeVerifier: broker sources) then run on such a process too.
+ */
+export function shareVerifierProcesses(): { close(): Promise<void> } {
+  spares ??= [];
+  return {
+    async close() {
+      const all = spares ?? [];
+      spares = undefined;
+      for (const w of all) w.child.kill('SIGKILL');
+      await Promise.all(all.map((w) => w.closed));
+    },
+  };
+}
+
+/**
+ * One verification on a shared process (while shareVerifierProcesses is on): a pool of one, started with
+ * this run's trust store and log level (pact-core sets the native level once per process, so it is part
+ * of the process's environment and only a process started with the same level is reused). Aborted, its
+ * process is killed as the one-off child would be.
+ */
+async function runOnSharedProcess(options: CoreVerifierOptions, onOutput: (line: string) => void, trustStore: TrustStore, signal?: AbortSignal): Promise<NativeRun> {
+  const pool = startVerifierPool(1, onOutput, trustStore, options.logLevel ?? 'error');
+  const abort = (): void => pool.stop();
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    const out = await pool.run(options);
+    return out.stopped ? { error: 'pact verifier process stopped (aborted)' } : out;
+  } finally {
+    signal?.removeEventListener('abort', abort);
+    await pool.close();
+  }
+}
+
+/** Asks a process to write a marker after everything it has printed; resolves once both streams delivered it. */
+function flush(w: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    w.flushing = { pending: 2, done: () => { w.flushing = undefined; resolve(); } };
+    w.child.send({ flush: true }, (err) => { if (err) w.flushing?.done(); });
+  });
+}
+
+export function startVerifierPool(maxSize: number, onOutput: (line: string) => void, trustStore: TrustStore = 'system', logLevel = 'error'): VerifierPool {
+  const queue: Array<{ id: number; options: CoreVerifierOptions; resolve: (r: Outcome) => void }> = [];
   const workers: Worker[] = [];
   let nextId = 0;
   let stopped = false;
   let size = maxSize;
-
 
   const dispatch = (w: Worker): void => {
     if (w.job || stopped) return;
@@ -185,36 +282,35 @@ export function startVerifierPool(maxSize: number, onOutput: ((line: string) => 
     w.child.send({ id: next.id, options: next.options });
   };
 
-  const spawnWorker = (): Worker => {
-    const child = spawn(process.execPath, ['-e', WORKER], {
-      stdio: ['ignore', onOutput ? 'pipe' : 'ignore', 'pipe', 'ipc'],
-      env: {
-        ...process.env,
-        PC_PACT_CORE: require.resolve('@pact-foundation/pact-core'),
-        PC_LOG_LEVEL: logLevel,
-        PACT_DO_NOT_TRACK: process.env.PACT_DO_NOT_TRACK ?? 'true',
-        ...(trustStore === 'empty' ? emptyTrustStoreEnv() : {}),
-      },
-    });
-    const w: Worker = { child, closed: new Promise((resolve) => child.once('close', () => resolve())) };
-    if (onOutput) forwardLines(child.stdout, onOutput);
-    // stderr stays a pipe even when unread (rare lines: a crash's own words), drained so it never fills.
-    forwardLines(child.stderr, onOutput ?? (() => undefined));
-    child.on('message', (m: NativeRun & { id: number }) => {
+  const adopt = (w: Worker): Worker => {
+    w.onOutput = onOutput;
+    w.onResult = (m) => {
       if (!w.job || w.job.id !== m.id) return;
       const { resolve } = w.job;
       w.job = undefined;
       resolve(m.json !== undefined ? { json: m.json } : { error: m.error ?? 'no result' });
       dispatch(w);
-    });
-    const gone = (why: string): void => {
+    };
+    w.onGone = (why) => {
       const job = w.job;
       w.job = undefined;
       job?.resolve(stopped ? { stopped: true } : { error: `pact verifier process ended (${why}) without a result` });
     };
-    child.on('error', (err) => gone(err.message));
-    child.on('close', (code, signal) => gone(signal ?? `exit ${code}`));
     return w;
+  };
+
+  const spawnWorker = (): Worker => {
+    const env = {
+      ...process.env,
+      PC_PACT_CORE: require.resolve('@pact-foundation/pact-core'),
+      PC_LOG_LEVEL: logLevel,
+      PACT_DO_NOT_TRACK: process.env.PACT_DO_NOT_TRACK ?? 'true',
+      ...(trustStore === 'empty' ? emptyTrustStoreEnv() : {}),
+    };
+    const key = JSON.stringify(env);
+    const k = spares ? spares.findIndex((s) => s.key === key && !s.exited) : -1;
+    const w = k >= 0 && spares ? spares.splice(k, 1)[0] : startWorker(env, key);
+    return adopt(w);
   };
 
   return {
@@ -239,11 +335,21 @@ export function startVerifierPool(maxSize: number, onOutput: ((line: string) => 
       for (const w of workers) w.child.kill('SIGKILL');
     },
     async close() {
-      // Called once every job is settled: idle workers hold no result and no unread output (the native
-      // report is in the pipe before a job resolves), so they are killed; process.exit in a child that
-      // has loaded pact's native library can block in its teardown.
-      for (const w of workers) w.child.kill('SIGKILL');
-      await Promise.all(workers.map((w) => w.closed));
+      // Called once every job is settled: idle workers hold no result. Not shared, they are killed (their
+      // output is read to the end before `closed`); process.exit in a child that has loaded pact's native
+      // library can block in its teardown. Shared, each first delivers all it printed to this pool's output.
+      const all = workers.splice(0);
+      const keep = spares && !stopped ? all.filter((w) => !w.job && !w.exited) : [];
+      await Promise.all(keep.map(flush));
+      for (const w of all) {
+        if (spares && keep.includes(w) && !w.exited && spares.length < MAX_SPARES) {
+          w.onOutput = () => undefined;
+          w.onResult = () => undefined;
+          w.onGone = () => undefined;
+          spares.push(w);
+        } else w.child.kill('SIGKILL');
+      }
+      await Promise.all(all.filter((w) => !spares?.includes(w)).map((w) => w.closed));
     },
   };
 }

@@ -741,8 +741,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyResu
   // library overlaps reading the pacts and the reachability check instead of delaying the first slice.
   // The verifier's own report may echo what the provider sent back: masked like everything else.
   const secrets = secretsOf(options);
-  const pactOutput = options.pactOutput;
-  const pool = startVerifierPool(Math.max(1, options.workers ?? DEFAULT_WORKERS), pactOutput ? (line) => pactOutput(maskSecrets(line, secrets)) : undefined, 'empty');
+  const pool = startVerifierPool(Math.max(1, options.workers ?? DEFAULT_WORKERS), (line) => options.pactOutput?.(maskSecrets(line, secrets)), 'empty');
   if (options.sources.some((s) => s.kind !== 'broker')) pool.prestart();
   let setup: RunSetup;
   let replayedAll: Judged;

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import Ajv, { type ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
-import YAML from 'yaml';
 import type { Finding } from '../../audit/types';
 import { severityOf, type RulePolicy } from '../../audit/policy';
 import { getContracts, type Contracts } from '../../contracts/load';
@@ -74,7 +74,8 @@ export function readOpenApiFile(file: string): JsonNode {
     // JSON first: it is what the text most often is, and YAML's parser takes a few hundred times as long on it
     // (370 ms against 1 ms for the exported jpush-v3.json). Anything else is YAML, a superset of JSON, whose
     // errors carry the line.
-    doc = parseJson(text) ?? YAML.parse(text, { prettyErrors: true, uniqueKeys: false });
+    // yaml (and below, ajv's draft-07 build) load when a document needs them, not with the CLI's commands.
+    doc = parseJson(text) ?? (require('yaml') as typeof import('yaml')).parse(text, { prettyErrors: true, uniqueKeys: false });
   } catch (err) {
     throw new PushContractsError('PC_ERR_OPENAPI_INVALID', `${file}: neither JSON nor YAML: ${(err as Error).message.split('\n')[0]}`, { file });
   }
@@ -161,7 +162,7 @@ function lintContext(doc: JsonNode, contracts: Contracts): LintContext {
     if (!fn) {
       if (!ajv) {
         const options = { strict: false, allErrors: false, allowUnionTypes: true, validateFormats: false, validateSchema: false } as const;
-        ajv = dialect === '2020-12' ? new Ajv2020(options) : new Ajv(options);
+        ajv = dialect === '2020-12' ? new Ajv2020(options) : new (require('ajv') as typeof import('ajv')).default(options);
         ajv.addSchema({ ...(doc as object), $id: DOC_BASE });
       }
       n += 1;
