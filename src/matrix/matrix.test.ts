@@ -7,6 +7,7 @@ import { runMatrix, type AdapterContext, type MatrixAdapter, type MatrixCell, ty
 import { referenceAdapter, referenceCalls } from './reference-adapter';
 import { getContracts } from '../contracts';
 import { ensureTypeScript } from './load-adapter';
+import { builtWorkerEntry } from './isolate';
 import { renderMatrixMarkdown } from './render';
 import { execFile } from 'node:child_process';
 
@@ -275,6 +276,28 @@ describe('adapter loading', () => {
       );
     } finally {
       if (saved) require.extensions['.ts'] = saved;
+    }
+  });
+});
+
+describe('isolated worker entry, run from the sources', () => {
+  it('is the built worker when dist/ holds it and it is not older than its sources, else undefined (the sources through ts-node)', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-worker-entry-'));
+    try {
+      const src = path.join(root, 'src', 'matrix');
+      const dist = path.join(root, 'dist', 'matrix');
+      fs.mkdirSync(src, { recursive: true });
+      for (const n of ['cell-worker', 'call']) fs.writeFileSync(path.join(src, `${n}.ts`), '');
+      expect(builtWorkerEntry(src)).toBeUndefined(); // not built
+      fs.mkdirSync(dist, { recursive: true });
+      for (const n of ['cell-worker', 'call']) fs.writeFileSync(path.join(dist, `${n}.js`), '');
+      const old = new Date(Date.now() - 60_000);
+      for (const n of ['cell-worker', 'call']) fs.utimesSync(path.join(src, `${n}.ts`), old, old);
+      expect(builtWorkerEntry(src)).toBe(path.join(dist, 'cell-worker.js'));
+      fs.utimesSync(path.join(dist, 'call.js'), new Date(old.getTime() - 60_000), new Date(old.getTime() - 60_000)); // call.ts edited after the build
+      expect(builtWorkerEntry(src)).toBeUndefined();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
     }
   });
 });
