@@ -25,14 +25,18 @@ const path = require('node:path');
 const pactCore = require('@pact-foundation/pact-core').default;
 const { verifyProvider } = require('../dist/verifier/verify');
 const { pactFilesIn, readPactFile } = require('../dist/verifier/pacts');
-const { startReferenceService, DEMO_CREDENTIALS, EMBEDDED_DEADLINE_MS, PROVIDER_STATES_PATH } = require('../dist/service');
+const { startReferenceService, DEMO_CREDENTIALS, DEMO_GROUP_CREDENTIALS, EMBEDDED_DEADLINE_MS, PROVIDER_STATES_PATH } = require('../dist/service');
 const { runNativeVerifier } = require('../dist/verifier/native');
-const { basicAuth, PLACEHOLDER_CREDENTIALS } = require('../dist/credentials');
+const { basicAuth, groupBasicAuth, PLACEHOLDER_CREDENTIALS, PLACEHOLDER_GROUP_CREDENTIALS } = require('../dist/credentials');
 
 const REPS = Number(process.env.BENCH_REPS || 3);
 const PACT_DIR = path.join(__dirname, '..', 'pacts');
 const PLACEHOLDER = basicAuth(PLACEHOLDER_CREDENTIALS);
 const REAL = basicAuth(DEMO_CREDENTIALS);
+// Group push interactions carry the group placeholder, swapped the same way (verify's request filter does both).
+const GROUP_PLACEHOLDER = groupBasicAuth(PLACEHOLDER_GROUP_CREDENTIALS);
+const GROUP_REAL = groupBasicAuth(DEMO_GROUP_CREDENTIALS);
+const realCredentials = (text) => text.split(PLACEHOLDER).join(REAL).split(GROUP_PLACEHOLDER).join(GROUP_REAL);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => Math.round(x);
@@ -42,7 +46,7 @@ function withRealCredentials(docs, dir) {
   fs.mkdirSync(dir, { recursive: true });
   return docs.map((doc, n) => {
     const file = path.join(dir, `${n}.json`);
-    fs.writeFileSync(file, JSON.stringify(doc).split(PLACEHOLDER).join(REAL));
+    fs.writeFileSync(file, realCredentials(JSON.stringify(doc)));
     return file;
   });
 }
@@ -74,7 +78,7 @@ async function rawReplay(service, docs) {
       const states = i.providerStates || [];
       for (const s of states) await send(stateUrl, 'POST', stateUrl, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ state: s.name, params: s.params || {}, action: 'setup' })));
       const headers = {};
-      for (const [k, v] of Object.entries(i.request.headers || {})) headers[k] = (Array.isArray(v) ? v.join(', ') : String(v)).split(PLACEHOLDER).join(REAL);
+      for (const [k, v] of Object.entries(i.request.headers || {})) headers[k] = realCredentials(Array.isArray(v) ? v.join(', ') : String(v));
       const q = i.request.query;
       const query = !q ? '' : typeof q === 'string' ? `?${q}` : `?${new URLSearchParams(Object.entries(q).flatMap(([k, vs]) => (Array.isArray(vs) ? vs : [vs]).map((v) => [k, String(v)])))}`;
       await send(service.url, i.request.method, i.request.path + query, headers, bodyOf(i.request));
@@ -136,13 +140,32 @@ async function pactAloneFresh(service, files, shim) {
 }
 
 async function ours(service, dir) {
-  await verifyProvider({ failFastAfter: 0, providerBaseUrl: service.url, providerStatesSetupUrl: service.url + PROVIDER_STATES_PATH, sources: [{ kind: 'dir', dir }], credentials: DEMO_CREDENTIALS, timeoutMs: 10000 });
+  await verifyProvider({ failFastAfter: 0, providerBaseUrl: service.url, providerStatesSetupUrl: service.url + PROVIDER_STATES_PATH, sources: [{ kind: 'dir', dir }], credentials: DEMO_CREDENTIALS, groupCredentials: DEMO_GROUP_CREDENTIALS, timeoutMs: 10000 });
 }
 
-async function time(fn) {
+/** CPU of this process and of its reaped children (verifier processes), ms; Linux /proc, NaN elsewhere. */
+function cpuNow() {
+  const own = process.cpuUsage();
+  let children = NaN;
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // cutime and cstime, in clock ticks (100 per second on Linux).
+    children = (Number(f[13]) + Number(f[14])) * 10;
+  } catch {
+    // not Linux: children's CPU unknown
+  }
+  return (own.user + own.system) / 1000 + children;
+}
+
+/** Wall time of fn, ms; its CPU (this process and the children it waited for) goes to `cpu` when given. */
+async function time(fn, cpu) {
+  const c0 = cpuNow();
   const t0 = process.hrtime.bigint();
   await fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
+  const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (cpu) cpu.push(cpuNow() - c0);
+  return wall;
 }
 
 /** 1,000 interactions cycled from the stateless generated ones, each with a unique description. */
@@ -158,29 +181,32 @@ async function measure(label, service, docs, tmp, emptyStore, { systemStore = tr
   docs.forEach((d, n) => fs.writeFileSync(path.join(ourDir, `${n}.json`), JSON.stringify(d)));
   const baseFiles = withRealCredentials(docs, path.join(tmp, `${label}-base`));
   const runs = { ours: [], pact: [], pactEmpty: [], pactFresh: [], raw: [] };
+  const cpu = { ours: [], pact: [], pactEmpty: [], pactFresh: [], raw: [] };
   const shim = await stateShim(service);
   // Interleaved, so drift of the machine hits every mode alike.
   for (let r = 0; r < REPS; r++) {
-    runs.raw.push(await time(() => rawReplay(service, docs)));
-    if (systemStore) runs.pact.push(await time(() => pactAlone(service, baseFiles, shim)));
-    runs.pactEmpty.push(await time(() => pactAlone(service, baseFiles, shim, emptyStore)));
-    runs.pactFresh.push(await time(() => pactAloneFresh(service, baseFiles, shim)));
-    runs.ours.push(await time(() => ours(service, ourDir)));
+    runs.raw.push(await time(() => rawReplay(service, docs), cpu.raw));
+    if (systemStore) runs.pact.push(await time(() => pactAlone(service, baseFiles, shim), cpu.pact));
+    runs.pactEmpty.push(await time(() => pactAlone(service, baseFiles, shim, emptyStore), cpu.pactEmpty));
+    runs.pactFresh.push(await time(() => pactAloneFresh(service, baseFiles, shim), cpu.pactFresh));
+    runs.ours.push(await time(() => ours(service, ourDir), cpu.ours));
   }
   await shim.close();
   const n = docs.reduce((k, d) => k + d.interactions.length, 0);
   const m = { ours: median(runs.ours), pact: systemStore ? median(runs.pact) : undefined, pactEmpty: median(runs.pactEmpty), pactFresh: median(runs.pactFresh), raw: median(runs.raw) };
-  const row = (mode, t) => ({ pacts: label, interactions: n, mode, 'median ms': ms(t), 'ms / interaction': (t / n).toFixed(2) });
+  const c = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v.length ? median(v) : undefined]));
+  const row = (mode, t, tc) => ({ pacts: label, interactions: n, mode, 'median ms': ms(t), 'ms / interaction': (t / n).toFixed(2), 'median CPU ms (all processes)': ms(tc) });
   return {
     rows: [
-      row('raw HTTP replay (same requests and state calls)', m.raw),
-      ...(systemStore ? [row("pact's Verifier alone, in-process, warm (system trust store: pact's default)", m.pact)] : []),
-      row("pact's Verifier alone, in-process, warm (empty trust store)", m.pactEmpty),
-      row("pact's Verifier alone, fresh process (empty trust store)", m.pactFresh),
-      row('push-contracts verify (audit)', m.ours),
+      row('raw HTTP replay (same requests and state calls)', m.raw, c.raw),
+      ...(systemStore ? [row("pact's Verifier alone, in-process, warm (system trust store: pact's default)", m.pact, c.pact)] : []),
+      row("pact's Verifier alone, in-process, warm (empty trust store)", m.pactEmpty, c.pactEmpty),
+      row("pact's Verifier alone, fresh process (empty trust store)", m.pactFresh, c.pactFresh),
+      row('push-contracts verify (audit)', m.ours, c.ours),
     ],
     ratios: {
       [`${label}: verify / raw replay`]: (m.ours / m.raw).toFixed(2),
+      [`${label}: verify CPU / raw replay CPU`]: (c.ours / c.raw).toFixed(2),
       [`${label}: verify / pact alone (in-process, empty store)`]: (m.ours / m.pactEmpty).toFixed(2),
       [`${label}: verify / pact alone (fresh process, empty store)`]: (m.ours / m.pactFresh).toFixed(2),
       ...(systemStore ? { [`${label}: verify / pact alone (pact's defaults)`]: (m.ours / m.pact).toFixed(2) } : {}),
@@ -206,18 +232,19 @@ async function trustStoreCost(tmp) {
   fs.writeFileSync(file, JSON.stringify(itemsPact(200)));
   const opts = { providerBaseUrl: `http://127.0.0.1:${server.address().port}`, pactUrls: [file], logLevel: 'error' };
   const runs = { system: [], empty: [] };
+  const cpu = { system: [], empty: [] };
   try {
     for (let r = 0; r < REPS; r++) {
-      runs.system.push(await time(() => runNativeVerifier(opts, () => undefined, 'system')));
-      runs.empty.push(await time(() => runNativeVerifier(opts, () => undefined, 'empty')));
+      runs.system.push(await time(() => runNativeVerifier(opts, () => undefined, 'system'), cpu.system));
+      runs.empty.push(await time(() => runNativeVerifier(opts, () => undefined, 'empty'), cpu.empty));
     }
   } finally {
     server.close();
   }
   const m = { system: median(runs.system), empty: median(runs.empty) };
-  const row = (mode, t) => ({ pacts: 'bare server, 200 stateless', interactions: 200, mode, 'median ms': ms(t), 'ms / interaction': (t / 200).toFixed(2) });
+  const row = (mode, t, tc) => ({ pacts: 'bare server, 200 stateless', interactions: 200, mode, 'median ms': ms(t), 'ms / interaction': (t / 200).toFixed(2), 'median CPU ms (all processes)': ms(tc) });
   return {
-    rows: [row("pact's verifier, child process, system trust store", m.system), row("pact's verifier, child process, empty trust store", m.empty)],
+    rows: [row("pact's verifier, child process, system trust store", m.system, median(cpu.system)), row("pact's verifier, child process, empty trust store", m.empty, median(cpu.empty))],
     ratios: { 'trust store: system / empty': (m.system / m.empty).toFixed(2) },
   };
 }
@@ -232,11 +259,12 @@ async function growth(service, docs, tmp) {
     return dir;
   });
   const runs = sizes.map(() => []);
-  for (let r = 0; r < REPS; r++) for (const [k, dir] of dirs.entries()) runs[k].push(await time(() => ours(service, dir)));
+  const cpu = sizes.map(() => []);
+  for (let r = 0; r < REPS; r++) for (const [k, dir] of dirs.entries()) runs[k].push(await time(() => ours(service, dir), cpu[k]));
   const m = runs.map(median);
   const at = (n) => m[sizes.indexOf(n)];
   return {
-    rows: sizes.map((n, k) => ({ pacts: `synthetic-${n} (growth)`, interactions: n, mode: 'push-contracts verify (audit)', 'median ms': ms(m[k]), 'ms / interaction': (m[k] / n).toFixed(2) })),
+    rows: sizes.map((n, k) => ({ pacts: `synthetic-${n} (growth)`, interactions: n, mode: 'push-contracts verify (audit)', 'median ms': ms(m[k]), 'ms / interaction': (m[k] / n).toFixed(2), 'median CPU ms (all processes)': ms(median(cpu[k])) })),
     ratios: Object.fromEntries([[400, 800], [1000, 2000], [2000, 4000]].map(([a, b]) => [`growth: t(${b}) / t(${a})`, (at(b) / at(a)).toFixed(2)])),
   };
 }

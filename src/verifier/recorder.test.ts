@@ -127,4 +127,42 @@ describe('recording proxy', () => {
     expect(a.events).toHaveLength(1);
     expect(b.url).not.toBe(a.url);
   });
+
+  it('forwards a target that URL parsing would change as the URL parser gives it, and a plain one as it came', async () => {
+    provider = await serve((req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(req.url));
+    recorder = await startRecorder({ providerBaseUrl: provider.url, timeoutMs: 2000 });
+    // node:http sends the path as given (fetch would normalise it first).
+    const raw = (target: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        http.get(`${recorder!.url}${target}`, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve(body));
+        }).on('error', reject);
+      });
+    expect(await raw('/v3/a/../tags?x=1')).toBe('/v3/tags?x=1');
+    expect(await raw('/v3/devices/abc%2Fdef?tags=a,b&x=%20')).toBe('/v3/devices/abc%2Fdef?tags=a,b&x=%20');
+    expect(await raw('/v3/tags?')).toBe('/v3/tags');
+    const paths = (recorder.events as ExchangeEvent[]).map((e) => [e.path, e.query]);
+    expect(paths).toEqual([['/v3/tags', 'x=1'], ['/v3/devices/abc%2Fdef', 'tags=a,b&x=%20'], ['/v3/tags', '']]);
+  });
+
+  it('reuses its connections to the provider across exchanges', async () => {
+    let connections = 0;
+    const server = await new Promise<http.Server>((resolve) => {
+      const s = http.createServer((req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(req.url));
+      s.on('connection', () => (connections += 1));
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      recorder = await startRecorder({ providerBaseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, timeoutMs: 2000 });
+      for (const n of [1, 2, 3]) expect(await call(`${recorder.url}/v3/tags/${n}`)).toEqual({ status: 200, body: `/v3/tags/${n}` });
+      expect(connections).toBe(1);
+    } finally {
+      await recorder?.close();
+      recorder = undefined;
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
 });
