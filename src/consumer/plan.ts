@@ -4,8 +4,7 @@
  * builder, the resilience matrix and the benchmark all share one source of truth, and the plan can be
  * inspected in a test without starting a mock server.
  */
-// The matchers module alone: the package root also loads the native core, which planning does not need.
-import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
+import { matchersV3 } from '../matchers/pact-matchers';
 import type { TemplateHeaders } from '@pact-foundation/pact/src/v3/types';
 import { fillPath, getContracts, type Contracts } from '../contracts';
 import { applyBadRequest, conditionState, exampleRequest } from '../contracts/requests';
@@ -98,7 +97,7 @@ export interface ElicitableCause {
 const METHOD_ORDER: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 
 const validAuthorization = (auth: EndpointAuth): unknown =>
-  MatchersV3.regex(BASIC_AUTH_PATTERN, auth === 'group' ? groupBasicAuth(PLACEHOLDER_GROUP_CREDENTIALS) : basicAuth(PLACEHOLDER_CREDENTIALS));
+  matchersV3().regex(BASIC_AUTH_PATTERN, auth === 'group' ? groupBasicAuth(PLACEHOLDER_GROUP_CREDENTIALS) : basicAuth(PLACEHOLDER_CREDENTIALS));
 
 function notCatalogued(message: string, context: Record<string, unknown> = {}): PushContractsError {
   return new PushContractsError('PC_ERR_NOT_CATALOGUED', message, context);

@@ -1,7 +1,6 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-// The matchers module alone: the package root also loads the native core, 0.3 s a process that only builds templates.
-import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
+import { matchersV3 } from './pact-matchers';
 import { getContracts, SCHEMA_BASE, type Contracts } from '../contracts';
 import { PushContractsError } from '../errors';
 import { toRustRegex } from './regex';
@@ -169,21 +168,21 @@ class Deriver {
   }
 
   derive(at: Located[], value: unknown, pointer: string): MatcherTemplate {
-    if (this.equal.has(pointer)) return MatchersV3.equal(value);
+    if (this.equal.has(pointer)) return matchersV3().equal(value);
     const all = at.flatMap((a) => this.expand(a, value));
     const nodes = all.map((a) => a.node).filter((n): n is Readonly<Record<string, unknown>> => typeof n === 'object');
 
     const withConst = nodes.find((n) => 'const' in n);
-    if (withConst) return MatchersV3.equal(value);
+    if (withConst) return matchersV3().equal(value);
 
     const withEnum = nodes.find((n) => Array.isArray(n.enum));
     if (withEnum) {
       const values = withEnum.enum as unknown[];
       if (typeof value === 'string' && values.every((v): v is string => typeof v === 'string')) {
-        return MatchersV3.regex(`^(?:${values.map(escapeRustLiteral).join('|')})$`, value);
+        return matchersV3().regex(`^(?:${values.map(escapeRustLiteral).join('|')})$`, value);
       }
       // A type matcher would let any other number/boolean through; equality keeps the value in the enum.
-      return MatchersV3.equal(value);
+      return matchersV3().equal(value);
     }
 
     const type = jsonType(value);
@@ -195,17 +194,17 @@ class Deriver {
 
     switch (type) {
       case 'null':
-        return MatchersV3.nullValue();
+        return matchersV3().nullValue();
       case 'boolean':
-        return MatchersV3.boolean(value as boolean);
+        return matchersV3().boolean(value as boolean);
       case 'integer':
         // `type: number` admits 1 and 1.5 alike, so only an integer-only schema gets the integer matcher.
         return declared.length > 0 && declared.every((ts) => ts.includes('integer'))
-          ? MatchersV3.integer(value as number)
-          : MatchersV3.number(value as number);
+          ? matchersV3().integer(value as number)
+          : matchersV3().number(value as number);
       case 'number':
         // decimal() would reject a whole number that `type: number` allows.
-        return MatchersV3.number(value as number);
+        return matchersV3().number(value as number);
       case 'string':
         return this.stringMatcher(nodes, value as string, pointer);
       case 'array':
@@ -213,13 +212,13 @@ class Deriver {
       case 'object':
         return this.objectMatcher(all, value as Record<string, unknown>, pointer);
       default:
-        return MatchersV3.like(value);
+        return matchersV3().like(value);
     }
   }
 
   private stringMatcher(nodes: ReadonlyArray<Readonly<Record<string, unknown>>>, value: string, pointer: string): MatcherTemplate {
     const patterns = nodes.map((n) => n.pattern).filter((p): p is string => typeof p === 'string');
-    if (patterns.length === 0) return MatchersV3.string(value);
+    if (patterns.length === 0) return matchersV3().string(value);
     if (patterns.length > 1) {
       // A Pact value carries one regex; joining them would need lookaheads, which Rust lacks.
       this.note(pointer, `${patterns.length} patterns apply; the matcher uses the first, /${patterns[0]}/`);
@@ -227,12 +226,12 @@ class Deriver {
     const translated = toRustRegex(patterns[0]);
     if (!translated.ok) {
       this.note(pointer, `pattern /${patterns[0]}/ kept as a type matcher: ${translated.reason}`);
-      return MatchersV3.string(value);
+      return matchersV3().string(value);
     }
     if (!new RegExp(patterns[0], 'u').test(value)) {
       throw new PushContractsError('PC_ERR_EXAMPLE_INVALID', `example ${JSON.stringify(value)} at ${pointer || '/'} does not match /${patterns[0]}/`, { pointer });
     }
-    return MatchersV3.regex(translated.regex, value);
+    return matchersV3().regex(translated.regex, value);
   }
 
   private arrayMatcher(all: readonly Located[], value: unknown[], pointer: string): MatcherTemplate {
@@ -242,7 +241,7 @@ class Deriver {
     const maxCandidates = objects.map((a) => a.node.maxItems).filter((m): m is number => typeof m === 'number');
     const maxItems = maxCandidates.length ? Math.min(...maxCandidates) : undefined;
     const unique = objects.some((a) => a.node.uniqueItems === true);
-    if (value.length === 0) return MatchersV3.equal([]);
+    if (value.length === 0) return matchersV3().equal([]);
     if (unique && minItems > 1) {
       // eachLike repeats one template min times, which a uniqueItems schema would reject; keep the example's
       // own items, each matched by its schema (the array length is then matched exactly).
@@ -251,7 +250,7 @@ class Deriver {
     }
     const template = this.derive(items, value[0], `${pointer}/0`);
     const min = Math.max(1, minItems);
-    return maxItems !== undefined ? MatchersV3.constrainedArrayLike(template, min, maxItems, min) : MatchersV3.eachLike(template, min);
+    return maxItems !== undefined ? matchersV3().constrainedArrayLike(template, min, maxItems, min) : matchersV3().eachLike(template, min);
   }
 
   private objectMatcher(all: readonly Located[], value: Record<string, unknown>, pointer: string): MatcherTemplate {
@@ -271,11 +270,11 @@ class Deriver {
       // into `values` plus `$.*.<path>` rules; eachValueMatches keeps only a top-level type rule, so a
       // nested integer would be checked by type alone (measured with pact 16.4.0, ffi 0.5.4).
       const template = this.derive(mapValues, value[keys[0]], `${pointer}/${escapePointer(keys[0])}`);
-      return MatchersV3.eachKeyLike(keys[0], template);
+      return matchersV3().eachKeyLike(keys[0], template);
     }
     if (!declaresProperties && (mapValues.length === 0 || keys.length === 0)) {
       // Free-form object (extras, custom_args) or an empty map: its shape is the example's, matched by type.
-      return MatchersV3.like(value);
+      return matchersV3().like(value);
     }
     // Declared members next to a map of data keys (group push: group_msgid and one member per appKey): the
     // data keys are the provider's (real app keys), so the pact names only the declared members; Pact

@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
+import { matchersV3 } from '../matchers/pact-matchers';
 import { getContracts, type ApiId, type Contracts, type RetryAdvice, type StatusCode } from '../contracts';
 import { waitForMatches } from '../consumer/builder';
 import { newPactV4 } from '../consumer/pact-v4';
@@ -123,9 +123,9 @@ function requestIssues(example: RequestExample, declaredMethod: string, seen: re
 
 /** The endpoint's 200 as a plain answer: the catalogue's success example, matchers reified. */
 function successAnswer(plan: InteractionPlan): PlainAnswer {
-  const headers = (plan.response.headers ? MatchersV3.reify(plan.response.headers) : {}) as Record<string, string>;
+  const headers = (plan.response.headers ? matchersV3().reify(plan.response.headers) : {}) as Record<string, string>;
   if (plan.response.body === undefined) return { status: plan.status, headers };
-  return { status: plan.status, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(MatchersV3.reify(plan.response.body)) };
+  return { status: plan.status, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(matchersV3().reify(plan.response.body)) };
 }
 
 interface Job {
@@ -171,7 +171,7 @@ async function playCatalogue(job: Job, env: CellEnv, ctxFor: (baseUrl: string) =
   const interaction = pact
     .addInteraction()
     .uponReceiving(`${plan.description} (${job.variant})`)
-    .withRequest(endpoint.method, MatchersV3.regex(pathRegex(endpoint.path), plan.example.path))
+    .withRequest(endpoint.method, matchersV3().regex(pathRegex(endpoint.path), plan.example.path))
     .willRespondWith(plan.status, (b) => {
       if (job.variant === 'html-502') {
         b.body('text/html', Buffer.from(HTML_PAGE(502, 'Bad Gateway')));
