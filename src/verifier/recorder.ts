@@ -5,6 +5,7 @@
  * it bounds every upstream exchange by the timeout, so a hanging provider fails with a clear message.
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** Path on the recorder that the verifier calls for provider states. */
@@ -135,11 +136,31 @@ interface Upstream {
   /** The URL's own path and query (the state setup URL is called as it is). */
   readonly path: string;
   readonly agent: http.Agent;
+  /** node:http or node:https, by the URL's scheme: a staging provider is usually reached over TLS. */
+  readonly request: typeof http.request;
 }
 
-function upstreamOf(u: URL, agent: http.Agent): Upstream {
-  // protocol goes along so a URL node:http cannot serve fails as it did when http.request took the URL.
-  return { protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 80), host: u.host, origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), path: u.pathname + u.search, agent };
+/** One keep-alive agent per scheme and recorder: the provider sees a few reused connections, as from any client. */
+interface Agents {
+  readonly http: http.Agent;
+  readonly https: https.Agent;
+}
+
+function upstreamOf(u: URL, agents: Agents): Upstream {
+  // The CLI accepts only http(s) URLs; anything else still fails here as node:http would fail it.
+  const tls = u.protocol === 'https:';
+  return {
+    protocol: u.protocol,
+    hostname: u.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(u.port || (tls ? 443 : 80)),
+    host: u.host,
+    origin: u.origin,
+    basePath: u.pathname.replace(/\/+$/, ''),
+    path: u.pathname + u.search,
+    agent: tls ? agents.https : agents.http,
+    // The certificate is checked against Node's CA store (NODE_EXTRA_CA_CERTS adds a private CA), never skipped.
+    request: tls ? https.request : http.request,
+  };
 }
 
 function send(up: Upstream, path: string, method: string, headers: Record<string, string | string[]>, body: Buffer, timeoutMs: number): Promise<UpstreamResult | { problem: { kind: WireProblem; message: string } }> {
@@ -154,7 +175,7 @@ function send(up: Upstream, path: string, method: string, headers: Record<string
     };
     headers.host = up.host;
     headers['content-length'] = String(body.length);
-    const req = http.request({ protocol: up.protocol, hostname: up.hostname, port: up.port, path, method, headers, agent: up.agent }, (res) => {
+    const req = up.request({ protocol: up.protocol, hostname: up.hostname, port: up.port, path, method, headers, agent: up.agent }, (res) => {
       const chunks: Buffer[] = [];
       let received = 0;
       res.on('data', (c: Buffer) => {
@@ -211,10 +232,9 @@ function splitTarget(target: string): { pathname: string; search: string } {
 
 /** Starts the recorder on 127.0.0.1 (port 0). */
 export async function startRecorder(options: RecorderOptions): Promise<Recorder> {
-  // One keep-alive agent per recorder: the provider sees a few reused connections, as from any client.
-  const agent = new http.Agent({ keepAlive: true });
-  const provider = upstreamOf(new URL(options.providerBaseUrl), agent);
-  const stateTarget = options.stateSetupUrl ? upstreamOf(new URL(options.stateSetupUrl), agent) : undefined;
+  const agents: Agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  const provider = upstreamOf(new URL(options.providerBaseUrl), agents);
+  const stateTarget = options.stateSetupUrl ? upstreamOf(new URL(options.stateSetupUrl), agents) : undefined;
   const main: Sink = { events: [], seq: 0 };
   const channels = new Map<number, Sink>();
   let nextChannel = 0;
@@ -313,7 +333,8 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     },
     close: () =>
       new Promise<void>((resolve) => {
-        agent.destroy();
+        agents.http.destroy();
+        agents.https.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
