@@ -10,10 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../src/cli/main';
-import { getContracts } from '../src/contracts';
-import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
 import { startBrokerDouble, type BrokerDouble, type RecordedRequest } from '../test-support/broker-double';
-import { writeSmallPact } from '../test-support/small-pact';
+import { unknownPlatformPush, writeSmallPact } from '../test-support/small-pact';
 import { documentedEndpoints } from '../test-support/broker-pacts/scope';
 import { SCAN_ENV } from '../consumer-tests/catalogue-suite';
 import { generatedInteractions, PACT_DIR } from './generated-pacts';
@@ -49,29 +47,7 @@ const line = (r: RecordedRequest): string => `${r.method} ${r.path}`;
 beforeAll(async () => {
   broker = await startBrokerDouble({ token: TOKEN });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-flow-'));
-  const contracts = getContracts();
-  const invalid = contracts.codeFor('jpush-v3', 'push', 'request.invalid-value');
-  const state = contracts.endpoint('jpush-v3', 'push').elicit?.success?.state;
-  if (!invalid || !state) throw new Error('contracts: push has no invalid-value code or success state');
-  await writeSmallPact(path.join(work, 'pacts'), {
-    consumer: CONSUMER,
-    provider: PROVIDER,
-    interactions: [
-      {
-        description: 'a push to an unknown platform',
-        state: state.name,
-        stateParams: state.params as Record<string, string>,
-        request: {
-          method: 'POST',
-          path: '/v3/push',
-          headers: { Authorization: basicAuth(PLACEHOLDER_CREDENTIALS) },
-          body: { platform: 'symbian', audience: 'all', notification: { alert: 'hi' } },
-        },
-        response: { status: invalid.status, headers: { 'Content-Type': 'application/json' }, body: { error: { code: invalid.code, message: invalid.message } } },
-        like: true,
-      },
-    ],
-  });
+  await writeSmallPact(path.join(work, 'pacts'), { consumer: CONSUMER, provider: PROVIDER, interactions: [unknownPlatformPush('a push to an unknown platform')] });
 });
 
 afterAll(async () => {
@@ -162,22 +138,12 @@ describe('release pipeline through the broker', () => {
   });
 
   it('verifies a work-in-progress pact as pending: its failure is published but does not fail the provider build', async () => {
-    const contracts = getContracts();
-    const missing = contracts.codeFor('jpush-v3', 'push', 'request.missing-parameter');
-    const state = contracts.endpoint('jpush-v3', 'push').elicit?.success?.state;
-    if (!missing || !state) throw new Error('contracts: push has no missing-parameter code or success state');
     const wipDir = path.join(work, 'wip');
     // The consumer's feature branch expects the wrong business code for an invalid platform.
     await writeSmallPact(path.join(wipDir, 'pacts'), {
       consumer: CONSUMER,
       provider: PROVIDER,
-      interactions: [{
-        description: 'a push to an unknown platform, expecting the missing-parameter code',
-        state: state.name,
-        stateParams: state.params as Record<string, string>,
-        request: { method: 'POST', path: '/v3/push', headers: { Authorization: basicAuth(PLACEHOLDER_CREDENTIALS) }, body: { platform: 'symbian', audience: 'all', notification: { alert: 'hi' } } },
-        response: { status: missing.status, headers: { 'Content-Type': 'application/json' }, body: { error: { code: missing.code, message: missing.message } } },
-      }],
+      interactions: [unknownPlatformPush('a push to an unknown platform, expecting the missing-parameter code', { expect: 'request.missing-parameter', like: false })],
     });
     expect((await cli(['publish', '--pact-dir', 'wip/pacts', '--consumer-app-version', '1.1.0', '--branch', 'feat/strict-code'])).code).toBe(0);
 

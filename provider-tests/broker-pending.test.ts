@@ -10,10 +10,8 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { getContracts } from '../src/contracts';
-import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
 import { startBrokerDouble, type BrokerDouble } from '../test-support/broker-double';
-import { writeSmallPact } from '../test-support/small-pact';
+import { unknownPlatformPush, writeSmallPact } from '../test-support/small-pact';
 import { runCliInProcess, type CliRun } from '../test-support/cli-in-process';
 import { shareVerifierProcessesInThisFile } from '../test-support/shared-verifiers';
 
@@ -48,20 +46,14 @@ const KEPT = 'a push to an unknown platform';
 beforeAll(async () => {
   broker = await startBrokerDouble({ token: TOKEN });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-pending-'));
-  const contracts = getContracts();
-  const invalid = contracts.codeFor('jpush-v3', 'push', 'request.invalid-value');
-  const missing = contracts.codeFor('jpush-v3', 'push', 'request.missing-parameter');
-  const state = contracts.endpoint('jpush-v3', 'push').elicit?.success?.state;
-  if (!invalid || !missing || !state) throw new Error('contracts: push has no invalid-value or missing-parameter code, or no success state');
-  const request = { method: 'POST', path: '/v3/push', headers: { Authorization: basicAuth(PLACEHOLDER_CREDENTIALS) }, body: { platform: 'symbian', audience: 'all', notification: { alert: 'hi' } } };
   await writeSmallPact(path.join(work, 'pacts'), {
     consumer: CONSUMER,
     provider: PROVIDER,
     interactions: [
       // The reference service answers this one as the consumer expects...
-      { description: KEPT, state: state.name, stateParams: state.params as Record<string, string>, request, response: { status: invalid.status, headers: { 'Content-Type': 'application/json' }, body: { error: { code: invalid.code, message: invalid.message } } }, like: true },
+      unknownPlatformPush(KEPT),
       // ...and breaks this one: the consumer's new expectation of another business code.
-      { description: BROKEN, state: state.name, stateParams: state.params as Record<string, string>, request, response: { status: missing.status, headers: { 'Content-Type': 'application/json' }, body: { error: { code: missing.code, message: missing.message } } } },
+      unknownPlatformPush(BROKEN, { expect: 'request.missing-parameter', like: false }),
     ],
   });
   // Published on the consumer's main branch: selected by --main-branch, and pending, since no version of

@@ -14,12 +14,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { getContracts } from '../src/contracts';
-import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
 import { DEMO_CREDENTIALS, PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../src/service';
 import { builtCli } from '../test-support/built-cli';
 import { runCliInProcess } from '../test-support/cli-in-process';
-import { writeSmallPact } from '../test-support/small-pact';
+import { unknownPlatformPush, writeSmallPact } from '../test-support/small-pact';
 
 jest.setTimeout(60_000);
 
@@ -56,22 +54,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => terminator.listen(0, '127.0.0.1', resolve));
   baseUrl = `https://127.0.0.1:${(terminator.address() as AddressInfo).port}`;
 
-  const contracts = getContracts();
-  const invalid = contracts.codeFor('jpush-v3', 'push', 'request.invalid-value');
-  const state = contracts.endpoint('jpush-v3', 'push').elicit?.success?.state;
-  if (!invalid || !state) throw new Error('contracts: push has no invalid-value code or success state');
-  await writeSmallPact(path.join(work, 'pacts'), {
-    consumer: 'tls-client',
-    provider: 'jpush-v3',
-    interactions: [{
-      description: 'a push to an unknown platform, over TLS',
-      state: state.name,
-      stateParams: state.params as Record<string, string>,
-      request: { method: 'POST', path: '/v3/push', headers: { Authorization: basicAuth(PLACEHOLDER_CREDENTIALS) }, body: { platform: 'symbian', audience: 'all', notification: { alert: 'hi' } } },
-      response: { status: invalid.status, headers: { 'Content-Type': 'application/json' }, body: { error: { code: invalid.code, message: invalid.message } } },
-      like: true,
-    }],
-  });
+  await writeSmallPact(path.join(work, 'pacts'), { consumer: 'tls-client', provider: 'jpush-v3', interactions: [unknownPlatformPush('a push to an unknown platform, over TLS')] });
 });
 
 afterAll(async () => {

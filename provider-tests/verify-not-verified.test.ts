@@ -9,9 +9,7 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { getContracts } from '../src/contracts';
-import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
-import { writeSmallPact } from '../test-support/small-pact';
+import { unknownPlatformPush, writeSmallPact } from '../test-support/small-pact';
 import { runCliInProcess, type CliRun } from '../test-support/cli-in-process';
 import { shareVerifierProcessesInThisFile } from '../test-support/shared-verifiers';
 
@@ -38,19 +36,7 @@ interface JsonCase {
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-not-verified-'));
-  const contracts = getContracts();
-  const invalid = contracts.codeFor('jpush-v3', 'push', 'request.invalid-value');
-  const state = contracts.endpoint('jpush-v3', 'push').elicit?.success?.state;
-  if (!invalid || !state) throw new Error('contracts: push has no invalid-value code or success state');
-  const interaction = (description: string) => ({
-    description,
-    state: state.name,
-    stateParams: state.params as Record<string, string>,
-    request: { method: 'POST', path: '/v3/push', headers: { Authorization: basicAuth(PLACEHOLDER_CREDENTIALS) }, body: { platform: 'symbian', audience: 'all', notification: { alert: 'hi' } } },
-    response: { status: invalid.status, headers: { 'Content-Type': 'application/json' }, body: { error: { code: invalid.code, message: invalid.message } } },
-    like: true,
-  });
-  await writeSmallPact(path.join(work, 'pacts'), { consumer: 'filter-client', provider: 'jpush-v3', interactions: [interaction(KEPT), interaction(SKIPPED)] });
+  await writeSmallPact(path.join(work, 'pacts'), { consumer: 'filter-client', provider: 'jpush-v3', interactions: [unknownPlatformPush(KEPT), unknownPlatformPush(SKIPPED)] });
 });
 
 afterEach(() => {

@@ -4,6 +4,8 @@
  */
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { waitForMatches } from '../src/consumer/builder';
+import { getContracts } from '../src/contracts';
+import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
 
 export interface SmallInteraction {
   readonly description: string;
@@ -51,4 +53,25 @@ export async function writeSmallPact(dir: string, spec: SmallPact): Promise<stri
       });
   }
   return `${dir}/${spec.consumer}-${spec.provider}.json`;
+}
+
+/**
+ * A push to a platform jpush-v3 does not know, under push's success state: the reference service answers
+ * it with push's `request.invalid-value` error. `expect` names another cause's code for a consumer whose
+ * expectation the provider breaks; `like` (default true) wraps the body's leaves in type matchers.
+ */
+export function unknownPlatformPush(description: string, options: { expect?: string; like?: boolean } = {}): SmallInteraction {
+  const contracts = getContracts();
+  const cause = options.expect ?? 'request.invalid-value';
+  const code = contracts.codeFor('jpush-v3', 'push', cause);
+  const state = contracts.endpoint('jpush-v3', 'push').elicit?.success?.state;
+  if (!code || !state) throw new Error(`contracts: push has no '${cause}' code or no success state`);
+  return {
+    description,
+    state: state.name,
+    stateParams: state.params as Record<string, string>,
+    request: { method: 'POST', path: '/v3/push', headers: { Authorization: basicAuth(PLACEHOLDER_CREDENTIALS) }, body: { platform: 'symbian', audience: 'all', notification: { alert: 'hi' } } },
+    response: { status: code.status, headers: { 'Content-Type': 'application/json' }, body: { error: { code: code.code, message: code.message } } },
+    like: options.like ?? true,
+  };
 }
