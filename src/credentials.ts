@@ -3,6 +3,7 @@
  * placeholders. The verifier swaps the placeholder for the real credentials and leaves any other
  * Authorization alone, so an interaction that expects a 401 keeps its deliberately wrong credentials.
  */
+import { BoundedMap } from './bounded-map';
 
 export interface Credentials {
   readonly appKey: string;
@@ -110,7 +111,7 @@ const pair = (t: string, at: number): number => t.charCodeAt(at) * 0x10000 + t.c
 
 // The windows of the last few sets of secrets: a run masks every evidence text with the same ones, and
 // building them took longer than masking a short text.
-const windowsBySecrets = new Map<string, SecretWindows>();
+const windowsBySecrets = new BoundedMap<string, SecretWindows>(16);
 
 function windowsOf(usable: readonly string[]): SecretWindows {
   const key = JSON.stringify(usable);
@@ -128,7 +129,6 @@ function windowsOf(usable: readonly string[]): SecretWindows {
     seconds.add(pair(w, 2));
   }
   const made = { windows, firsts, seconds, short: usable.filter((s) => s.length < MIN_FRAGMENT) };
-  if (windowsBySecrets.size >= 16) windowsBySecrets.delete(windowsBySecrets.keys().next().value as string);
   windowsBySecrets.set(key, made);
   return made;
 }

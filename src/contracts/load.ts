@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import { BoundedMap } from '../bounded-map';
 import { PushContractsError } from '../errors';
 import { defaultContractsDir, listJsonFiles, readContractsJson } from './files';
-import { JSON_SCHEMA_2020, newAjv, precompiledMetaValidators } from './meta-validators';
+import { digestOf, JSON_SCHEMA_2020, newAjv, precompiledMetaValidators } from './meta-validators';
 import type {
   ApiCatalogue, ApiId, BusinessCode, Cause, Certainty, CertaintyLevel, CodeTable, Endpoint, Family, HttpMethod, PolicyRuleText,
   OutOfScopeEndpoint, ProviderState, RetiredEndpoint, RouteMatch, StatusCode, StatusEntry, ValidationIssue, ValidationResult,
@@ -26,25 +26,13 @@ const DATA_FILES = {
 
 /**
  * The ajv of each load, by the exact schemas it holds (each $id and its text, synthesized ones included),
- * the meta-schemas' text and the compile mode, at most COMPILED_SETS of them: a process that loads the
+ * the meta-schemas' text and the compile mode, the last 8 of them: a process that loads the
  * same schemas again (contracts check's tests load an edited copy per case, a CLI command run in process,
  * a second Contracts of the same dir) reuses the validated and compiled ones instead of doing it again.
  * What a schema compiles to depends on nothing else: the options are the same for every load. A full
  * load and one compiling on first use keep apart, so each can be compared with the other.
  */
-const COMPILED_SETS = 8;
-const ajvBySchemas = new Map<string, Ajv2020>();
-
-function schemaSetKey(parts: ReadonlyArray<readonly [string, unknown]>): string {
-  const h = createHash('sha256');
-  for (const [name, value] of parts) h.update(name).update('\0').update(JSON.stringify(value) ?? '').update('\0');
-  return h.digest('hex');
-}
-
-function keepAjv(key: string, ajv: Ajv2020): void {
-  if (ajvBySchemas.size >= COMPILED_SETS) ajvBySchemas.delete(ajvBySchemas.keys().next().value as string);
-  ajvBySchemas.set(key, ajv);
-}
+const ajvBySchemas = new BoundedMap<string, Ajv2020>(8);
 
 export function toIssues(errors: readonly ErrorObject[] | null | undefined): ValidationIssue[] {
   return (errors ?? []).map((e) => ({
@@ -129,22 +117,23 @@ export class Contracts {
     // meta-schema the first time it validates a schema (about 60 ms a process); their $ids do not overlap.
     const ajv = newAjv();
     const meta = ajv;
-    const metaFiles = listJsonFiles(dir, 'meta');
+    // Each meta-schema read once: the precompiled validators' check, the live compile and the key of the
+    // compiled schema set below all take these.
+    const metaSchemas = listJsonFiles(dir, 'meta').map((file) => {
+      try {
+        return [file, readContractsJson(dir, file)] as const;
+      } catch (err) {
+        throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file}: ${(err as Error).message}`, { file });
+      }
+    });
     // getContracts() takes the meta-schemas' validators compiled ahead of time when the files are the
     // ones they were compiled from (meta-validators.ts); 'all' (contracts check) compiles them here.
-    let precompiled: ReadonlyMap<string, ValidateFunction> | undefined;
-    if (options.compile === 'on-first-use') {
-      try {
-        precompiled = precompiledMetaValidators(metaFiles.map((file) => [path.basename(file), readContractsJson(dir, file)] as const));
-      } catch {
-        // An unreadable meta-schema: the steps below read it again and say what is wrong with it.
-      }
-    }
+    const precompiled = options.compile === 'on-first-use' ? precompiledMetaValidators(metaSchemas.map(([file, schema]) => [path.basename(file), schema] as const)) : undefined;
     // Added first and compiled after, so a meta-schema may $ref another (certainty.schema.json).
     for (const step of precompiled ? [] : (['add', 'compile'] as const)) {
-      for (const file of metaFiles) {
+      for (const [file, schema] of metaSchemas) {
         try {
-          if (step === 'add') meta.addSchema(readContractsJson(dir, file) as Record<string, unknown>, path.basename(file));
+          if (step === 'add') meta.addSchema(schema as Record<string, unknown>, path.basename(file));
           else meta.getSchema(path.basename(file));
         } catch (err) {
           throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file}: ${(err as Error).message}`, { file });
@@ -291,7 +280,7 @@ export class Contracts {
     }
     this.apis = apis;
 
-    const setKey = schemaSetKey([['compile', compile], ...metaFiles.map((file) => [file, readContractsJson(dir, file)] as const), ['schemas', null], ...schemas]);
+    const setKey = digestOf([['compile', compile], ...metaSchemas, ['schemas', null], ...schemas]);
     const known = ajvBySchemas.get(setKey);
     if (known) this.ajv = known;
     else {
@@ -306,7 +295,7 @@ export class Contracts {
         ajv.addSchema(schema, id, undefined, false);
       }
       this.ajv = ajv;
-      keepAjv(setKey, ajv);
+      ajvBySchemas.set(setKey, ajv);
     }
     this.schemas = schemas;
     this.schemaFiles = schemaFiles;

@@ -15,10 +15,13 @@ export function newAjv(code?: { readonly source: true }): Ajv2020 {
   return ajv;
 }
 
-/** Names the meta-schemas (file name and content) the precompiled validators are valid for. */
-export function digestOfMeta(files: ReadonlyArray<readonly [string, unknown]>): string {
+/**
+ * A digest of named JSON values (name and content, in order): of the meta-schemas, it names the ones the
+ * precompiled validators are valid for; of a whole load's schemas, the set an ajv holds (load.ts).
+ */
+export function digestOf(parts: ReadonlyArray<readonly [string, unknown]>): string {
   const h = createHash('sha256');
-  for (const [name, schema] of files) h.update(name).update('\0').update(JSON.stringify(schema)).update('\0');
+  for (const [name, value] of parts) h.update(name).update('\0').update(JSON.stringify(value) ?? '').update('\0');
   return h.digest('hex');
 }
 
@@ -33,7 +36,7 @@ let evaluated: ReadonlyMap<string, ValidateFunction> | undefined;
  * evaluates its own (a Function), once per process.
  */
 export function precompiledMetaValidators(files: ReadonlyArray<readonly [string, unknown]>): ReadonlyMap<string, ValidateFunction> | undefined {
-  if (digestOfMeta(files) !== metaDigest) return undefined;
+  if (digestOf(files) !== metaDigest) return undefined;
   if (!evaluated) {
     const mod = { exports: {} as Record<string, ValidateFunction> };
     // eslint-disable-next-line @typescript-eslint/no-implied-eval

@@ -10,6 +10,7 @@ import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import type { Finding } from '../../audit/types';
+import { BoundedMap } from '../../bounded-map';
 import { severityOf, type RulePolicy } from '../../audit/policy';
 import { getContracts, type Contracts } from '../../contracts/load';
 import type { ApiId } from '../../contracts/types';
@@ -112,8 +113,7 @@ const SCOPE_KEYWORDS = /"\$(id|anchor|dynamicRef|dynamicAnchor|recursiveRef|recu
  * other (a platform team's, the tests') share most of their schemas, and compiling one again was most of
  * a lint's CPU. Bounded: the oldest entry goes first.
  */
-const COMPILED_LIMIT = 1000;
-const compiledByContent = new Map<string, ValidateFunction>();
+const compiledByContent = new BoundedMap<string, ValidateFunction>(1000);
 
 /** The cache key of a schema of the document, or undefined when it cannot be told by content (a $ref outside the document, a dangling one). */
 function contentKey(doc: JsonNode, schema: unknown, dialect: string): string | undefined {
@@ -167,10 +167,7 @@ function lintContext(doc: JsonNode, contracts: Contracts): LintContext {
       }
       n += 1;
       fn = ajv.compile(typeof schema === 'boolean' ? schema : { ...(absolute(schema) as object), $id: `${DOC_BASE}/schema-${n}` });
-      if (key !== undefined) {
-        if (compiledByContent.size >= COMPILED_LIMIT) compiledByContent.delete(compiledByContent.keys().next().value as string);
-        compiledByContent.set(key, fn);
-      }
+      if (key !== undefined) compiledByContent.set(key, fn);
     }
     if (schema !== null && typeof schema === 'object') compiled.set(schema, fn);
     return fn;
