@@ -21,8 +21,10 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 // it pays (no-answer, empty 200s) wait together in the waiting lane.
 const HANG_MS = 3000;
 // The reference client never hangs, so its hang bound costs nothing: it is set for a loaded machine, where a
-// 429's 1 s reset plus two exchanges, or a mock server's answer, can take longer than usual.
-const REFERENCE_HANG_MS = 6000;
+// 429's 1 s reset plus two exchanges, or a mock server's answer, can take longer than usual. It is above what
+// the client's request timeout can take with its stall credit (3 x 3000 ms, patientTimeout) plus a retry: at
+// 6000 ms a no-answer cell whose timeout was extended by stalls (load average ~19) was judged a hang.
+const REFERENCE_HANG_MS = 12_000;
 // jpush-sdk's adapter sets its readTimeOut to a quarter of the hang timeout: 375 ms at 1500 ms timed out JSON
 // answers of a loaded machine (a 503 read as "Connect timeout", its status lost) once its run overlapped
 // jpush-async's, and 750 ms (3000 ms) was the margin while its waiting cells went 4 at a time. At 6000 ms it is
@@ -35,7 +37,8 @@ const SDK_HANG_MS = 6000;
 // wait it out, so it was kept short while they waited 8 at a time (1.5 s: ~90 % of the run's cell time). They
 // now wait all at once in their own lane (waitingConcurrency), so their wait is paid once per run and the timeout
 // can be long: 3000 ms, twice the margin of before for an answer that must arrive, below the slow-headers delay
-// (3/5 of REFERENCE_HANG_MS, 3600 ms) that must time out.
+// (3/5 of REFERENCE_HANG_MS, 7200 ms) that must time out. It counts time this thread could run (patientTimeout,
+// the reference adapter's timer), as the hang timeout does.
 const REFERENCE_TIMEOUT_MS = 3000;
 // Quick cells at once per run, besides the waiting lane. The reference client's quick cells run in this thread,
 // next to every run's servers: 16 at once per run timed out answers of the loaded mock servers.
@@ -126,7 +129,7 @@ describe('resilience matrix', () => {
     let result: MatrixResult;
     beforeAll(async () => {
       result = await pending.reference[api];
-    }, 120_000);
+    }, 240_000); // a bound for a loaded machine, where the runs before this one take long too
 
     it('covers every endpoint and catalogued status, plus an HTML 502 and the transport faults per endpoint', () => {
       const contracts = getContracts();
@@ -162,7 +165,7 @@ describe('resilience matrix', () => {
     let result: MatrixResult;
     beforeAll(async () => {
       result = await pending.jpushAsync;
-    }, 120_000);
+    }, 240_000); // a bound for a loaded machine, where the runs before this one take long too
 
     const cells = (pred: (c: MatrixResult['cells'][number]) => boolean) => result.cells.filter(pred);
     const violated = (id: string) => cells((c) => c.violations.some((v) => v.id === id)).map((c) => `${c.endpoint} ${c.variant === 'catalogue' ? c.status : c.variant}`).sort();
@@ -224,7 +227,7 @@ describe('resilience matrix', () => {
     let result: MatrixResult;
     beforeAll(async () => {
       result = await pending.jpushSdk;
-    }, 120_000);
+    }, 240_000); // a bound for a loaded machine, where the runs before this one take long too
 
     const cells = (pred: (c: MatrixResult['cells'][number]) => boolean) => result.cells.filter(pred);
 
@@ -260,7 +263,7 @@ describe('resilience matrix', () => {
     let runs: Record<string, Child>;
     beforeAll(async () => {
       runs = await pending.children;
-    }, 120_000);
+    }, 240_000); // a bound for a loaded machine, where the runs before this one take long too
 
     it('kills the process with an uncaught SyntaxError when a 200 body arrives in more than one chunk', () => {
       expect(runs['chunked-200'].code).toBe(1);
