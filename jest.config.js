@@ -20,7 +20,7 @@ module.exports = {
   globalSetup: '<rootDir>/test-support/temp-setup.js',
   globalTeardown: '<rootDir>/test-support/temp-teardown.js',
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test-support/**/*.test.ts'] },
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test-support/**/*.test.ts', '<rootDir>/bench/**/*.test.ts'] },
     { ...base, displayName: 'consumer', testMatch: ['<rootDir>/consumer-tests/**/*.test.ts'] },
     { ...base, displayName: 'provider', testMatch: ['<rootDir>/provider-tests/**/*.test.ts'] },
   ],
