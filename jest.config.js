@@ -3,9 +3,10 @@
 // mostly wait on sockets and timers (docs/development.md). Pact files merge across runs, so pacts/ is
 // cleared first.
 const base = {
-  preset: 'ts-jest',
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  // ts-jest behind a key that is the same in every project, so a file is transpiled once per machine, not
+  // once per project (test-support/ts-transform.js says why; docs/development.md has the numbers).
+  transform: { '^.+\\.ts$': ['<rootDir>/test-support/ts-transform.js', { tsconfig: 'tsconfig.json' }] },
   // pact-js requires ramda's index, 367 modules that jest evaluates one by one in every test file that
   // loads pact (about 0.1 s each); ramda's own single-file build of the same version is the same library.
   moduleNameMapper: { '^ramda$': '<rootDir>/node_modules/ramda/dist/ramda.js' },
@@ -16,7 +17,7 @@ module.exports = {
   // (pact mock servers, child processes). This bounds a hang; it is not a speed target (those live in bench/).
   testTimeout: 60_000,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test-support/**/*.test.ts'] },
     { ...base, displayName: 'consumer', testMatch: ['<rootDir>/consumer-tests/**/*.test.ts'] },
     { ...base, displayName: 'provider', testMatch: ['<rootDir>/provider-tests/**/*.test.ts'] },
   ],

@@ -17,9 +17,10 @@ const path = require('node:path');
 const ROOT = path.join(__dirname, '..');
 const TIME = '/usr/bin/time';
 
-function step(name, command, cwd) {
-  // As npm runs a script: the project's node_modules/.bin first on PATH.
-  const env = { ...process.env, CI: 'true', PACT_DO_NOT_TRACK: 'true', PATH: `${path.join(cwd, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` };
+function step(name, command, cwd, tmp) {
+  // As npm runs a script: the project's node_modules/.bin first on PATH. TMPDIR of the commit's own, so
+  // jest's caches (under os.tmpdir()) start cold as on a CI machine and one commit's do not serve another.
+  const env = { ...process.env, CI: 'true', PACT_DO_NOT_TRACK: 'true', TMPDIR: tmp, PATH: `${path.join(cwd, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` };
   const timed = fs.existsSync(TIME);
   const started = process.hrtime.bigint();
   const r = timed
@@ -32,6 +33,7 @@ function step(name, command, cwd) {
 
 function measure(rev) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-ci-bench-'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-ci-bench-tmp-'));
   try {
     execFileSync('git', ['clone', '--quiet', ROOT, dir]);
     execFileSync('git', ['checkout', '--quiet', rev], { cwd: dir });
@@ -39,14 +41,15 @@ function measure(rev) {
     const scripts = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).scripts;
     // npm runs pre<script> first: a pretest (older commits) is a step of its own.
     const parts = [...(scripts.pretest ? [scripts.pretest] : []), ...scripts.test.split('&&').map((s) => s.trim())];
-    const steps = [step('npm ci', 'npm ci', dir)];
+    const steps = [step('npm ci', 'npm ci', dir, tmp)];
     for (const part of parts) {
       if (steps.some((s) => s.exit !== 0)) break;
-      steps.push(step(part.replace(/^npm run /, ''), part, dir));
+      steps.push(step(part.replace(/^npm run /, ''), part, dir, tmp));
     }
     return { commit, steps };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
