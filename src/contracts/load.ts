@@ -102,8 +102,11 @@ export class Contracts {
   readonly schemaFiles: ReadonlyMap<string, string>;
   private readonly ajv: Ajv2020;
   private readonly validators = new Map<string, ValidateFunction>();
-  /** With 'on-first-use', the digest of the schemas: validators compiled ahead of time are used when it is theirs. */
-  private readonly schemasDigest: string | undefined;
+  /**
+   * With 'on-first-use', the digest of the schemas (digestOf each $id and content): validators compiled
+   * ahead of time from schemas of this digest may stand for live ones. Undefined for a full load.
+   */
+  readonly schemasDigest: string | undefined;
   private readonly routes: CompiledRoute[] = [];
 
   /**
