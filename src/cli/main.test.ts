@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { commandsFor, main } from './main';
 import type { CliIO } from './io';
 import { defaultContractsDir } from '../contracts/files';
+import { tempDir } from '../../test-support/temp-dir';
 
 function capture(): CliIO & { out: () => string; err: () => string } {
   let out = '';
@@ -46,7 +46,7 @@ describe('push-contracts CLI', () => {
   });
 
   it('contracts check: exits 1 naming each inconsistency', async () => {
-    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pc-cli-')), 'contracts');
+    const dir = path.join(tempDir('pc-cli-'), 'contracts');
     fs.cpSync(defaultContractsDir, dir, { recursive: true });
     const file = path.join(dir, 'business-codes', 'jpush-v3.json');
     const data = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -58,7 +58,7 @@ describe('push-contracts CLI', () => {
   });
 
   it('contracts check: exits 2 with file and pointer when a file is not JSON', async () => {
-    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pc-cli-')), 'contracts');
+    const dir = path.join(tempDir('pc-cli-'), 'contracts');
     fs.cpSync(defaultContractsDir, dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'provider-states.json'), '{"states": [ {"name": } ]}');
     const io = capture();
