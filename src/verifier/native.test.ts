@@ -2,10 +2,10 @@ import childProcess = require('node:child_process');
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runNativeVerifier, shareVerifierProcesses, startVerifierPool, type TrustStore } from './native';
 import { parseVerifierResults } from './results';
+import { tempDir } from '../../test-support/temp-dir';
 
 // A pact whose second interaction the provider breaks (it answers 200 where 201 is expected).
 function writePact(dir: string): string {
@@ -28,7 +28,7 @@ describe('the verifier child with an empty trust store', () => {
   let url: string;
   let dir: string;
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-native-'));
+    dir = tempDir('pc-native-');
     server = http.createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end('{"ok":true}');
@@ -38,7 +38,6 @@ describe('the verifier child with an empty trust store', () => {
   });
   afterAll(async () => {
     await new Promise((r) => server.close(r));
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const verify = async (trustStore: TrustStore) => {
@@ -74,6 +73,31 @@ describe('the verifier child with an empty trust store', () => {
       expect(lines.some((l) => /^ERROR: .*missing\.json/.test(l))).toBe(true);
     } finally {
       await pool.close();
+    }
+  }, 60_000);
+
+  it('the empty trust store lives while a process started with it runs and is removed when the last one ends', async () => {
+    const spawnSpy = jest.spyOn(childProcess, 'spawn');
+    try {
+      const trustFile = (): string => String((spawnSpy.mock.calls.at(-1)?.[2] as { env?: NodeJS.ProcessEnv } | undefined)?.env?.SSL_CERT_FILE);
+      const single = await runNativeVerifier({ providerBaseUrl: url, pactUrls: [writePact(dir)], logLevel: 'error' }, () => undefined, 'empty');
+      expect(single.json).toBeDefined();
+      const first = trustFile();
+      expect(path.basename(path.dirname(first))).toMatch(/^pc-no-certs-/);
+      expect(fs.existsSync(first)).toBe(false);
+
+      const pool = startVerifierPool(1, () => undefined, 'empty');
+      pool.prestart();
+      const pooled = trustFile();
+      try {
+        await pool.run({ providerBaseUrl: url, pactUrls: [writePact(dir)], logLevel: 'error' });
+        expect(fs.readFileSync(pooled, 'utf8')).toBe('');
+      } finally {
+        await pool.close();
+      }
+      expect(fs.existsSync(path.dirname(pooled))).toBe(false);
+    } finally {
+      spawnSpy.mockRestore();
     }
   }, 60_000);
 
