@@ -16,8 +16,11 @@ module.exports = {
   // jest's 5 s default is a speed assertion a loaded 2-core machine fails for tests that do real work
   // (pact mock servers, child processes). This bounds a hang; it is not a speed target (those live in bench/).
   testTimeout: 60_000,
+  // Each run's temp files go to a directory of its own, and the run fails when a test leaves one there.
+  globalSetup: '<rootDir>/test-support/temp-setup.js',
+  globalTeardown: '<rootDir>/test-support/temp-teardown.js',
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test-support/**/*.test.ts'] },
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test-support/**/*.test.ts', '<rootDir>/bench/**/*.test.ts'] },
     { ...base, displayName: 'consumer', testMatch: ['<rootDir>/consumer-tests/**/*.test.ts'] },
     { ...base, displayName: 'provider', testMatch: ['<rootDir>/provider-tests/**/*.test.ts'] },
   ],

@@ -7,7 +7,6 @@ process.env.PACT_DO_NOT_TRACK = 'true';
  * PACT_URL is verified on its own. The double's request log is what the clients really sent.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../src/cli/main';
 import { startBrokerDouble, type BrokerDouble, type RecordedRequest } from '../test-support/broker-double';
@@ -17,6 +16,7 @@ import { SCAN_ENV } from '../consumer-tests/catalogue-suite';
 import { generatedInteractions, PACT_DIR } from './generated-pacts';
 import { runCliInProcess } from '../test-support/cli-in-process';
 import { shareVerifierProcessesInThisFile } from '../test-support/shared-verifiers';
+import { tempDir } from '../test-support/temp-dir';
 
 // The file's verifications reuse idle verifier processes instead of starting their own each.
 shareVerifierProcessesInThisFile();
@@ -46,7 +46,7 @@ const line = (r: RecordedRequest): string => `${r.method} ${r.path}`;
 
 beforeAll(async () => {
   broker = await startBrokerDouble({ token: TOKEN });
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-flow-'));
+  work = tempDir('pc-flow-');
   await writeSmallPact(path.join(work, 'pacts'), { consumer: CONSUMER, provider: PROVIDER, interactions: [unknownPlatformPush('a push to an unknown platform')] });
 });
 

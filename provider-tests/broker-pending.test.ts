@@ -8,12 +8,12 @@ process.env.PACT_DO_NOT_TRACK = 'true';
  * Pact's verifier files such a failure under `pendingErrors`, which is what makes the difference.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { startBrokerDouble, type BrokerDouble } from '../test-support/broker-double';
 import { unknownPlatformPush, writeSmallPact } from '../test-support/small-pact';
 import { runCliInProcess, type CliRun } from '../test-support/cli-in-process';
 import { shareVerifierProcessesInThisFile } from '../test-support/shared-verifiers';
+import { tempDir } from '../test-support/temp-dir';
 
 // The file's verifications reuse idle verifier processes instead of starting their own each.
 shareVerifierProcessesInThisFile();
@@ -45,7 +45,7 @@ const KEPT = 'a push to an unknown platform';
 
 beforeAll(async () => {
   broker = await startBrokerDouble({ token: TOKEN });
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-pending-'));
+  work = tempDir('pc-pending-');
   await writeSmallPact(path.join(work, 'pacts'), {
     consumer: CONSUMER,
     provider: PROVIDER,

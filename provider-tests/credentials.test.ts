@@ -7,16 +7,16 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 jest.setTimeout(60_000);
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { basicAuth, groupBasicAuth, PLACEHOLDER_CREDENTIALS, PLACEHOLDER_GROUP_CREDENTIALS, secretForms, type Credentials, type GroupCredentials } from '../src/credentials';
 import { verifyProvider } from '../src/verifier/verify';
 import { PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../src/service';
 import { exactly, generatedInteractions, pick, PACT_DIR } from './generated-pacts';
 import { builtCli } from '../test-support/built-cli';
+import { tempDir } from '../test-support/temp-dir';
 
 const REAL: Credentials = { appKey: 'maskTestAppKey0000000001', masterSecret: 'maskTestMasterSecret0001' };
 const ROOT = path.join(__dirname, '..');
@@ -34,7 +34,7 @@ async function startEchoingProvider(): Promise<{ echo: http.Server; url: string 
 
 /** A one-interaction pact (in a fresh directory) whose exact 200 body the echoing provider breaks. */
 function writeEchoPact(prefix: string, description: string, requestPath: string, authorization: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = tempDir(prefix);
   writeFileSync(path.join(dir, 'echo.json'), JSON.stringify({
     consumer: { name: 'echo-client' },
     provider: { name: 'jpush-v3' },
@@ -72,7 +72,7 @@ describe('credentials during verification', () => {
   it('injects the env credentials (authenticated interactions pass) and masks them in output and every report', async () => {
     const interactions = generatedInteractions();
     const wanted = [pick(interactions, { api: 'jpush-v3', endpoint: 'push', status: 200 }), pick(interactions, { api: 'jpush-v3', endpoint: 'push', status: 401 })];
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-creds-'));
+    const dir = tempDir('pc-creds-');
     const { code, output } = await runCli(
       [
         'verify', '--pact-dir', PACT_DIR, '--provider-base-url', service.url, '--provider-states-setup-url', service.url + PROVIDER_STATES_PATH,

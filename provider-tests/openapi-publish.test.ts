@@ -6,12 +6,12 @@ process.env.PACT_DO_NOT_TRACK = 'true';
  * broker double with its PactFlow route on. What the double received is what PactFlow would store.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pactBinaryPath } from '../src/broker/pact-cli';
 import { main } from '../src/cli/main';
 import { startBrokerDouble, type BrokerDouble } from '../test-support/broker-double';
+import { tempDir } from '../test-support/temp-dir';
 
 jest.setTimeout(60_000);
 
@@ -35,7 +35,7 @@ function publishProviderContract(args: string[]): Promise<{ code: number; output
 
 beforeAll(async () => {
   broker = await startBrokerDouble({ token: TOKEN, pactflow: true });
-  work = mkdtempSync(path.join(os.tmpdir(), 'openapi-publish-'));
+  work = tempDir('openapi-publish-');
   expect(await cli(['openapi', '--api', 'jpush-v3', '--out', 'openapi'])).toBe(0);
   // The self-verification results: lint-openapi's report that the document conforms to the policy.
   expect(await cli(['lint-openapi', 'openapi/jpush-v3.json', '--json', 'reports/lint.json'])).toBe(0);

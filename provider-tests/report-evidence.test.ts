@@ -8,8 +8,7 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 jest.setTimeout(90_000);
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { STATUS_MISMATCH } from '../src/audit/types';
 import { basicAuth, MIN_FRAGMENT, secretForms, type Credentials } from '../src/credentials';
@@ -20,6 +19,7 @@ import { renderSummary } from '../src/report/summary';
 import { writeReports } from '../src/report/write';
 import { verifyProvider, type VerifyResult } from '../src/verifier/verify';
 import { startMisbehavingProvider, writeMisbehavingPact, type MisbehavingProvider } from '../test-support/misbehaving-provider';
+import { tempDir } from '../test-support/temp-dir';
 
 const REAL: Credentials = { appKey: 'evidAppKeyQ7r2Lm9Tx4Wb1Z', masterSecret: 'eVq8Zt3Lp6Wn1Xr4Ks7Dm2Hc' };
 
@@ -42,7 +42,7 @@ describe('evidence of failing cases', () => {
 
   beforeAll(async () => {
     provider = await startMisbehavingProvider();
-    const pactDir = mkdtempSync(path.join(os.tmpdir(), 'pc-evidence-pact-'));
+    const pactDir = tempDir('pc-evidence-pact-');
     await writeMisbehavingPact(pactDir);
     result = await verifyProvider({ providerBaseUrl: provider.url, sources: [{ kind: 'dir', dir: pactDir }], credentials: REAL });
   });
@@ -98,7 +98,7 @@ describe('evidence of failing cases', () => {
 
   it('gives passing cases no evidence, and leaks no fragment of the credentials into any report', () => {
     expect(byName('list webhooks').evidence).toBeUndefined();
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-evidence-reports-'));
+    const dir = tempDir('pc-evidence-reports-');
     writeReports(result.model, { junit: path.join(dir, 'junit'), html: path.join(dir, 'r.html'), json: path.join(dir, 'r.json') }, result.secrets);
     const junit = readdirSync(path.join(dir, 'junit')).map((f) => readFileSync(path.join(dir, 'junit', f), 'utf8')).join('\n');
     const html = readFileSync(path.join(dir, 'r.html'), 'utf8');

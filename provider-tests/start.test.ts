@@ -6,13 +6,13 @@
 process.env.PACT_DO_NOT_TRACK = 'true';
 jest.setTimeout(60_000);
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../src/cli/main';
 import { stalePactsReason } from '../src/cli/commands/start';
 import { filterPact, pactFilesIn, readPactFile } from '../src/verifier/pacts';
 import { exactly, generatedInteractions, pick, PACT_DIR } from './generated-pacts';
+import { tempDir } from '../test-support/temp-dir';
 
 /** A one-interaction pact cut from the generated ones (a 200 the reference service answers). */
 function smallPact(): string {
@@ -22,7 +22,7 @@ function smallPact(): string {
 }
 
 function project(): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'pc-start-'));
+  const root = tempDir('pc-start-');
   mkdirSync(path.join(root, 'contracts'));
   writeFileSync(path.join(root, 'contracts', 'statuses.json'), '{}');
   // `npm run pacts` of this scratch project writes the small pact, as the consumer suites would.

@@ -5,10 +5,9 @@
 process.env.PACT_DO_NOT_TRACK = 'true';
 jest.setTimeout(60_000);
 
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../src/cli/main';
 import type { CliIO } from '../src/cli/io';
@@ -16,6 +15,7 @@ import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
 import { PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../src/service';
 import { exactly, generatedInteractions, pick, PACT_DIR } from './generated-pacts';
 import { shareVerifierProcessesInThisFile } from '../test-support/shared-verifiers';
+import { tempDir } from '../test-support/temp-dir';
 
 // The file's verifications reuse idle verifier processes instead of starting their own each.
 shareVerifierProcessesInThisFile();
@@ -34,7 +34,7 @@ async function cli(args: string[], env: Record<string, string | undefined> = {},
   return { code, out, err };
 }
 
-const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'pc-verify-'));
+const tmp = (): string => tempDir('pc-verify-');
 
 /** A hand-written v4 pact with one interaction per entry. */
 function writePact(dir: string, interactions: Array<{ description: string; state?: string; method: string; path: string; status: number; body?: unknown }>, consumer = 'hand'): string {

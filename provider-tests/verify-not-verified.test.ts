@@ -7,11 +7,11 @@ process.env.PACT_DO_NOT_TRACK = 'true';
  * the variable set, against the embedded reference service.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { unknownPlatformPush, writeSmallPact } from '../test-support/small-pact';
 import { runCliInProcess, type CliRun } from '../test-support/cli-in-process';
 import { shareVerifierProcessesInThisFile } from '../test-support/shared-verifiers';
+import { tempDir } from '../test-support/temp-dir';
 
 // The file's verifications reuse idle verifier processes instead of starting their own each.
 shareVerifierProcessesInThisFile();
@@ -35,7 +35,7 @@ interface JsonCase {
 }
 
 beforeAll(async () => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-not-verified-'));
+  work = tempDir('pc-not-verified-');
   await writeSmallPact(path.join(work, 'pacts'), { consumer: 'filter-client', provider: 'jpush-v3', interactions: [unknownPlatformPush(KEPT), unknownPlatformPush(SKIPPED)] });
 });
 

@@ -7,19 +7,19 @@
 process.env.PACT_DO_NOT_TRACK = 'true';
 jest.setTimeout(120_000);
 
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../src/cli/main';
 import type { CliIO } from '../src/cli/io';
 import { shareVerifierProcessesInThisFile } from '../test-support/shared-verifiers';
+import { tempDir } from '../test-support/temp-dir';
 
 // The file's verifications reuse idle verifier processes instead of starting their own each.
 shareVerifierProcessesInThisFile();
 
-const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'pc-scale-'));
+const tmp = (): string => tempDir('pc-scale-');
 const ENV = { PUSH_APP_KEY: 'k', PUSH_MASTER_SECRET: 's' };
 
 async function cli(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {

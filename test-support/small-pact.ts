@@ -2,8 +2,9 @@
  * Writes a small pact with pact-js itself (a real mock server, a real request), so broker tests
  * publish a file exactly as consumers produce it without waiting for the consumer suites.
  */
-import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { waitForMatches } from '../src/consumer/builder';
+import { newPactV4 } from '../src/consumer/pact-v4';
+import { matchersV3 } from '../src/matchers/pact-matchers';
 import { getContracts } from '../src/contracts';
 import { basicAuth, PLACEHOLDER_CREDENTIALS } from '../src/credentials';
 
@@ -26,7 +27,7 @@ export interface SmallPact {
 /** Writes `<dir>/<consumer>-<provider>.json` and returns its path. */
 export async function writeSmallPact(dir: string, spec: SmallPact): Promise<string> {
   process.env.PACT_DO_NOT_TRACK = 'true';
-  const pact = new PactV4({ consumer: spec.consumer, provider: spec.provider, dir, logLevel: 'error' });
+  const pact = newPactV4({ consumer: spec.consumer, provider: spec.provider, dir, logLevel: 'error' });
   for (const i of spec.interactions) {
     let stage = pact.addInteraction();
     if (i.state) stage = stage.given(i.state, i.stateParams);
@@ -38,7 +39,7 @@ export async function writeSmallPact(dir: string, spec: SmallPact): Promise<stri
       })
       .willRespondWith(i.response.status, (b) => {
         if (i.response.headers) b.headers(i.response.headers);
-        if (i.response.body !== undefined) b.jsonBody(i.like ? MatchersV3.like(i.response.body) : i.response.body);
+        if (i.response.body !== undefined) b.jsonBody(i.like ? matchersV3().like(i.response.body) : i.response.body);
       })
       .executeTest(async (mock) => {
         const res = await fetch(mock.url + i.request.path, {

@@ -3,13 +3,13 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../cli/main';
 import { getContracts } from '../contracts';
 import { basicAuth } from '../credentials';
 import { startBrokerDouble, type BrokerDouble } from '../../test-support/broker-double';
 import { writeSmallPact } from '../../test-support/small-pact';
+import { tempDir } from '../../test-support/temp-dir';
 
 // Each step starts the real pact binary (about 0.1-0.3 s, much more on a loaded 2-core machine); the bounds
 // that matter are asserted on durations inside the tests.
@@ -18,10 +18,6 @@ jest.setTimeout(30_000);
 const CONSUMER = 'push-client';
 const PROVIDER = 'push-api';
 const TOKEN = 'broker-token-3f9a1c77e2';
-
-function tmpDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
 
 function hashOf(dir: string): string {
   const h = createHash('sha256');
@@ -75,7 +71,7 @@ describe('broker commands against a broker double', () => {
   const env = () => ({ PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, PACT_BROKER_HTTP_RETRIES: '0' });
 
   beforeAll(async () => {
-    work = tmpDir('pc-broker-');
+    work = tempDir('pc-broker-');
     pacts = path.join(work, 'pacts');
     await goodPact(pacts);
   });
@@ -181,7 +177,7 @@ describe('broker commands against a broker double', () => {
   });
 
   it('defaults version and branch from git in a checkout', async () => {
-    const repo = tmpDir('pc-git-');
+    const repo = tempDir('pc-git-');
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: repo }).toString().trim();
     git('init', '-q', '-b', 'feature/broker');
     git('commit', '-q', '--allow-empty', '-m', 'init');
@@ -197,7 +193,7 @@ describe('broker commands against a broker double', () => {
   });
 
   it('refuses with a usage error naming the flag outside a checkout without a version', async () => {
-    const outside = tmpDir('pc-nogit-');
+    const outside = tempDir('pc-nogit-');
     fs.cpSync(pacts, path.join(outside, 'pacts'), { recursive: true });
     const run = await cli(['publish'], { ...env(), GIT_CEILING_DIRECTORIES: path.dirname(outside) }, outside);
     expect(run.code).toBe(2);
@@ -312,7 +308,7 @@ describe('pre-publish policy check', () => {
   });
 
   it('refuses pacts outside the policy or carrying a secret, naming each interaction, and publishes nothing', async () => {
-    const work = tmpDir('pc-refuse-');
+    const work = tempDir('pc-refuse-');
     const dir = path.join(work, 'pacts');
     const invalid = getContracts().codeFor('jpush-v3', 'push', 'request.invalid-value');
     if (!invalid) throw new Error('contracts: no push code for request.invalid-value');
@@ -343,7 +339,7 @@ describe('pre-publish policy check', () => {
   });
 
   it('finds the broker token written into a pact', async () => {
-    const work = tmpDir('pc-token-');
+    const work = tempDir('pc-token-');
     const dir = path.join(work, 'pacts');
     const token = 'leaky-broker-token-998877';
     await writeSmallPact(dir, {

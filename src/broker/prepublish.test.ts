@@ -1,15 +1,15 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { getContracts } from '../contracts';
 import { checkPactsForPublish, exchangeOf, secretsFromEnv } from './prepublish';
+import { tempDir } from '../../test-support/temp-dir';
 
 const invalid = getContracts().codeFor('jpush-v3', 'push', 'request.invalid-value');
 if (!invalid) throw new Error('contracts: no push code for request.invalid-value');
 const envelope = { error: { code: invalid.code, message: invalid.message } };
 
 function write(pact: unknown): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pc-pre-')), 'pact.json');
+  const file = path.join(tempDir('pc-pre-'), 'pact.json');
   fs.writeFileSync(file, JSON.stringify(pact));
   return file;
 }

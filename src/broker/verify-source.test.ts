@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { brokerSourceOf, verifySources, type BrokerVerifyFlags } from './verify-source';
 import type { PactSource } from '../verifier/verify';
+import { tempDir } from '../../test-support/temp-dir';
 
 const BASE = 'http://broker.example:9292';
-const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-vs-'));
+const outside = tempDir('pc-vs-');
 const env = { PATH: process.env.PATH, PACT_BROKER_BASE_URL: BASE, PACT_BROKER_TOKEN: 'tok-abcdef' };
 const flags = (over: Partial<BrokerVerifyFlags> = {}): BrokerVerifyFlags => ({ consumerVersionSelector: [], providerVersionTag: [], pactUrl: [], ...over });
 const local = (f: { pactDir?: string; pactUrl: string[] }): PactSource[] => [

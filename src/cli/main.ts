@@ -1,36 +1,45 @@
 import { Command, CommanderError } from 'commander';
 import { isPushContractsError } from '../errors';
 import { EXIT, processIO, type CliIO } from './io';
-import * as contractsCommand from './commands/contracts';
-import * as probeCommand from './commands/probe';
-import * as publishCommand from './commands/publish';
-import * as canIDeployCommand from './commands/can-i-deploy';
-import * as recordDeploymentCommand from './commands/record-deployment';
-import * as verifyCommand from './commands/verify';
-import * as startCommand from './commands/start';
-import * as serveCommand from './commands/serve';
-import * as matrixCommand from './commands/matrix';
-import * as mergeReportsCommand from './commands/merge-reports';
-import * as openapiCommand from './commands/openapi';
-import * as lintOpenapiCommand from './commands/lint-openapi';
 import { addExitCodesHelp } from './exit-codes';
 import type { CommandContext } from './context';
 
-/** Each command registers itself; listed once here. */
-const commands: ReadonlyArray<{ register(program: Command, ctx: CommandContext): void }> = [
-  contractsCommand,
-  probeCommand,
-  publishCommand,
-  canIDeployCommand,
-  recordDeploymentCommand,
-  verifyCommand,
-  startCommand,
-  serveCommand,
-  matrixCommand,
-  mergeReportsCommand,
-  openapiCommand,
-  lintOpenapiCommand,
+interface CommandModule {
+  register(program: Command, ctx: CommandContext): void;
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+/**
+ * Each command registers itself; listed once here, in --help order, by the name it registers. A
+ * command's module is loaded when that command runs: together they load most of src/ (the service,
+ * the verifier, the broker client, ajv), which every CLI start and every test file running the CLI in
+ * process paid for one command.
+ */
+const commands: ReadonlyArray<readonly [name: string, load: () => CommandModule]> = [
+  ['contracts', () => require('./commands/contracts') as CommandModule],
+  ['probe', () => require('./commands/probe') as CommandModule],
+  ['publish', () => require('./commands/publish') as CommandModule],
+  ['can-i-deploy', () => require('./commands/can-i-deploy') as CommandModule],
+  ['record-deployment', () => require('./commands/record-deployment') as CommandModule],
+  ['verify', () => require('./commands/verify') as CommandModule],
+  ['start', () => require('./commands/start') as CommandModule],
+  ['serve', () => require('./commands/serve') as CommandModule],
+  ['matrix', () => require('./commands/matrix') as CommandModule],
+  ['merge-reports', () => require('./commands/merge-reports') as CommandModule],
+  ['openapi', () => require('./commands/openapi') as CommandModule],
+  ['lint-openapi', () => require('./commands/lint-openapi') as CommandModule],
 ];
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * The commands to register for argv: only the one it starts with, which commander hands the rest of
+ * argv to, so that command's --help, errors and exit codes are what they were; all of them otherwise
+ * (--help, --version, `help`, an unknown command and its suggestion).
+ */
+export function commandsFor(argv: readonly string[]): ReadonlyArray<readonly [string, () => CommandModule]> {
+  const named = commands.find(([name]) => name === argv[0]);
+  return named ? [named] : commands;
+}
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json') as { version: string };
@@ -48,7 +57,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run push-contracts --help for usage)');
-  for (const c of commands) c.register(program, ctx);
+  for (const [, load] of commandsFor(argv)) load().register(program, ctx);
   addExitCodesHelp(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../cli/main';
 import type { CliIO } from '../cli/io';
 import { PushContractsError } from '../errors';
 import { loadRulePolicy } from './load';
+import { tempDir } from '../../test-support/temp-dir';
 
 function project(files: Record<string, unknown>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-config-'));
+  const dir = tempDir('pc-config-');
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));

@@ -7,6 +7,8 @@ import type { PactV4 } from '@pact-foundation/pact';
  * included, whether it made a pact or not. Node caches the module, so the price is paid once a process.
  */
 export function newPactV4(options: ConstructorParameters<typeof PactV4>[0]): PactV4 {
-  const pact = require('@pact-foundation/pact') as typeof import('@pact-foundation/pact');
-  return new pact.PactV4(options);
+  // Its v4 module, not the root: the same PactV4 class without the root's v2/v3 DSLs, message pacts,
+  // express and axios (plain node: 490 -> 300 ms of CPU, 848 -> 644 modules).
+  const v4 = require('@pact-foundation/pact/src/v4') as typeof import('@pact-foundation/pact/src/v4');
+  return new v4.PactV4(options);
 }

@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Contracts, getContracts } from './load';
 import { checkConsistency, renderProblem } from './check';
 import { defaultContractsDir } from './files';
+import { tempDir } from '../../test-support/temp-dir';
 
 /** Loads a copy of contracts/ after editing one JSON file of it. */
 function withEdit(file: string, edit: (data: any) => void): Contracts {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-check-'));
+  const root = tempDir('pc-check-');
   const dir = path.join(root, 'contracts');
   fs.cpSync(defaultContractsDir, dir, { recursive: true });
   const full = path.join(dir, file);
@@ -60,7 +60,7 @@ describe('checkConsistency', () => {
   });
 
   it('flags an orphan schema', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-check-'));
+    const root = tempDir('pc-check-');
     const dir = path.join(root, 'contracts');
     fs.cpSync(defaultContractsDir, dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'schemas', 'jpush-v3', 'lonely.json'), JSON.stringify({

@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Contracts, getContracts } from './load';
 import { defaultContractsDir } from './files';
 import { PushContractsError } from '../errors';
+import { tempDir } from '../../test-support/temp-dir';
 
 /** A scratch copy of contracts/ that a test may break. */
 function copyContracts(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-contracts-'));
+  const dir = tempDir('pc-contracts-');
   fs.cpSync(defaultContractsDir, path.join(dir, 'contracts'), { recursive: true });
   return path.join(dir, 'contracts');
 }

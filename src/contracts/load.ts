@@ -4,7 +4,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { BoundedMap } from '../bounded-map';
 import { PushContractsError } from '../errors';
 import { defaultContractsDir, listJsonFiles, readContractsJson } from './files';
-import { digestOf, JSON_SCHEMA_2020, newAjv, precompiledMetaValidators } from './meta-validators';
+import { digestOf, JSON_SCHEMA_2020, newAjv, precompiledMetaValidators, precompiledSchemaValidators } from './meta-validators';
 import type {
   ApiCatalogue, ApiId, BusinessCode, Cause, Certainty, CertaintyLevel, CodeTable, Endpoint, Family, HttpMethod, PolicyRuleText,
   OutOfScopeEndpoint, ProviderState, RetiredEndpoint, RouteMatch, StatusCode, StatusEntry, ValidationIssue, ValidationResult,
@@ -102,6 +102,11 @@ export class Contracts {
   readonly schemaFiles: ReadonlyMap<string, string>;
   private readonly ajv: Ajv2020;
   private readonly validators = new Map<string, ValidateFunction>();
+  /**
+   * With 'on-first-use', the digest of the schemas (digestOf each $id and content): validators compiled
+   * ahead of time from schemas of this digest may stand for live ones. Undefined for a full load.
+   */
+  readonly schemasDigest: string | undefined;
   private readonly routes: CompiledRoute[] = [];
 
   /**
@@ -280,7 +285,9 @@ export class Contracts {
     }
     this.apis = apis;
 
-    const setKey = digestOf([['compile', compile], ...metaSchemas, ['schemas', null], ...schemas]);
+    const digest = digestOf([...schemas]);
+    this.schemasDigest = compile === 'on-first-use' ? digest : undefined;
+    const setKey = digestOf([['compile', compile], ...metaSchemas, ['schemas', digest]]);
     const known = ajvBySchemas.get(setKey);
     if (known) this.ajv = known;
     else {
@@ -470,9 +477,10 @@ export class Contracts {
     const known = this.validators.get(id);
     if (known) return known;
     if (!this.schemas.has(id)) throw new PushContractsError('PC_ERR_UNKNOWN_SCHEMA', `no schema with $id ${id} in contracts/schemas`);
-    let fn: ValidateFunction | undefined;
+    // Compiled ahead of time (generated/schema-validators.ts) when these are the schemas it was compiled from.
+    let fn = this.schemasDigest === undefined ? undefined : precompiledSchemaValidators(this.schemasDigest)?.get(id);
     try {
-      fn = this.ajv.getSchema(id);
+      fn ??= this.ajv.getSchema(id);
     } catch (err) {
       const file = this.schemaFiles.get(id) ?? id;
       throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `contracts/${file}: ${(err as Error).message}`, { file });

@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { defaultContractsDir, listJsonFiles, readContractsJson } from './files';
-import { Contracts, toIssues } from './load';
-import { JSON_SCHEMA_2020, newAjv, precompiledMetaValidators } from './meta-validators';
+import { Contracts, getContracts, toIssues } from './load';
+import { digestOf, JSON_SCHEMA_2020, newAjv, precompiledMetaValidators, precompiledSchemaValidators } from './meta-validators';
 
 const metaFiles = listJsonFiles(defaultContractsDir, 'meta').map((file) => [path.basename(file), readContractsJson(defaultContractsDir, file)] as const);
 
@@ -92,4 +93,68 @@ describe('precompiled meta-schema validators', () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+});
+
+/** Each value with one property or item at a time removed or given a value of another type, and a surplus property. */
+function mutations(value: unknown): unknown[] {
+  if (value === null || typeof value !== 'object') return [];
+  const out: unknown[] = [];
+  const wrong = [null, 42, -1.5, 'x', '', true, [], {}, [1, 'a'], { a: 1 }];
+  const keys = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
+  for (const k of keys) {
+    const removed = clone(value) as Record<string | number, unknown>;
+    if (Array.isArray(removed)) removed.splice(k as number, 1);
+    else delete removed[k];
+    out.push(removed);
+    for (const w of wrong) {
+      const changed = clone(value) as Record<string | number, unknown>;
+      changed[k] = w;
+      out.push(changed);
+    }
+    out.push(...mutations((value as Record<string | number, unknown>)[k]).map((inner) => {
+      const nested = clone(value) as Record<string | number, unknown>;
+      nested[k] = inner;
+      return nested;
+    }));
+  }
+  if (!Array.isArray(value)) out.push({ ...(value as object), surplus: 1 });
+  return out;
+}
+
+describe('precompiled schema validators', () => {
+  const shared = getContracts();
+  const precompiled = precompiledSchemaValidators(digestOf([...shared.schemas]));
+
+  it('are used for the schemas of contracts/ as committed, one per schema $id', () => {
+    expect(precompiled).toBeDefined();
+    expect([...precompiled!.keys()].sort()).toEqual([...shared.schemas.keys()].sort());
+  });
+
+  it('are not used for other schemas: an edited schema set gets none', () => {
+    const schemas = [...shared.schemas].map(([id, schema]) => [id, id.endsWith('/jpush-v3/push.request.json') ? { ...schema, description: 'changed' } : schema] as const);
+    expect(precompiledSchemaValidators(digestOf(schemas))).toBeUndefined();
+  });
+
+  // What `contracts check` compiles, live, with the same ajv options.
+  const live = new Contracts();
+
+  it.each([...shared.schemas.keys()].map((id) => [id.replace(/^.*\/schemas\//, '')]))(
+    '%s judges its examples, their mutations and arbitrary JSON as the schema compiled by ajv does, errors included',
+    (short) => {
+      const id = [...shared.schemas.keys()].find((k) => k.endsWith(`/schemas/${short}`))!;
+      const ahead = precompiled!.get(id)!;
+      const examples = ((shared.schemas.get(id)!.examples as unknown[] | undefined) ?? []).slice(0, 4);
+      const arbitrary = fc.sample(fc.jsonValue({ maxDepth: 3 }), { numRuns: 40, seed: 12 });
+      const inputs = [{}, undefined, ...examples, ...examples.flatMap(mutations).slice(0, 400), ...arbitrary];
+      let accepted = 0;
+      for (const data of inputs) {
+        const verdict = live.validate(id, data);
+        const valid = ahead(data);
+        expect({ data, valid, errors: valid ? [] : toIssues(ahead.errors) }).toEqual({ data, ...verdict });
+        if (verdict.valid) accepted++;
+      }
+      // Every example is valid (contracts check proves it), so each schema with examples saw both verdicts.
+      expect(accepted).toBeGreaterThanOrEqual(examples.length);
+    },
+  );
 });

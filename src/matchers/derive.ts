@@ -59,24 +59,83 @@ function jsonType(v: unknown): string {
 }
 
 /**
+ * The ajv a subschema is compiled with, live or ahead of time (scripts/generate-types.ts).
+ * strict off: a branch compiled on its own no longer sees the parent's `type`, which strictTypes would
+ * report; the contracts loader already holds the schemas to strict mode.
+ * validateSchema off: the Contracts validated every one of these schemas when it loaded them; checking
+ * them again here compiled the 2020-12 meta-schema a second time in every process that derives a matcher.
+ */
+export function newSubschemaAjv(schemas: Contracts['schemas'], code?: { readonly source: true }): Ajv2020 {
+  const ajv = new Ajv2020({ strict: false, allErrors: false, allowUnionTypes: true, validateSchema: false, ...(code ? { code } : {}) });
+  addFormats(ajv);
+  for (const [id, schema] of schemas) ajv.addSchema(schema as Record<string, unknown>, id);
+  return ajv;
+}
+
+/** Keywords whose values are data, not subschemas: a walk for branches does not look inside them. */
+const DATA_KEYWORDS = new Set(['enum', 'const', 'examples', 'default']);
+
+/**
+ * The `$id#pointer` of every subschema branch choice may validate against, in the form Deriver asks
+ * for it: each oneOf/anyOf branch and each `if`, in every schema of the contracts.
+ */
+export function branchKeys(schemas: Contracts['schemas']): string[] {
+  const keys: string[] = [];
+  const walk = (node: unknown, docId: string, pointer: string): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => walk(item, docId, `${pointer}/${i}`));
+      return;
+    }
+    for (const [k, v] of Object.entries(node)) {
+      if (DATA_KEYWORDS.has(k)) continue;
+      const at = `${pointer}/${escapePointer(k)}`;
+      if ((k === 'oneOf' || k === 'anyOf') && Array.isArray(v)) v.forEach((_, i) => keys.push(`${docId}#${at}/${i}`));
+      if (k === 'if' && (typeof v === 'object' || typeof v === 'boolean')) keys.push(`${docId}#${at}`);
+      walk(v, docId, at);
+    }
+  };
+  for (const [id, schema] of schemas) walk(schema, id, '');
+  return keys;
+}
+
+let generatedBranches: typeof import('./generated/subschema-validators') | undefined;
+let evaluatedBranches: ReadonlyMap<string, ValidateFunction> | undefined;
+
+/**
+ * The validators of every branchKeys() subschema compiled ahead of time by scripts/generate-types.ts
+ * with newSubschemaAjv()'s options (src/matchers/generated/subschema-validators.ts), when `digest` (the
+ * loaded schemas' digest) is that of the schemas they were compiled from; undefined otherwise.
+ * Compiling the branches of the push and schedule schemas was about 0.4 s of CPU in every process that
+ * derived their matchers (each consumer suite, each matchers test file). Evaluated once per process.
+ */
+function precompiledBranches(digest: string | undefined): ReadonlyMap<string, ValidateFunction> | undefined {
+  if (digest === undefined) return undefined;
+  // Required on first use, not at the top: a process that derives no branch need not read it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  generatedBranches ??= require('./generated/subschema-validators') as typeof import('./generated/subschema-validators');
+  const { schemasDigest, branchExports, branchSource } = generatedBranches;
+  if (digest !== schemasDigest) return undefined;
+  if (!evaluatedBranches) {
+    const mod = { exports: {} as Record<string, ValidateFunction> };
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    new Function('require', 'module', 'exports', branchSource)(require, mod, mod.exports);
+    evaluatedBranches = new Map(Object.entries(branchExports).map(([key, name]) => [key, mod.exports[name]]));
+  }
+  return evaluatedBranches;
+}
+
+/**
  * Branch choice needs to validate an example against a subschema (a oneOf branch, an if). The contracts'
  * validator only answers for whole documents, so a second ajv holds the same schema objects and compiles a
- * subschema the first time its `$id#pointer` is asked for; ajv keeps it under that key, so each is
+ * subschema the first time its `$id#pointer` is asked for, unless it was compiled ahead of time; each is
  * compiled once per process.
  */
 class SubschemaValidator {
-  private readonly ajv: Ajv2020;
+  private ajv: Ajv2020 | undefined;
   private readonly fns = new Map<string, ValidateFunction>();
 
-  constructor(private readonly contracts: Contracts) {
-    // strict off: a branch compiled on its own no longer sees the parent's `type`, which strictTypes would
-    // report; the contracts loader already holds the schemas to strict mode.
-    // validateSchema off: the Contracts validated every one of these schemas when it loaded them; checking
-    // them again here compiled the 2020-12 meta-schema a second time in every process that derives a matcher.
-    this.ajv = new Ajv2020({ strict: false, allErrors: false, allowUnionTypes: true, validateSchema: false });
-    addFormats(this.ajv);
-    for (const [id, schema] of contracts.schemas) this.ajv.addSchema(schema as Record<string, unknown>, id);
-  }
+  constructor(private readonly contracts: Contracts) {}
 
   valid(at: Located, data: unknown): boolean {
     if (at.node === true) return true;
@@ -85,7 +144,11 @@ class SubschemaValidator {
     const key = `${at.docId}#${at.pointer}`;
     let fn = this.fns.get(key);
     if (!fn) {
-      fn = this.ajv.getSchema(key);
+      fn = precompiledBranches(this.contracts.schemasDigest)?.get(key);
+      if (!fn) {
+        this.ajv ??= newSubschemaAjv(this.contracts.schemas);
+        fn = this.ajv.getSchema(key);
+      }
       if (!fn) throw new PushContractsError('PC_ERR_UNKNOWN_SCHEMA', `cannot compile subschema ${key}`);
       this.fns.set(key, fn);
     }

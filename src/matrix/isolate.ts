@@ -191,7 +191,8 @@ export async function runAdapterModule(file: string, options: MatrixOptions = {}
       tsNode = undefined; // already registered by the caller (jest, ts-node): the worker entry registers its own
     }
   }
-  const isolated = isolatedRunner(resolved, options.concurrency ?? 4, tsNode);
+  // A worker per cell at once: the waiting lane's cells hold theirs while they wait.
+  const isolated = isolatedRunner(resolved, Math.max(1, options.concurrency ?? 4) + Math.max(0, Math.floor(options.waitingConcurrency ?? 0)), tsNode);
   try {
     return await runMatrix(adapter, options, isolated.run);
   } finally {

@@ -218,6 +218,36 @@ describe('runMatrix transport faults', () => {
   });
 });
 
+describe('runMatrix scheduling', () => {
+  it('runs the cells that wait by design in a lane of their own, all waiting at once, while the quick cells stay one at a time', async () => {
+    // Each call's span, and whether it ended in the client's own timeout (the no-answer cells).
+    const spans: Array<{ start: number; end: number; timedOut: boolean }> = [];
+    const client = async (ctx: AdapterContext): Promise<unknown> => {
+      const span = { start: performance.now(), end: Infinity, timedOut: false };
+      spans.push(span);
+      try {
+        return (await send(ctx, 1500)).body;
+      } catch (err) {
+        span.timedOut = err instanceof ClientError && err.status === 0;
+        throw err;
+      } finally {
+        span.end = performance.now();
+      }
+    };
+    const endpoints = ['device.get', 'tags.list', 'aliases.get']; // the catalogue's order
+    const r = await runMatrix(adapter('lanes', client, endpoints), { endpoints, statuses: [200, 401], html502: false, transport: ['no-answer'], hangTimeoutMs: 4000, concurrency: 1, waitingConcurrency: 3 });
+    // Results keep the plan's order whatever ran first.
+    expect(r.cells.map((c) => `${c.endpoint} ${key(c)}`)).toEqual(endpoints.flatMap((e) => [`${e} 200`, `${e} 401`, `${e} no-answer`]));
+    expect(r.cells.filter((c) => c.variant === 'no-answer').map((c) => c.outcome)).toEqual(['typed-error', 'typed-error', 'typed-error']);
+    const waiting = spans.filter((s) => s.timedOut);
+    const quick = spans.filter((s) => !s.timedOut).sort((a, b) => a.start - b.start);
+    expect([waiting.length, quick.length]).toEqual([3, 6]);
+    // The three waits overlap (each started before any ended); the quick cells never overlap each other.
+    expect(Math.max(...waiting.map((s) => s.start))).toBeLessThan(Math.min(...waiting.map((s) => s.end)));
+    for (let i = 1; i < quick.length; i++) expect(quick[i].start).toBeGreaterThanOrEqual(quick[i - 1].end);
+  });
+});
+
 describe('referenceAdapter', () => {
   it('drives every catalogued endpoint, through the generic call where the client has no named method', async () => {
     for (const api of ['jpush-v3', 'mtpush-v4'] as const) {

@@ -94,6 +94,13 @@ export interface MatrixOptions {
   readonly contracts?: Contracts;
   /** Cells run at once (each has its own servers). Default 4. */
   readonly concurrency?: number;
+  /**
+   * Cells that wait by design (no answer, slow headers, a 429's reset) run in a lane of their own, this many at
+   * once, besides the `concurrency` others: they spend their time on a timer, not a core, so one after the other
+   * their waits added up (3 cells of ~16 per endpoint held ~90 % of the reference client's cell time). With an
+   * isolated runner each of them also holds a worker. Default 0: one lane, the waiting cells first.
+   */
+  readonly waitingConcurrency?: number;
   /** Where the per-run temporary directory (pact files of the cells) is made. Default os.tmpdir(). */
   readonly tmpRoot?: string;
   /** Called after each cell (in completion order), for progress output. */
@@ -377,18 +384,20 @@ export async function runMatrix(adapter: MatrixAdapter, options: MatrixOptions =
   try {
     // Cells are independent (own servers and pact file), so a few run at once. The cells that wait by design
     // (a rate-limit reset, a client timeout) start first, so their waits overlap the quick cells rather than
-    // trail at the end of the run; results keep the plan's order.
+    // trail at the end of the run, or run in a lane of their own (waitingConcurrency); results keep the plan's order.
     const order = jobs.map((_, i) => i).sort((a, b) => waitsFirst(jobs[b]) - waitsFirst(jobs[a]) || a - b);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < order.length) {
-        const index = order[next++];
+    const waitingLane = Math.max(0, Math.floor(options.waitingConcurrency ?? 0));
+    const lanes: Array<{ queue: number[]; size: number }> = waitingLane > 0
+      ? [{ queue: order.filter((i) => waitsFirst(jobs[i]) === 1), size: waitingLane }, { queue: order.filter((i) => waitsFirst(jobs[i]) === 0), size: Math.max(1, options.concurrency ?? 4) }]
+      : [{ queue: order, size: Math.max(1, options.concurrency ?? 4) }];
+    const worker = async (queue: number[]): Promise<void> => {
+      for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
         const cell = await runCell(jobs[index], { ...env, dir, cell: index });
         results[index] = cell;
         options.onCell?.(cell);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, jobs.length)) }, worker));
+    await Promise.all(lanes.flatMap(({ queue, size }) => Array.from({ length: Math.min(size, queue.length) }, () => worker(queue))));
   } finally {
     // Asynchronously: another run in the same process (the tests run several at once) keeps its event loop.
     await fs.promises.rm(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { envelopeBody } from '../contracts/envelopes';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
@@ -12,6 +12,7 @@ import type { ApiId } from '../contracts/types';
 import { buildOpenApi } from './export';
 import { COMMITTED_OPENAPI_DIR, driftOf, exportOpenApi, renderOpenApi } from './files';
 import { codesFor } from './policy';
+import { tempDir } from '../../test-support/temp-dir';
 
 const contracts = getContracts();
 const apis = Object.keys(contracts.apis) as ApiId[];
@@ -194,7 +195,7 @@ describe('push-contracts openapi', () => {
   });
 
   it('an endpoint added to the catalogue appears in the export without any code change', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'openapi-contracts-'));
+    const dir = tempDir('openapi-contracts-');
     cpSync(contracts.dir, dir, { recursive: true });
     const file = path.join(dir, 'endpoints', 'jpush-v3.json');
     const cat = JSON.parse(readFileSync(file, 'utf8'));
@@ -209,7 +210,7 @@ describe('push-contracts openapi', () => {
   describe('command', () => {
 
     it('writes one document per API, and --check passes on them and fails naming a changed one', async () => {
-      const cwd = mkdtempSync(path.join(os.tmpdir(), 'openapi-cli-'));
+      const cwd = tempDir('openapi-cli-');
       expect((await run(['openapi', '--out', 'out'], cwd)).code).toBe(0);
       expect(readFileSync(path.join(cwd, 'out', 'jpush-v3.json'), 'utf8')).toBe(renderOpenApi(docOf('jpush-v3'), 'json'));
       expect((await run(['openapi', '--out', 'out', '--check'], cwd)).code).toBe(0);
@@ -221,7 +222,7 @@ describe('push-contracts openapi', () => {
     });
 
     it('--api and --format yaml write only that API, as YAML', async () => {
-      const cwd = mkdtempSync(path.join(os.tmpdir(), 'openapi-cli-'));
+      const cwd = tempDir('openapi-cli-');
       const r = await run(['openapi', '--api', 'mtpush-v4', '--format', 'yaml', '--out', '.'], cwd);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('wrote mtpush-v4.yaml\n');

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { getContracts } from '../contracts/load';
@@ -7,6 +7,7 @@ import { main } from '../cli/main';
 import type { CliIO } from '../cli/io';
 import { DEMO_DEVICE, startReferenceService, type ReferenceService } from '../service';
 import { startFaultLayer } from '../../test-support/fault-layer';
+import { tempDir } from '../../test-support/temp-dir';
 
 const CREDENTIALS: Credentials = { appKey: 'probeCliAppKey0000000001', masterSecret: 'probeCliSecret0000000001' };
 const ENV = { PUSH_APP_KEY: CREDENTIALS.appKey, PUSH_MASTER_SECRET: CREDENTIALS.masterSecret };
@@ -26,7 +27,7 @@ describe('push-contracts probe', () => {
   afterEach(() => svc.reset());
 
   it('exits 0 on a conforming service and writes the not-covered statuses with their reasons to JSON, JUnit (skipped) and HTML', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'probe-cli-'));
+    const dir = tempDir('probe-cli-');
     const file = path.join(dir, 'probe.json');
     const cli = io();
     const code = await main(['probe', '--base-url', svc.url, '--api', 'mtpush-v4', '--json', file, '--junit', path.join(dir, 'junit'), '--html', path.join(dir, 'probe.html')], cli);
@@ -115,7 +116,7 @@ describe('push-contracts probe', () => {
   });
 
   it('takes existing resource ids as options and probes the 200s they make possible', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'probe-cli-')), 'probe.json');
+    const file = path.join(tempDir('probe-cli-'), 'probe.json');
     const code = await main(['probe', '--base-url', svc.url, '--api', 'jpush-v3', '--endpoints', 'device.get', '--registration-id', DEMO_DEVICE.registrationId, '--json', file], io());
     expect(code).toBe(0);
     const report = JSON.parse(readFileSync(file, 'utf8')) as { cases: Array<{ request: { path: string }; status: { expected: number; actual: number } }>; notCovered: Array<{ status: number }> };

@@ -1,6 +1,5 @@
 import * as http from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { getContracts } from '../contracts/load';
@@ -10,6 +9,7 @@ import { allFindings, runPassed } from '../report/model';
 import { DEMO_DEVICE, DEMO_GROUP_CREDENTIALS, startReferenceService, type ReferenceService } from '../service';
 import { runProbe } from './run';
 import { main } from '../cli/main';
+import { tempDir } from '../../test-support/temp-dir';
 
 const APIS: readonly ApiId[] = ['jpush-v3', 'mtpush-v4'];
 const contracts = getContracts();
@@ -116,7 +116,7 @@ describe('probe credentials', () => {
 
   it('masks the secret and its Basic form in stdout, JSON, HTML and JUnit even when the service echoes them', async () => {
     const server = await listen(leaky);
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'probe-mask-'));
+    const dir = tempDir('probe-mask-');
     const out: string[] = [];
     try {
       const code = await main(

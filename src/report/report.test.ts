@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding, InteractionRef } from '../audit/types';
 import { basicAuth } from '../credentials';
@@ -10,6 +9,7 @@ import { conformanceMatrix } from './matrix';
 import { caseVerdict, runPassed, summarize, type ReportCase, type RunModel } from './model';
 import { renderSummary } from './summary';
 import { writeReports } from './write';
+import { tempDir } from '../../test-support/temp-dir';
 
 const ref = (consumer: string, description: string): InteractionRef => ({ consumer, provider: 'jpush-v3', description, providerStates: ['a device exists'] });
 const finding = (r: InteractionRef, severity: 'error' | 'warning', ruleId: string, message: string): Finding => ({ ruleId, severity, message, location: 'response.body', interaction: r });
@@ -54,7 +54,7 @@ describe('run model', () => {
 describe('a case outside the catalogue', () => {
   it('is labelled "not in the catalogue" in the summary, HTML, JUnit and JSON, even when it passed', () => {
     const m: RunModel = { ...model, cases: [...model.cases, kase('app-a', 'list webhooks', 200, { endpoint: null, request: { method: 'GET', path: '/v3/webhooks' } })] };
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-uncatalogued-'));
+    const dir = tempDir('pc-uncatalogued-');
     const written = writeReports(m, { junit: dir, html: path.join(dir, 'r.html'), json: path.join(dir, 'r.json') });
     expect(renderSummary(m)).toMatch(/1 not in the catalogue .*\n {2}- GET \/v3\/webhooks: .*list webhooks/);
     const html = readFileSync(written.html ?? '', 'utf8');
@@ -78,20 +78,20 @@ describe('report file names', () => {
   it('gives consumers whose names differ only in non-ASCII characters their own files, readable and stable', () => {
     const names = ['émoji-consumer-🚀', 'ümoji-consumer-🔥', '推送客户端', '消息服务'];
     const m: RunModel = { ...model, cases: names.map((n) => kase(n, 'push 200', 200)) };
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-junit-names-'));
+    const dir = tempDir('pc-junit-names-');
     const files = writeJunit(m, dir).map((f) => path.basename(f));
     expect(new Set(files).size).toBe(4);
     expect(readdirSync(dir)).toHaveLength(4);
     expect(files.filter((f) => /^emoji-consumer-[0-9a-f]{8}\.xml$/.test(f))).toHaveLength(1);
     expect(files.filter((f) => /^umoji-consumer-[0-9a-f]{8}\.xml$/.test(f))).toHaveLength(1);
     expect(files.filter((f) => /^consumer-[0-9a-f]{8}\.xml$/.test(f))).toHaveLength(2);
-    expect(writeJunit(m, mkdtempSync(path.join(os.tmpdir(), 'pc-junit-names-'))).map((f) => path.basename(f))).toEqual(files);
+    expect(writeJunit(m, tempDir('pc-junit-names-')).map((f) => path.basename(f))).toEqual(files);
     const contents = files.map((f) => readFileSync(path.join(dir, f), 'utf8'));
     for (const n of names) expect(contents.filter((c) => c.includes(n))).toHaveLength(1);
   });
 
   it('refuses, before writing anything, two reports of one run on the same file', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-reports-same-'));
+    const dir = tempDir('pc-reports-same-');
     const same = path.join(dir, 'report.out');
     expect(() => writeReports(model, { html: same, json: same })).toThrow(/would be written twice in one run/);
     expect(readdirSync(dir)).toEqual([]);
@@ -102,7 +102,7 @@ describe('report file names', () => {
 
 describe('JUnit', () => {
   it('writes one file per consumer into a directory, each with one testcase per interaction and the findings inside it', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-junit-'));
+    const dir = tempDir('pc-junit-');
     const files = writeJunit(model, dir);
     expect(files.map((f) => path.basename(f))).toEqual(['app-a.xml', 'app-b.xml']);
     const a = readFileSync(files[0], 'utf8');
@@ -115,7 +115,7 @@ describe('JUnit', () => {
   });
 
   it('never lets one consumer overwrite another when given a file name', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-junit-'));
+    const dir = tempDir('pc-junit-');
     writeJunit(model, path.join(dir, 'junit.xml'));
     writeJunit(model, path.join(dir, 'x-{consumer}.xml'));
     expect(readdirSync(dir).sort()).toEqual(['junit.app-a.xml', 'junit.app-b.xml', 'x-app-a.xml', 'x-app-b.xml']);
@@ -171,7 +171,7 @@ describe('JSON and summary', () => {
   it('masks secrets in every written report', () => {
     const secret = { appKey: 'k', masterSecret: 'superSecretMaster0000001' };
     const leaky: RunModel = { ...model, cases: [kase('c', `saw ${basicAuth(secret)} and superSecretMaster0000001`, 200)] };
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-mask-'));
+    const dir = tempDir('pc-mask-');
     const out = writeReports(leaky, { junit: dir, html: path.join(dir, 'r.html'), json: path.join(dir, 'r.json') }, [secret.masterSecret, basicAuth(secret).slice(6)]);
     for (const f of [...out.junit, out.html as string, out.json as string]) {
       const text = readFileSync(f, 'utf8');
@@ -208,13 +208,13 @@ describe('not-covered statuses', () => {
   });
 
   it('belong to no consumer: a verification writes them to a file of their own, never into a consumer\'s', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-junit-skipped-'));
+    const dir = tempDir('pc-junit-skipped-');
     const files = writeJunit({ ...model, notCovered: probeRun.notCovered }, dir);
     expect(files.map((f) => path.basename(f))).toEqual(['app-a.xml', 'app-b.xml', 'verification.xml']);
     expect(readFileSync(files[0], 'utf8')).toContain('tests="2" failures="1" errors="0" skipped="0"');
     expect(readFileSync(files[2], 'utf8')).toMatch(/<testsuite name="verification -&gt; [^"]+" tests="3" failures="0" errors="0" skipped="3"/);
     // Without a list, nothing changes: no extra file, no skipped testcase.
-    expect(writeJunit(model, mkdtempSync(path.join(os.tmpdir(), 'pc-junit-none-'))).map((f) => path.basename(f))).toEqual(['app-a.xml', 'app-b.xml']);
+    expect(writeJunit(model, tempDir('pc-junit-none-')).map((f) => path.basename(f))).toEqual(['app-a.xml', 'app-b.xml']);
   });
 
   it('carry their reason into the matrix cell and the HTML page, escaped', () => {

@@ -77,6 +77,31 @@ describe('the verifier child with an empty trust store', () => {
     }
   }, 60_000);
 
+  it('the empty trust store lives while a process started with it runs and is removed when the last one ends', async () => {
+    const spawnSpy = jest.spyOn(childProcess, 'spawn');
+    try {
+      const trustFile = (): string => String((spawnSpy.mock.calls.at(-1)?.[2] as { env?: NodeJS.ProcessEnv } | undefined)?.env?.SSL_CERT_FILE);
+      const single = await runNativeVerifier({ providerBaseUrl: url, pactUrls: [writePact(dir)], logLevel: 'error' }, () => undefined, 'empty');
+      expect(single.json).toBeDefined();
+      const first = trustFile();
+      expect(path.basename(path.dirname(first))).toMatch(/^pc-no-certs-/);
+      expect(fs.existsSync(first)).toBe(false);
+
+      const pool = startVerifierPool(1, () => undefined, 'empty');
+      pool.prestart();
+      const pooled = trustFile();
+      try {
+        await pool.run({ providerBaseUrl: url, pactUrls: [writePact(dir)], logLevel: 'error' });
+        expect(fs.readFileSync(pooled, 'utf8')).toBe('');
+      } finally {
+        await pool.close();
+      }
+      expect(fs.existsSync(path.dirname(pooled))).toBe(false);
+    } finally {
+      spawnSpy.mockRestore();
+    }
+  }, 60_000);
+
   describe('processes shared between pools (shareVerifierProcesses)', () => {
     const good = () => ({ providerBaseUrl: url, pactUrls: [writePact(dir)], logLevel: 'error' as const });
     const missing = (name: string) => ({ providerBaseUrl: url, pactUrls: [path.join(dir, name)], logLevel: 'error' as const });

@@ -42,23 +42,55 @@ core.default.verifyPacts(opts).then(
  */
 export type TrustStore = 'system' | 'empty';
 
-let emptyTrustStore: { file: string; dir: string } | undefined;
+/**
+ * The empty trust store lives as long as a child process started with it may read it: each such child holds
+ * it, and the last one to end removes it (the next verification makes a new one). A process-exit hook alone
+ * left one directory per jest worker behind: workers end by signal, which runs no exit handler.
+ */
+let emptyTrustStore: { root: string; file: string; dir: string; users: number; remove: () => void } | undefined;
 function emptyTrustStoreEnv(): Record<string, string> {
   if (!emptyTrustStore) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-no-certs-'));
-    const file = path.join(dir, 'none.pem');
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-no-certs-'));
+    const file = path.join(root, 'none.pem');
     fs.writeFileSync(file, '');
-    fs.mkdirSync(path.join(dir, 'certs'));
-    emptyTrustStore = { file, dir: path.join(dir, 'certs') };
-    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    fs.mkdirSync(path.join(root, 'certs'));
+    const store = { root, file, dir: path.join(root, 'certs'), users: 0, remove: (): void => fs.rmSync(root, { recursive: true, force: true }) };
+    // A process that exits with a child still running (killed with it) removes it on the way out.
+    process.once('exit', store.remove);
+    emptyTrustStore = store;
+    // Made and not handed to a child by the end of this turn (cannot happen today): removed all the same.
+    setImmediate(() => { if (store.users === 0) releaseTrustStore(store); });
   }
   return { SSL_CERT_FILE: emptyTrustStore.file, SSL_CERT_DIR: emptyTrustStore.dir };
+}
+
+/** Ties the empty trust store, when `env` names it, to `child`'s life. */
+function holdTrustStore(child: ReturnType<typeof spawn>, env: Record<string, string | undefined>): void {
+  const store = emptyTrustStore;
+  if (!store || env.SSL_CERT_FILE !== store.file) return;
+  store.users++;
+  let held = true;
+  const release = (): void => {
+    if (!held) return;
+    held = false;
+    store.users--;
+    if (store.users === 0) releaseTrustStore(store);
+  };
+  child.once('close', release);
+  child.once('error', release);
+}
+
+function releaseTrustStore(store: NonNullable<typeof emptyTrustStore>): void {
+  if (emptyTrustStore === store) emptyTrustStore = undefined;
+  process.removeListener('exit', store.remove);
+  store.remove();
 }
 
 /** Runs one verification; `onOutput` receives the native report line by line (unmasked: mask it). */
 export function runNativeVerifier(options: CoreVerifierOptions, onOutput: (line: string) => void, trustStore: TrustStore = 'system', signal?: AbortSignal): Promise<NativeRun> {
   if (spares && !signal?.aborted) return runOnSharedProcess(options, onOutput, trustStore, signal);
   return new Promise((resolve) => {
+    const trust = trustStore === 'empty' ? emptyTrustStoreEnv() : {};
     const child = spawn(process.execPath, ['-e', CHILD], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Aborted (fail fast, --max-duration): the child is killed and the run resolves without a result.
@@ -69,9 +101,10 @@ export function runNativeVerifier(options: CoreVerifierOptions, onOutput: (line:
         PC_PACT_CORE: require.resolve('@pact-foundation/pact-core'),
         PC_VERIFIER_OPTIONS: JSON.stringify(options),
         PACT_DO_NOT_TRACK: process.env.PACT_DO_NOT_TRACK ?? 'true',
-        ...(trustStore === 'empty' ? emptyTrustStoreEnv() : {}),
+        ...trust,
       },
     });
+    holdTrustStore(child, trust);
     let result: NativeRun | undefined;
     child.on('message', (m: NativeRun) => {
       result = m;
@@ -186,6 +219,7 @@ const FLUSH_MARK = '\u0000pc-verifier-flushed';
 
 function startWorker(env: NodeJS.ProcessEnv, key: string): Worker {
   const child = spawn(process.execPath, ['-e', WORKER], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
+  holdTrustStore(child, env);
   const w: Worker = {
     child,
     key,

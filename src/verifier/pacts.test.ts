@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PushContractsError } from '../errors';
 import { filterPact, pactFilesIn, parsePact, readPactFile, shardPacts, slicePact } from './pacts';
+import { tempDir } from '../../test-support/temp-dir';
 
 const pact = (interactions: unknown[]): string =>
   JSON.stringify({ consumer: { name: 'app' }, provider: { name: 'jpush-v3' }, interactions, metadata: { pactSpecification: { version: '4.0' } } });
@@ -61,7 +61,7 @@ describe('parsePact', () => {
 
 describe('pact files', () => {
   it('lists the .json files of a directory sorted, and names a malformed one when read', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-pacts-'));
+    const dir = tempDir('pc-pacts-');
     writeFileSync(path.join(dir, 'b.json'), pact([http('b')]));
     writeFileSync(path.join(dir, 'a.json'), '{oops');
     writeFileSync(path.join(dir, 'notes.txt'), 'x');

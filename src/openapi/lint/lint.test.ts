@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCliInProcess as run } from '../../../test-support/cli-in-process';
@@ -7,6 +7,7 @@ import type { ApiId } from '../../contracts/types';
 import { buildOpenApi } from '../export';
 import { COMMITTED_OPENAPI_DIR } from '../files';
 import { lintOpenApi, listLintRules, readOpenApiFile } from './lint';
+import { tempDir } from '../../../test-support/temp-dir';
 
 const contracts = getContracts();
 type Doc = Record<string, any>;
@@ -170,7 +171,7 @@ describe('lint-openapi', () => {
   });
 
   it('reads a hand-written OpenAPI 3.0 YAML document whose server URL carries the version prefix', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'lint-openapi-'));
+    const dir = tempDir('lint-openapi-');
     const file = path.join(dir, 'acme.yaml');
     writeFileSync(file, PROVIDER_YAML);
     const result = lintOpenApi(readOpenApiFile(file));
@@ -192,7 +193,7 @@ describe('lint-openapi', () => {
   });
 
   it('a document that is not OpenAPI 3.x, not YAML, or names no API path is refused with one line', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'lint-openapi-'));
+    const dir = tempDir('lint-openapi-');
     const write = (name: string, text: string): string => {
       writeFileSync(path.join(dir, name), text);
       return path.join(dir, name);
@@ -223,7 +224,7 @@ describe('lint-openapi', () => {
     });
 
     it('exits 1 on violations and writes the JUnit and JSON reports verify writes, each finding with its rule id and pointer', async () => {
-      const cwd = mkdtempSync(path.join(os.tmpdir(), 'lint-openapi-cli-'));
+      const cwd = tempDir('lint-openapi-cli-');
       writeFileSync(path.join(cwd, 'acme.yaml'), PROVIDER_YAML);
       const r = await run(['lint-openapi', 'acme.yaml', '--junit', 'reports/junit', '--json', 'reports/lint.json', '--html', 'reports/lint.html'], cwd);
       expect(r.code).toBe(1);
@@ -237,7 +238,7 @@ describe('lint-openapi', () => {
     });
 
     it('a config turning a rule off is obeyed; an unknown rule or a Swagger 2.0 file exits 2 with one line', async () => {
-      const cwd = mkdtempSync(path.join(os.tmpdir(), 'lint-openapi-cli-'));
+      const cwd = tempDir('lint-openapi-cli-');
       writeFileSync(path.join(cwd, 'acme.yaml'), PROVIDER_YAML);
       writeFileSync(path.join(cwd, 'push-contracts.config.json'), JSON.stringify({ rules: { 'openapi.header.allow-missing': 'off' } }));
       const off = await run(['lint-openapi', 'acme.yaml'], cwd);

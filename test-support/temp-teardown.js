@@ -1,0 +1,3 @@
+'use strict';
+// jest globalTeardown: see ./temp-check.js.
+module.exports = require('./temp-check').teardown;
