@@ -8,21 +8,20 @@ process.env.PACT_DO_NOT_TRACK = 'true';
  * double's seeding route, which sets them up as the broker's shared_provider_states.rb does.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runNativeVerifier } from '../src/verifier/native';
 import { parseVerifierResults, type VerifierResults } from '../src/verifier/results';
 import { PROVIDER_STATES_PATH, startBrokerDouble, type BrokerDouble } from '../test-support/broker-double';
 import { startHalRelationProxy } from '../test-support/hal-relation-proxy';
 import { BROKER_CLIENT_PACT, documentedEndpoints, namesInteraction, OUT_OF_SCOPE, outOfScope, readPact, VERIFY_FLOW_PACT } from '../test-support/broker-pacts/scope';
+import { tempDir } from '../test-support/temp-dir';
 
 jest.setTimeout(60_000);
 
 let work: string;
 beforeAll(() => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-broker-contract-'));
+  work = tempDir('pc-broker-contract-');
 });
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 /** Verifies a pact file against a fresh double (behind the broker CI's query-pairing proxy) and returns the verifier's results. */
 async function verifyDouble(pactFile: string, baseUrl?: string): Promise<{ results: VerifierResults; output: string[] }> {

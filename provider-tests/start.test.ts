@@ -49,7 +49,7 @@ describe('push-contracts start', () => {
     writeFileSync(path.join(root, 'pacts', 'p.json'), '{}');
     const old = new Date(Date.now() - 60_000);
     utimesSync(path.join(root, 'pacts', 'p.json'), old, old);
-    expect(stalePactsReason(root)).toBe('contracts/ changed after the pacts were generated');
+    expect(stalePactsReason(root)).toBe('contracts/statuses.json changed after the pacts were generated');
     utimesSync(path.join(root, 'contracts', 'statuses.json'), new Date(old.getTime() - 60_000), new Date(old.getTime() - 60_000));
     expect(stalePactsReason(root)).toBeUndefined();
   });

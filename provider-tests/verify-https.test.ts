@@ -10,7 +10,6 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +17,7 @@ import { DEMO_CREDENTIALS, PROVIDER_STATES_PATH, startReferenceService, type Ref
 import { builtCli } from '../test-support/built-cli';
 import { runCliInProcess } from '../test-support/cli-in-process';
 import { unknownPlatformPush, writeSmallPact } from '../test-support/small-pact';
+import { tempDir } from '../test-support/temp-dir';
 
 jest.setTimeout(60_000);
 
@@ -37,7 +37,7 @@ interface JsonCase {
 }
 
 beforeAll(async () => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-https-'));
+  work = tempDir('pc-https-');
   certFile = path.join(work, 'cert.pem');
   const keyFile = path.join(work, 'key.pem');
   // A self-signed certificate for 127.0.0.1, valid for a day; Node cannot make one without openssl.
@@ -60,7 +60,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise<void>((resolve) => terminator.close(() => resolve()));
   await service.close();
-  fs.rmSync(work, { recursive: true, force: true });
 });
 
 function verifyArgs(json: string): string[] {

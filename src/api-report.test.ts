@@ -4,9 +4,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { apiSurface, renderReport, REPORT_FILE, type EntrySurface } from '../scripts/api-report';
+import { tempDir } from '../test-support/temp-dir';
 
 const ROOT = path.resolve(__dirname, '..');
 let surface: EntrySurface[];
@@ -45,7 +45,7 @@ describe('the built package, required by subpath as a dependent project does', (
 
   beforeAll(() => {
     if (!fs.existsSync(path.join(ROOT, 'dist', 'entry', 'provider.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
-    project = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-dependent-'));
+    project = tempDir('pc-dependent-');
     fs.mkdirSync(path.join(project, 'node_modules'));
     fs.symlinkSync(ROOT, path.join(project, 'node_modules', 'push-contracts'), 'dir');
     const subpaths = JSON.stringify(surface.map((e) => e.subpath));
@@ -59,7 +59,6 @@ describe('the built package, required by subpath as a dependent project does', (
     seen = JSON.parse(execFileSync(process.execPath, ['-e', code], { cwd: project, encoding: 'utf8' })) as typeof seen;
   }, 60_000);
 
-  afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
   it('resolves every entry point and exports at run time exactly the values its report lists', () => {
     for (const [i, e] of surface.entries()) {

@@ -37,6 +37,12 @@ export interface PushClientOptions<A extends ApiId = ApiId> {
   readonly retry?: RetryOptions;
   /** Injected for tests: how to wait. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * How a request's deadline is timed: calls `onTimeout` after `ms`, returns the cancel. Default a plain
+   * setTimeout. The resilience matrix passes one that counts only time the process could run (a timer that
+   * fires late after a stalled event loop has not let the answer be read yet).
+   */
+  readonly timer?: (ms: number, onTimeout: () => void) => () => void;
   /** Injected for tests: a number in [0, 1) for jitter. */
   readonly random?: () => number;
   /** Connection reuse is opt-in: pass a keep-alive agent. Default: a fresh connection per request. */
@@ -61,6 +67,10 @@ interface RawResponse {
 const DEFAULTS = { timeoutMs: 30_000, maxRetries: 3, baseDelayMs: 200, maxDelayMs: 5_000, maxRateLimitWaitMs: 60_000 };
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const plainTimer = (ms: number, onTimeout: () => void): (() => void) => {
+  const t = setTimeout(onTimeout, ms);
+  return () => clearTimeout(t);
+};
 
 function header(headers: http.IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
@@ -449,7 +459,7 @@ export class PushClient<A extends ApiId = ApiId> {
       const fail = (kind: 'timeout' | 'network', message: string): void => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        cancelTimer();
         reject(new PushApiError({ kind, message, retryAdvised: true, attempts: 1, method, path: pathOnly }));
       };
       const req = lib.request(url, { method, headers, agent: this.options.agent ?? false }, (res) => {
@@ -458,15 +468,15 @@ export class PushClient<A extends ApiId = ApiId> {
         res.on('end', () => {
           if (settled) return;
           settled = true;
-          clearTimeout(timer);
+          cancelTimer();
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
         });
         res.on('error', (err) => fail('network', `response aborted: ${err.message}`));
       });
-      const timer = setTimeout(() => {
+      const cancelTimer = (this.options.timer ?? plainTimer)(this.timeoutMs, () => {
         fail('timeout', `no complete answer within ${this.timeoutMs} ms`);
         req.destroy();
-      }, this.timeoutMs);
+      });
       req.on('error', (err: NodeJS.ErrnoException) => fail('network', `${err.code ?? 'network error'}: ${err.message}`));
       if (payload) req.write(payload);
       req.end();

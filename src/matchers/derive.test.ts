@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
 import { Contracts, defaultContractsDir, getContracts, SCHEMA_BASE } from '../contracts';
 import { PushContractsError } from '../errors';
 import { deriveMatcher, matcherFromSchema } from './derive';
+import { tempDir } from '../../test-support/temp-dir';
 
 type Json = Record<string, any>;
 
@@ -53,14 +53,13 @@ let fixture: Contracts;
 let fixtureDir: string;
 
 beforeAll(() => {
-  fixtureDir = fs.mkdtempSync(path.join(os.tmpdir(), 'push-contracts-matchers-'));
+  fixtureDir = tempDir('push-contracts-matchers-');
   fs.cpSync(defaultContractsDir, fixtureDir, { recursive: true });
   fs.mkdirSync(path.join(fixtureDir, 'schemas', 'test'));
   fs.writeFileSync(path.join(fixtureDir, 'schemas', 'test', 'mapping.json'), JSON.stringify(MAPPING_SCHEMA));
   fixture = new Contracts(fixtureDir);
 });
 
-afterAll(() => fs.rmSync(fixtureDir, { recursive: true, force: true }));
 
 /** The matcher derived for one property of the mapping schema. */
 function prop(key: string, value: unknown): Json {

@@ -3,7 +3,6 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { PactV4, Verifier } from '@pact-foundation/pact';
 import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
@@ -12,6 +11,7 @@ import { errorEnvelopeMatcher, rateLimitHeadersMatcher, successBodyMatcher } fro
 import { escapeRustLiteral } from './derive';
 import { toRustRegex } from './regex';
 import { waitForMatches } from '../consumer/builder';
+import { tempDir } from '../../test-support/temp-dir';
 
 /**
  * Round trip through the real Pact core: the consumer side proves the mock server serves bodies valid
@@ -148,10 +148,9 @@ const PACTS = ['envelopes', 'success'] as const;
 const pactFiles: Record<(typeof PACTS)[number], string> = { envelopes: '', success: '' };
 
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'push-contracts-matchers-pact-'));
+  dir = tempDir('push-contracts-matchers-pact-');
 });
 
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function startProvider(answers: ReadonlyMap<string, Served>): Promise<http.Server> {
   const server = http.createServer((req, res) => {

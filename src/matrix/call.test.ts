@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AdapterContext, MatrixAdapter } from './adapter';
 import { inProcessRunner } from './call';
+import { referenceAdapter } from './reference-adapter';
 
 const HANG_MS = 200;
 
@@ -66,5 +67,32 @@ describe('the matrix hang timeout on a stalled thread', () => {
       stall(HANG_MS * 1.5);
     }
     expect(await run).toEqual({ kind: 'hang', detail: `no answer after ${HANG_MS} ms` });
+  });
+});
+
+describe("the reference client's request timeout in the matrix, on a stalled thread", () => {
+  let server: http.Server;
+  let url: string;
+  beforeAll(async () => {
+    // A prompt 200, then the thread blocked past the client's request timeout while the answer waits unread.
+    server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"tags":["a"]}', () => stall(600)); // twice the timeout: within patientTimeout's credit
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('reads the answer instead of timing the request out (and retrying it), while a plain timer times it out', async () => {
+    const hangCtx = { ...ctx(url), hangTimeoutMs: 5000 };
+    const patient = await inProcessRunner(referenceAdapter('jpush-v3', { timeoutMs: 300, retry: { maxRetries: 0 } }))('tags.list', hangCtx);
+    expect(patient).toMatchObject({ kind: 'resolved' });
+    const plain = (ms: number, onTimeout: () => void): (() => void) => {
+      const t = setTimeout(onTimeout, ms);
+      return () => clearTimeout(t);
+    };
+    const hasty = await inProcessRunner(referenceAdapter('jpush-v3', { timeoutMs: 300, retry: { maxRetries: 0 }, timer: plain }))('tags.list', hangCtx);
+    expect(hasty).toMatchObject({ kind: 'rejected', detail: expect.stringContaining('no complete answer within 300 ms') });
   });
 });

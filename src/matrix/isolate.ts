@@ -17,8 +17,11 @@ import { runMatrix, type MatrixOptions, type MatrixResult } from './matrix';
 interface Slot {
   worker: Worker;
   ready: Promise<void>;
-  busy: boolean;
+  /** Calls in flight on this worker. */
+  calls: number;
   alive: boolean;
+  /** A call's guard found the thread blocked: the pool ends the worker, and its other calls are hangs too. */
+  blocked: boolean;
 }
 
 export interface IsolatedRunner {
@@ -56,16 +59,24 @@ function workerEntry(): { file: string; execArgv?: string[] } {
 
 /**
  * @param file absolute path of the adapter module (already checked with loadAdapter in this thread)
+ * @param size workers at most
  * @param tsNode resolved ts-node to register in the worker for a .ts adapter
+ * @param callsPerWorker calls in flight on one worker at once (default 1). More than one saves a worker's load
+ *   per call at once (a .ts adapter's ts-node, the client), and a throw outside a promise is still blamed on its
+ *   own call (cell-worker.ts); but a client that ends or blocks its thread takes the other calls in flight there
+ *   with it (each such cell says so).
  */
-export function isolatedRunner(file: string, size: number, tsNode?: string): IsolatedRunner {
+export function isolatedRunner(file: string, size: number, tsNode?: string, callsPerWorker = 1): IsolatedRunner {
   const slots: Slot[] = [];
   const waiting: Array<(slot: Slot) => void> = [];
   const entry = workerEntry();
+  const perWorker = Math.max(1, Math.floor(callsPerWorker));
   let calls = 0;
 
   const spawn = (): Slot => {
     const worker = new Worker(entry.file, { workerData: { file, tsNode }, execArgv: entry.execArgv, stdout: true, stderr: true });
+    // Each call in flight listens for its answer, an error and the exit.
+    worker.setMaxListeners(perWorker + 10);
     // The client's own console output is not the matrix's: drained, not shown.
     worker.stdout.resume();
     worker.stderr.resume();
@@ -79,41 +90,47 @@ export function isolatedRunner(file: string, size: number, tsNode?: string): Iso
       worker.once('error', reject);
     });
     ready.catch(() => undefined);
-    const slot: Slot = { worker, ready, busy: false, alive: true };
+    const slot: Slot = { worker, ready, calls: 0, alive: true, blocked: false };
     // A late throw from an earlier, abandoned call can end an idle worker: it is replaced on the next call.
     worker.on('error', () => undefined);
     worker.on('exit', () => (slot.alive = false));
     return slot;
   };
 
-  const acquire = (): Promise<Slot> => {
-    const free = slots.find((s) => !s.busy);
-    if (free) {
-      const slot = free.alive ? free : (slots[slots.indexOf(free)] = spawn());
-      slot.busy = true;
-      return Promise.resolve(slot);
-    }
+  /** A worker with room for a call, the least busy first; a dead idle one is replaced. */
+  const free = (): Slot | undefined => {
+    let best: Slot | undefined;
+    for (const s of slots) if (s.calls < perWorker && (!best || s.calls < best.calls)) best = s;
+    if (best && !best.alive && best.calls === 0) return (slots[slots.indexOf(best)] = spawn());
+    if (best && best.alive && (best.calls === 0 || slots.length >= size)) return best;
     if (slots.length < size) {
       const slot = spawn();
-      slot.busy = true;
       slots.push(slot);
+      return slot;
+    }
+    return best?.alive ? best : undefined;
+  };
+
+  const acquire = (): Promise<Slot> => {
+    const slot = free();
+    if (slot) {
+      slot.calls++;
       return Promise.resolve(slot);
     }
     return new Promise((resolve) => waiting.push(resolve));
   };
 
   const release = (slot: Slot, dead: boolean): void => {
-    let next = slot;
-    if (dead) {
+    slot.calls--;
+    const index = slots.indexOf(slot);
+    if (dead && index >= 0) {
       void slot.worker.terminate();
-      next = spawn();
-      slots[slots.indexOf(slot)] = next;
+      slots[index] = spawn(); // its other calls in flight end with it, and release the old slot
     }
-    const waiter = waiting.shift();
-    if (waiter) {
-      next.busy = true;
-      waiter(next);
-    } else next.busy = false;
+    for (let next = waiting.length > 0 ? free() : undefined; next; next = waiting.length > 0 ? free() : undefined) {
+      next.calls++;
+      waiting.shift()?.(next);
+    }
   };
 
   const run: CallRunner = async (endpoint, ctx) => {
@@ -128,6 +145,7 @@ export function isolatedRunner(file: string, size: number, tsNode?: string): Iso
         // this guard, past the longest the worker can take, is for a worker whose event loop is blocked.
         const guard = setTimeout(() => {
           dead = true;
+          slot.blocked = true;
           cleanup();
           resolve({ kind: 'hang', detail: `no answer after ${ctx.hangTimeoutMs} ms (the client blocked its thread)` });
         }, ctx.hangTimeoutMs * (1 + MAX_STALL_CREDIT) + 2000);
@@ -146,7 +164,8 @@ export function isolatedRunner(file: string, size: number, tsNode?: string): Iso
         const onExit = (code: number): void => {
           dead = true;
           cleanup();
-          resolve({ kind: 'crashed', detail: `the client ended its thread (exit code ${code})` });
+          if (slot.blocked) resolve({ kind: 'hang', detail: `no answer after ${ctx.hangTimeoutMs} ms (a client blocked the thread this call shared)` });
+          else resolve({ kind: 'crashed', detail: `the client ended its thread (exit code ${code})` });
         };
         const cleanup = (): void => {
           clearTimeout(guard);
@@ -191,8 +210,10 @@ export async function runAdapterModule(file: string, options: MatrixOptions = {}
       tsNode = undefined; // already registered by the caller (jest, ts-node): the worker entry registers its own
     }
   }
-  // A worker per cell at once: the waiting lane's cells hold theirs while they wait.
-  const isolated = isolatedRunner(resolved, Math.max(1, options.concurrency ?? 4) + Math.max(0, Math.floor(options.waitingConcurrency ?? 0)), tsNode);
+  // A call per cell at once: the waiting lane's cells hold theirs while they wait.
+  const callsAtOnce = Math.max(1, options.concurrency ?? 4) + Math.max(0, Math.floor(options.waitingConcurrency ?? 0));
+  const perWorker = Math.max(1, Math.floor(options.callsPerWorker ?? 1));
+  const isolated = isolatedRunner(resolved, Math.ceil(callsAtOnce / perWorker), tsNode, perWorker);
   try {
     return await runMatrix(adapter, options, isolated.run);
   } finally {

@@ -7,7 +7,7 @@ import { runMatrix, type AdapterContext, type MatrixAdapter, type MatrixCell, ty
 import { referenceAdapter, referenceCalls } from './reference-adapter';
 import { getContracts } from '../contracts';
 import { ensureTypeScript } from './load-adapter';
-import { builtWorkerEntry } from './isolate';
+import { builtWorkerEntry, runAdapterModule } from './isolate';
 import { renderMatrixMarkdown } from './render';
 import { execFile } from 'node:child_process';
 
@@ -245,6 +245,29 @@ describe('runMatrix scheduling', () => {
     // The three waits overlap (each started before any ended); the quick cells never overlap each other.
     expect(Math.max(...waiting.map((s) => s.start))).toBeLessThan(Math.min(...waiting.map((s) => s.end)));
     for (let i = 1; i < quick.length; i++) expect(quick[i].start).toBeGreaterThanOrEqual(quick[i - 1].end);
+  });
+});
+
+describe('runAdapterModule with several calls per worker', () => {
+  it('blames a throw outside the promise on the call whose client threw it, not on the calls in flight beside it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-matrix-shared-'));
+    try {
+      // Every call holds its answer 400 ms before resolving, so the others are in flight on the one worker when
+      // the 401's client throws from its socket handler.
+      fs.writeFileSync(
+        path.join(dir, 'shared.js'),
+        `module.exports = { name: 'shared', api: 'jpush-v3', isTypedError: () => true, calls: { 'tags.list': (ctx) => new Promise((resolve) => require('node:http').get(new URL('/v3/tags', ctx.baseUrl), { agent: false }, (r) => { r.resume(); r.on('end', () => { if (r.statusCode === 401) throw new TypeError('boom in a socket handler'); setTimeout(() => resolve(r.statusCode), 400); }); })) } };\n`,
+      );
+      const r = await runAdapterModule(path.join(dir, 'shared.js'), { endpoints: ['tags.list'], statuses: [200, 401, 403, 429], html502: false, transport: false, hangTimeoutMs: 4000, concurrency: 4, callsPerWorker: 4 });
+      expect(r.cells.map((c) => [c.status, c.outcome, c.detail])).toEqual([
+        [200, 'success', 'number 200'],
+        [401, 'untyped-crash', "uncaught TypeError: boom in a socket handler (thrown outside the client's promise)"],
+        [403, 'wrong-success', 'number 403'],
+        [429, 'wrong-success', 'number 429'],
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -101,6 +101,12 @@ export interface MatrixOptions {
    * isolated runner each of them also holds a worker. Default 0: one lane, the waiting cells first.
    */
   readonly waitingConcurrency?: number;
+  /**
+   * `runAdapterModule` only: calls in flight on one worker thread at once (default 1), so the workers are
+   * (concurrency + waitingConcurrency) / callsPerWorker. A throw outside a promise is still blamed on its own
+   * call; a client that ends or blocks its thread takes the calls it shares the thread with along.
+   */
+  readonly callsPerWorker?: number;
   /** Where the per-run temporary directory (pact files of the cells) is made. Default os.tmpdir(). */
   readonly tmpRoot?: string;
   /** Called after each cell (in completion order), for progress output. */

@@ -7,6 +7,7 @@ import type { RequestExample } from '../consumer/plan';
 import { getContracts, type ApiId, type EndpointId } from '../contracts';
 import type { AdapterContext, MatrixAdapter } from './matrix';
 import { PLACEHOLDER_GROUP_CREDENTIALS } from '../credentials';
+import { patientTimeout } from './call';
 
 /** Performs an endpoint's operation with a client's named method, from a catalogue request example. */
 export type ReferenceCall = (client: PushClient<ApiId>, example: RequestExample) => Promise<unknown>;
@@ -82,6 +83,10 @@ export function referenceAdapter(api: ApiId, overrides: Partial<Omit<PushClientO
       timeoutMs: Math.max(50, Math.floor(ctx.hangTimeoutMs / 2)),
       // Backoff steps above the matrix's minimum backoff; the matrix's 429s ask for a 1 s reset, waited for real.
       retry: { maxRetries: 2, baseDelayMs: 50, maxDelayMs: 200 },
+      // The request timeout counts time this thread could run, as the hang timeout does: the cell's servers run in
+      // this thread too, so after a stall the answer may be waiting unread when a plain timer fires, and the
+      // timed-out request is retried (a 403 "recovered"). A silent server still times out.
+      timer: patientTimeout,
       ...overrides,
     });
   // Every endpoint of the catalogue: its named method where there is one, else the client's generic call, so an

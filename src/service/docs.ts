@@ -21,7 +21,7 @@ export const REAL_CAUSES: Readonly<Record<CauseId, string>> = {
   'endpoint.offline': 'The gateway\'s route table marks the endpoint (method and path template) offline (state "the endpoint is taken offline by the operator"); the message carries the announcement. Answered after authentication, rate limiting and the method check, before validation.',
   'rate.exceeded': 'The app has used its family bucket\'s limit for the current window; `Retry-After` and `X-Rate-Limit-Reset` tell when it resets.',
   'upstream.failed': 'The dispatcher throws while running the job (its store is corrupt), or the gateway itself fails. No detail of the failure is sent.',
-  'upstream.unreachable': 'The dispatcher\'s port refuses the connection, or drops it mid-answer (it is stopped).',
+  'upstream.unreachable': 'Nobody listens at the dispatcher\'s socket, or it drops the connection mid-answer (it is stopped).',
   'upstream.overloaded': 'The dispatcher\'s bounded work queue is full (its workers are paused), or it is in maintenance.',
   'upstream.timeout': 'The dispatcher has not answered within the gateway\'s deadline.',
 };

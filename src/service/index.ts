@@ -83,7 +83,7 @@ export interface ReferenceService {
   readonly appKey: string;
   /** The key of the group group push authenticates as. */
   readonly groupKey: string;
-  /** The dispatcher's real controls: stop/start its port, delay, queue, store. */
+  /** The dispatcher's real controls: stop/start it (its socket), delay, queue, store. */
   readonly dispatcher: DispatcherControl;
   /** The gateway's deadline for dispatcher answers. */
   readonly deadlineMs: number;
@@ -115,7 +115,7 @@ function sameGroup(a: GroupCredentials, b: GroupCredentials): boolean {
 }
 
 /**
- * Starts the reference service: a dispatcher on a private loopback port and the gateway in front of it.
+ * Starts the reference service: a dispatcher on a socket in a private directory and the gateway in front of it.
  * @example
  * const svc = await startReferenceService({ enableProviderStates: true });
  * // ... requests against svc.url ...

@@ -3,7 +3,9 @@
  * catalogued endpoint where the contracts say how: success from its provider state, each bad request
  * from its mutation, 404 from its notFound params. Codes and statuses are read from contracts/.
  */
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { getContracts, fillPath, type ApiId, type CauseId, type Endpoint, type ProviderStateName } from '../contracts';
 import { envelopeForm } from '../contracts/envelopes';
 import { applyBadRequest, exampleRequest as requestOf } from '../contracts/requests';
@@ -240,14 +242,16 @@ describe('reference service statuses', () => {
       expectRateHeaders(device);
     });
 
-    it('502 when the dispatcher\'s port refuses, and 200 again once it is back', async () => {
+    it('502 when nobody listens at the dispatcher\'s socket, and 200 again once it is back', async () => {
       await svc.setUpState('the dispatcher is down');
+      // Its socket is in a directory of this process's own: nobody else can listen there meanwhile.
+      expect((fs.statSync(path.dirname(svc.dispatcher.path)).mode & 0o077)).toBe(0);
       const refused = await new Promise<string | undefined>((resolve) => {
-        const socket = net.connect(svc.dispatcher.port, svc.dispatcher.host);
+        const socket = net.connect(svc.dispatcher.path);
         socket.once('connect', () => { socket.destroy(); resolve(undefined); });
         socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code));
       });
-      expect(refused).toBe('ECONNREFUSED');
+      expect(refused).toBe('ENOENT');
       const a = await call(svc.url, 'POST', '/v3/push', { body: push, headers: authed() });
       expectEnvelope(a, 'jpush-v3', 'push', 'upstream.unreachable');
       await svc.dispatcher.start();

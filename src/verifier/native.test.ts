@@ -2,10 +2,10 @@ import childProcess = require('node:child_process');
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runNativeVerifier, shareVerifierProcesses, startVerifierPool, type TrustStore } from './native';
 import { parseVerifierResults } from './results';
+import { tempDir } from '../../test-support/temp-dir';
 
 // A pact whose second interaction the provider breaks (it answers 200 where 201 is expected).
 function writePact(dir: string): string {
@@ -28,7 +28,7 @@ describe('the verifier child with an empty trust store', () => {
   let url: string;
   let dir: string;
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-native-'));
+    dir = tempDir('pc-native-');
     server = http.createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end('{"ok":true}');
@@ -38,7 +38,6 @@ describe('the verifier child with an empty trust store', () => {
   });
   afterAll(async () => {
     await new Promise((r) => server.close(r));
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const verify = async (trustStore: TrustStore) => {

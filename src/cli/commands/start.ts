@@ -3,39 +3,23 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { PushContractsError } from '../../errors';
+import { pactSources } from '../pact-sources';
 import { runVerification } from '../run-verification';
 import { DEFAULT_TIMEOUT_MS } from '../../verifier/verify';
 import type { CliIO } from '../io';
 import type { CommandContext } from '../context';
 
-/** Newest modification time of any file under `dir` (0 when it does not exist). */
-export function newestMtime(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let newest = 0;
-  const walk = (d: string): void => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.isFile()) newest = Math.max(newest, statSync(p).mtimeMs);
-    }
-  };
-  walk(dir);
-  return newest;
-}
-
 /**
- * Why pacts/ must be regenerated, or undefined when it is fresh: absent, empty, or older than any
- * file the pacts are made from (contracts/, the consumer kit, the consumer suites).
+ * Why pacts/ must be regenerated, or undefined when it is fresh: absent, empty, or older than a file the
+ * pacts are made from (../pact-sources.ts: the suites `npm run pacts` runs, what they import, contracts/).
  */
 export function stalePactsReason(root: string): string | undefined {
   const pactDir = path.join(root, 'pacts');
   const pacts = existsSync(pactDir) ? readdirSync(pactDir).filter((f) => f.endsWith('.json')).map((f) => path.join(pactDir, f)) : [];
   if (pacts.length === 0) return 'pacts/ has no pact';
   const oldest = Math.min(...pacts.map((f) => statSync(f).mtimeMs));
-  for (const source of ['contracts', path.join('src', 'consumer'), 'consumer-tests']) {
-    if (newestMtime(path.join(root, source)) > oldest) return `${source}/ changed after the pacts were generated`;
-  }
-  return undefined;
+  const changed = pactSources(root).find((f) => statSync(f).mtimeMs > oldest);
+  return changed === undefined ? undefined : `${path.relative(root, changed).split(path.sep).join('/')} changed after the pacts were generated`;
 }
 
 /** Runs `npm run pacts` in `root`, streaming its output; resolves with its exit code. */

@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
-import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { OperationError, runOperation, type OperationRequest } from './operations';
 import { QueueFullError, WorkQueue } from './queue';
 import { DispatcherStore } from './store';
@@ -9,7 +12,6 @@ export interface DispatcherOptions {
   /** Jobs that may wait for a worker; one more is refused with 503. */
   readonly queueCapacity: number;
   readonly workers: number;
-  readonly host: string;
   /** Largest job the dispatcher reads; the gateway's own body limit is far below it. */
   readonly maxJobBytes: number;
 }
@@ -17,22 +19,24 @@ export interface DispatcherOptions {
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   queueCapacity: 1024,
   workers: 16,
-  host: '127.0.0.1',
   maxJobBytes: 4 * 1024 * 1024,
 };
 
 /** What tests and provider states can do to the dispatcher: each is a real condition, not an answer switch. */
 export interface DispatcherControl {
-  /** Where the dispatcher listens, `tcp://host:port`: it speaks the framed protocol of ./wire.ts, not HTTP. */
+  /** Where the dispatcher listens, `unix:<path>`: it speaks the framed protocol of ./wire.ts, not HTTP. */
   readonly url: string;
-  readonly host: string;
-  readonly port: number;
+  /**
+   * Its socket: a path in a directory only this process creates (a named pipe on Windows). Stopped, nobody
+   * listens there and nobody else can: a connection always fails, as to a second tier that is down.
+   */
+  readonly path: string;
   readonly running: boolean;
   readonly store: DispatcherStore;
   readonly queue: WorkQueue;
-  /** Stops listening and drops every connection: the port refuses, as when the process is down. */
+  /** Stops listening and drops every connection: its socket is gone, as when the process is down. */
   stop(): Promise<void>;
-  /** Listens again on the same port. */
+  /** Listens again on the same socket. */
   start(): Promise<void>;
   /** Every job waits this long before it is queued (0: none); a slow backend. */
   setDelay(ms: number): void;
@@ -73,20 +77,28 @@ class Dispatcher implements DispatcherControl {
   private listening = false;
   private delay = 0;
   private inMaintenance = false;
-  port = 0;
+  /**
+   * The directory of the socket, private to this process (mkdtemp, mode 0700): a stopped dispatcher's address
+   * cannot be taken by another process, where a closed TCP port could be given to anyone's next listen and
+   * turn "the dispatcher is down" into whatever answered there. Removed by close().
+   */
+  private readonly dir: string | undefined;
+  readonly path: string;
+  private everListened = false;
 
   constructor(private readonly options: DispatcherOptions, private readonly now: () => number) {
     this.queue = new WorkQueue(options.queueCapacity, options.workers);
     this.server = this.createServer();
-  }
-
-  get host(): string {
-    return this.options.host;
+    if (process.platform === 'win32') {
+      this.path = `\\\\.\\pipe\\push-contracts-dispatcher-${randomBytes(12).toString('hex')}`;
+    } else {
+      this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-dispatcher-'));
+      this.path = path.join(this.dir, 'dispatcher.sock');
+    }
   }
 
   get url(): string {
-    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
-    return `tcp://${host}:${this.port}`;
+    return `unix:${this.path}`;
   }
 
   get running(): boolean {
@@ -108,15 +120,15 @@ class Dispatcher implements DispatcherControl {
   async start(): Promise<void> {
     if (this.listening) return;
     // A closed server cannot listen again; a restarted process gets a fresh one.
-    if (!this.server.listening && this.port !== 0) this.server = this.createServer();
+    if (this.everListened) this.server = this.createServer();
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(this.port, this.options.host, () => {
+      this.server.listen(this.path, () => {
         this.server.off('error', reject);
         resolve();
       });
     });
-    this.port = (this.server.address() as AddressInfo).port;
+    this.everListened = true;
     this.listening = true;
   }
 
@@ -160,6 +172,7 @@ class Dispatcher implements DispatcherControl {
   async close(): Promise<void> {
     await this.stop();
     this.queue.close();
+    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
   private link(socket: net.Socket): void {
@@ -265,10 +278,15 @@ class Dispatcher implements DispatcherControl {
   }
 }
 
-/** Starts a dispatcher on a free loopback port. */
+/** Starts a dispatcher on a socket of its own. */
 export async function startDispatcher(options: Partial<DispatcherOptions> = {}, now: () => number = Date.now): Promise<DispatcherControl> {
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<DispatcherOptions>;
   const d = new Dispatcher({ ...DEFAULT_DISPATCHER_OPTIONS, ...given }, now);
-  await d.start();
+  try {
+    await d.start();
+  } catch (err) {
+    await d.close();
+    throw err;
+  }
   return d;
 }

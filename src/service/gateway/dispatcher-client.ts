@@ -10,10 +10,9 @@ export type DispatchOutcome =
   | { readonly kind: 'refused'; readonly cause: CauseId; readonly message: string; readonly msgId?: string }
   | { readonly kind: 'failed'; readonly cause: CauseId };
 
-/** Where the dispatcher listens. */
+/** Where the dispatcher listens: its socket (../dispatcher/server.ts). */
 export interface DispatcherAddress {
-  readonly host: string;
-  readonly port: number;
+  readonly path: string;
 }
 
 /** Answers are small; a larger frame is not the dispatcher talking. */
@@ -49,11 +48,11 @@ interface Link {
 }
 
 /**
- * The gateway's client for the dispatcher: one persistent TCP connection carrying every job as a frame
+ * The gateway's client for the dispatcher: one persistent connection to its socket carrying every job as a frame
  * with an id (../dispatcher/wire.ts), the jobs of one event-loop turn in one write, one deadline per
  * job. An HTTP round-trip per job cost three reads and three writes per push (docs/benchmarks.md).
- * It maps what happens on the wire to causes, as on a real second tier: a refused or dropped connection
- * 'upstream.unreachable', the deadline passed 'upstream.timeout', overloaded 'upstream.overloaded', a
+ * It maps what happens on the wire to causes, as on a real second tier: a connection refused (nobody listens at
+ * the dispatcher's socket) or dropped 'upstream.unreachable', the deadline passed 'upstream.timeout', overloaded 'upstream.overloaded', a
  * failed job or an answer it cannot read 'upstream.failed'.
  */
 export class DispatcherClient {
@@ -154,8 +153,7 @@ export class DispatcherClient {
 
   private connected(): Link {
     if (this.link && !this.link.lost) return this.link;
-    const { host, port } = this.address();
-    const socket = net.connect({ host, port, noDelay: true });
+    const socket = net.connect({ path: this.address().path });
     const link: Link = { socket, writer: new FrameWriter(socket), pending: new Map(), lost: false };
     const reader = new FrameReader(
       MAX_ANSWER_BYTES,
@@ -194,8 +192,8 @@ export class DispatcherClient {
     link.socket.destroy();
     const pending = [...link.pending.values()];
     link.pending.clear();
-    // Refused: nobody listens, and a resend would be refused too.
-    const refused = err?.code === 'ECONNREFUSED';
+    // Refused, or no socket at all (a stopped dispatcher's is removed): nobody listens, and a resend would fail too.
+    const refused = err?.code === 'ECONNREFUSED' || err?.code === 'ENOENT';
     for (const p of pending) {
       if (resend && p.mayRetry && !refused) {
         p.mayRetry = false;
