@@ -1,7 +1,7 @@
 'use strict';
 /**
  * What CI pays: `npm ci && npm test` on a clean clone of the committed HEAD (uncommitted changes are not in
- * it), with CI=true, step by step. The steps are the `&&` parts of package.json's `test` script, run one by
+ * it), with CI=true, step by step; the install is .ci/run's own `npm ci` line. The steps are the `&&` parts of package.json's `test` script, run one by
  * one as `npm test` runs them, so a change to the script is measured as it is. Wall time and, where
  * /usr/bin/time exists, the CPU time of each step (user + system, children included): on 2 cores a step
  * cannot take less wall time than half its CPU time, so the CPU column says how far waiting is left to remove.
@@ -41,7 +41,10 @@ function measure(rev) {
     const scripts = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).scripts;
     // npm runs pre<script> first: a pretest (older commits) is a step of its own.
     const parts = [...(scripts.pretest ? [scripts.pretest] : []), ...scripts.test.split('&&').map((s) => s.trim())];
-    const steps = [step('npm ci', 'npm ci', dir, tmp)];
+    // The install as .ci/run makes it (its `npm ci` line), else plain `npm ci`.
+    const ciRun = path.join(dir, '.ci', 'run');
+    const install = (fs.existsSync(ciRun) && /^npm ci\b.*$/m.exec(fs.readFileSync(ciRun, 'utf8'))?.[0]) || 'npm ci';
+    const steps = [step(install, install, dir, tmp)];
     for (const part of parts) {
       if (steps.some((s) => s.exit !== 0)) break;
       steps.push(step(part.replace(/^npm run /, ''), part, dir, tmp));

@@ -58,7 +58,10 @@ class SharedTsTransformer {
   toolchain(config) {
     let id = this.identity.get(config.rootDir);
     if (id === undefined) {
-      const tsconfig = path.resolve(config.rootDir, this.options.tsconfig ?? 'tsconfig.json');
+      // ts-jest's `tsconfig` option: a path (`<rootDir>` allowed) or inline options (in stable(options) below,
+      // with the default file kept in the key too, to err on the side of a new key).
+      const option = this.options.tsconfig;
+      const tsconfig = typeof option === 'string' ? path.resolve(config.rootDir, option.replace('<rootDir>', config.rootDir)) : path.join(config.rootDir, 'tsconfig.json');
       const tsJestDir = path.dirname(require.resolve('ts-jest/package.json', { paths: [config.rootDir] }));
       const digestFile = path.join(tsJestDir, '.ts-jest-digest');
       id = crypto
@@ -67,7 +70,7 @@ class SharedTsTransformer {
         .update(packageIdentity('ts-jest', config.rootDir))
         .update(fs.existsSync(digestFile) ? fs.readFileSync(digestFile) : '')
         .update(packageIdentity('typescript', config.rootDir))
-        .update(tsconfigTexts(tsconfig).join('\0'))
+        .update(fs.existsSync(tsconfig) || typeof option === 'string' ? tsconfigTexts(tsconfig).join('\0') : '')
         .update(stable(this.options))
         // What ts-jest reads from the jest config besides the above (not displayName or testMatch).
         .update(stable({ rootDir: config.rootDir, globals: config.globals ?? {}, esm: config.extensionsToTreatAsEsm ?? [] }))

@@ -63,8 +63,12 @@ describe('the jest TypeScript transformer', () => {
 
     const keys = [key()];
     expect(key()).toBe(keys[0]); // nothing edited, nothing changes
+    // The option as ts-jest also accepts it, with <rootDir>: the same file read.
+    const rooted = () => createTransformer({ tsconfig: '<rootDir>/tsconfig.json' }).getCacheKey(source, path.join(root, 'a.ts'), options(config));
+    const rootedBefore = rooted();
     write('tsconfig.json', '{ "extends": "./tsconfig.base.json", "compilerOptions": { "isolatedModules": true, "target": "ES2020" } }');
     keys.push(key());
+    expect(rooted()).not.toBe(rootedBefore);
     write('tsconfig.base.json', '{ "compilerOptions": { "target": "ES2019" } }');
     keys.push(key());
     write('node_modules/typescript/package.json', '{ "version": "5.9.4" }');
