@@ -17,6 +17,7 @@ import { generatedInteractions, PACT_DIR } from './generated-pacts';
 import { runCliInProcess } from '../test-support/cli-in-process';
 import { shareVerifierProcessesInThisFile } from '../test-support/shared-verifiers';
 import { tempDir } from '../test-support/temp-dir';
+import { refusedPort } from '../src/matrix/servers';
 
 // The file's verifications reuse idle verifier processes instead of starting their own each.
 shareVerifierProcessesInThisFile();
@@ -205,9 +206,7 @@ describe('release pipeline through the broker', () => {
   });
 
   it('ends verify with PC_ERR_BROKER_UNREACHABLE when nothing listens at the broker URL', async () => {
-    const gone = await startBrokerDouble();
-    const url = gone.url;
-    await gone.close();
+    const url = `http://127.0.0.1:${await refusedPort()}`;
     let stderr = '';
     const started = Date.now();
     const code = await main(['verify', '--provider', PROVIDER, '--broker-url', url], {

@@ -16,6 +16,7 @@ import { PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } fr
 import { exactly, generatedInteractions, pick, PACT_DIR } from './generated-pacts';
 import { shareVerifierProcessesInThisFile } from '../test-support/shared-verifiers';
 import { tempDir } from '../test-support/temp-dir';
+import { refusedPort } from '../src/matrix/servers';
 
 // The file's verifications reuse idle verifier processes instead of starting their own each.
 shareVerifierProcessesInThisFile();
@@ -134,8 +135,7 @@ describe('push-contracts verify', () => {
     });
 
     it('says so when the provider is unreachable', async () => {
-      const gone = await rawProvider(() => undefined);
-      await gone.close();
+      const gone = { url: `http://127.0.0.1:${await refusedPort()}` };
       const dir = tmp();
       writePact(dir, [{ description: 'tags', method: 'GET', path: '/v3/tags', status: 200 }]);
       const run = await cli(['verify', '--pact-dir', dir, '--provider-base-url', gone.url], { PUSH_APP_KEY: 'k', PUSH_MASTER_SECRET: 's' });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { PushClient, type PushClientOptions } from './client';
 import { PushApiError } from './errors';
 import type { ApiId } from '../contracts';
+import { refusedPort } from '../matrix/servers';
 
 interface Reply {
   status: number;
@@ -228,9 +229,7 @@ describe('PushClient', () => {
     });
 
     it('reports a refused connection as a network error', async () => {
-      const probe = await server([{ status: 200 }]);
-      const url = probe.url;
-      await probe.close();
+      const url = `http://127.0.0.1:${await refusedPort()}`;
       const e = await failure(client(url, [], { retry: { maxRetries: 0 } }).listTags());
       expect(e).toMatchObject({ kind: 'network', attempts: 1 });
       expect(e.status).toBeUndefined();

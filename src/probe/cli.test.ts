@@ -8,6 +8,7 @@ import type { CliIO } from '../cli/io';
 import { DEMO_DEVICE, startReferenceService, type ReferenceService } from '../service';
 import { startFaultLayer } from '../../test-support/fault-layer';
 import { tempDir } from '../../test-support/temp-dir';
+import { refusedPort } from '../matrix/servers';
 
 const CREDENTIALS: Credentials = { appKey: 'probeCliAppKey0000000001', masterSecret: 'probeCliSecret0000000001' };
 const ENV = { PUSH_APP_KEY: CREDENTIALS.appKey, PUSH_MASTER_SECRET: CREDENTIALS.masterSecret };
@@ -107,9 +108,7 @@ describe('push-contracts probe', () => {
   });
 
   it('exits 2 with PC_ERR_PROVIDER_UNREACHABLE when nothing listens at the base URL', async () => {
-    const other = await startReferenceService({ credentials: CREDENTIALS });
-    const url = other.url;
-    await other.close();
+    const url = `http://127.0.0.1:${await refusedPort()}`;
     const cli = io();
     expect(await main(['probe', '--base-url', url, '--api', 'jpush-v3'], cli)).toBe(2);
     expect(cli.err.join('')).toContain('PC_ERR_PROVIDER_UNREACHABLE');

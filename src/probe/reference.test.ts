@@ -10,6 +10,7 @@ import { DEMO_DEVICE, DEMO_GROUP_CREDENTIALS, startReferenceService, type Refere
 import { runProbe } from './run';
 import { main } from '../cli/main';
 import { tempDir } from '../../test-support/temp-dir';
+import { refusedPort } from '../matrix/servers';
 
 const APIS: readonly ApiId[] = ['jpush-v3', 'mtpush-v4'];
 const contracts = getContracts();
@@ -69,9 +70,7 @@ describe('probe against the reference service', () => {
   });
 
   it('reports an unreachable service as PC_ERR_PROVIDER_UNREACHABLE without a single case', async () => {
-    const dead = await listen(() => undefined);
-    await dead.close();
-    await expect(runProbe({ baseUrl: dead.url, api: 'jpush-v3', credentials: CREDENTIALS })).rejects.toMatchObject({ code: 'PC_ERR_PROVIDER_UNREACHABLE' });
+    await expect(runProbe({ baseUrl: `http://127.0.0.1:${await refusedPort()}`, api: 'jpush-v3', credentials: CREDENTIALS })).rejects.toMatchObject({ code: 'PC_ERR_PROVIDER_UNREACHABLE' });
   });
 
   it('records a case the service does not answer in time as an infrastructure error and fails the run', async () => {

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startRecorder, STATE_PATH, type ExchangeEvent, type Recorder, type StateEvent } from './recorder';
+import { refusedPort } from '../matrix/servers';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -79,9 +80,7 @@ describe('recording proxy', () => {
   });
 
   it('reports an unreachable provider by its address', async () => {
-    const gone = await serve(() => undefined);
-    const url = gone.url;
-    await gone.close();
+    const url = `http://127.0.0.1:${await refusedPort()}`;
     recorder = await startRecorder({ providerBaseUrl: url, timeoutMs: 2000 });
     await call(`${recorder.url}/v3/push`);
     expect((recorder.events[0] as ExchangeEvent).problem).toEqual({ kind: 'unreachable', message: `provider ${url} unreachable: ECONNREFUSED` });
