@@ -20,6 +20,32 @@ export const META_VALIDATORS_FILE = path.resolve(__dirname, '..', 'src', 'contra
 export const SCHEMA_VALIDATORS_FILE = path.resolve(__dirname, '..', 'src', 'contracts', 'generated', 'schema-validators.ts');
 export const SUBSCHEMA_VALIDATORS_FILE = path.resolve(__dirname, '..', 'src', 'matchers', 'generated', 'subschema-validators.ts');
 
+const SCHEMAS_DIGEST_DOC = 'The schemas ($id and content, in load order) these validators were compiled from: digestOf().';
+
+/**
+ * A generated module of ajv standalone code: the digest of what it was compiled from (its user evaluates
+ * it only while the digest matches), each key's export name, and the code itself as one string
+ * (src/contracts/meta-validators.ts's evaluateStandalone). One writer for the meta, schema and branch
+ * validators, so the three files keep one shape.
+ */
+function standaloneModule(
+  ajv: ReturnType<typeof newAjv>,
+  keys: readonly string[],
+  o: { header: string; name: string; digestName?: string; exportPrefix: string; digest: string; digestDoc: string; exportsDoc: string },
+): string {
+  const exportName = (i: number): string => `${o.exportPrefix}${i}`;
+  const source = standaloneCode(ajv, Object.fromEntries(keys.map((key, i) => [exportName(i), key])));
+  return [
+    o.header,
+    `/** ${o.digestDoc} */`,
+    `export const ${o.digestName ?? `${o.name}Digest`} = '${o.digest}';`,
+    `/** ${o.exportsDoc} */`,
+    `export const ${o.name}Exports: Readonly<Record<string, string>> = ${JSON.stringify(Object.fromEntries(keys.map((key, i) => [key, exportName(i)])))};`,
+    '/** ajv standalone code, CommonJS. */',
+    `export const ${o.name}Source = ${JSON.stringify(source)};`,
+  ].join('\n') + '\n';
+}
+
 /**
  * The validators of contracts/meta and of JSON Schema 2020-12 as ajv's standalone code, compiled with the
  * options every contracts/ schema is compiled with; getContracts() evaluates it instead of compiling them
@@ -30,18 +56,14 @@ export function generateMetaValidators(dir: string): string {
   const ajv = newAjv({ source: true });
   const files = listJsonFiles(dir, 'meta').map((file) => [path.basename(file), readContractsJson(dir, file)] as const);
   for (const [name, schema] of files) ajv.addSchema(schema as Record<string, unknown>, name);
-  const keys = [...files.map(([name]) => name), JSON_SCHEMA_2020];
-  const exportsByKey = Object.fromEntries(keys.map((key, i) => [key, `v${i}`]));
-  const source = standaloneCode(ajv, Object.fromEntries(keys.map((key, i) => [`v${i}`, key])));
-  return [
-    HEADER.replace('contracts/.', 'contracts/meta.'),
-    '/** The meta-schemas (file name and content) these validators were compiled from: digestOf(). */',
-    `export const metaDigest = '${digestOf(files)}';`,
-    '/** Export name in metaSource of each validator: a meta-schema file name, or the 2020-12 meta-schema $id. */',
-    `export const metaExports: Readonly<Record<string, string>> = ${JSON.stringify(exportsByKey)};`,
-    '/** ajv standalone code, CommonJS. */',
-    `export const metaSource = ${JSON.stringify(source)};`,
-  ].join('\n') + '\n';
+  return standaloneModule(ajv, [...files.map(([name]) => name), JSON_SCHEMA_2020], {
+    header: HEADER.replace('contracts/.', 'contracts/meta.'),
+    name: 'meta',
+    exportPrefix: 'v',
+    digest: digestOf(files),
+    digestDoc: 'The meta-schemas (file name and content) these validators were compiled from: digestOf().',
+    exportsDoc: 'Export name in metaSource of each validator: a meta-schema file name, or the 2020-12 meta-schema $id.',
+  });
 }
 
 /**
@@ -52,20 +74,17 @@ export function generateMetaValidators(dir: string): string {
  */
 export function generateSchemaValidators(contracts: Contracts): string {
   const ajv = newAjv({ source: true });
-  const ids = [...contracts.schemas.keys()];
   // Validated by the load; addSchema would validate them again.
   for (const [id, schema] of contracts.schemas) ajv.addSchema(schema as Record<string, unknown>, id, undefined, false);
-  const exportsById = Object.fromEntries(ids.map((id, i) => [id, `v${i}`]));
-  const source = standaloneCode(ajv, Object.fromEntries(ids.map((id, i) => [`v${i}`, id])));
-  return [
-    HEADER,
-    '/** The schemas ($id and content, in load order) these validators were compiled from: digestOf(). */',
-    `export const schemasDigest = '${digestOf([...contracts.schemas])}';`,
-    '/** Export name in schemaSource of each schema $id. */',
-    `export const schemaExports: Readonly<Record<string, string>> = ${JSON.stringify(exportsById)};`,
-    '/** ajv standalone code, CommonJS. */',
-    `export const schemaSource = ${JSON.stringify(source)};`,
-  ].join('\n') + '\n';
+  return standaloneModule(ajv, [...contracts.schemas.keys()], {
+    header: HEADER,
+    name: 'schema',
+    digestName: 'schemasDigest',
+    exportPrefix: 'v',
+    digest: digestOf([...contracts.schemas]),
+    digestDoc: SCHEMAS_DIGEST_DOC,
+    exportsDoc: 'Export name in schemaSource of each schema $id.',
+  });
 }
 
 /**
@@ -75,17 +94,15 @@ export function generateSchemaValidators(contracts: Contracts): string {
  */
 export function generateSubschemaValidators(contracts: Contracts): string {
   const ajv = newSubschemaAjv(contracts.schemas, { source: true });
-  const keys = branchKeys(contracts.schemas);
-  const source = standaloneCode(ajv, Object.fromEntries(keys.map((key, i) => [`b${i}`, key])));
-  return [
-    HEADER,
-    '/** The schemas ($id and content, in load order) these validators were compiled from: digestOf(). */',
-    `export const schemasDigest = '${digestOf([...contracts.schemas])}';`,
-    '/** Export name in branchSource of each `$id#pointer`. */',
-    `export const branchExports: Readonly<Record<string, string>> = ${JSON.stringify(Object.fromEntries(keys.map((key, i) => [key, `b${i}`])))};`,
-    '/** ajv standalone code, CommonJS. */',
-    `export const branchSource = ${JSON.stringify(source)};`,
-  ].join('\n') + '\n';
+  return standaloneModule(ajv, branchKeys(contracts.schemas), {
+    header: HEADER,
+    name: 'branch',
+    digestName: 'schemasDigest',
+    exportPrefix: 'b',
+    digest: digestOf([...contracts.schemas]),
+    digestDoc: SCHEMAS_DIGEST_DOC,
+    exportsDoc: 'Export name in branchSource of each `$id#pointer`.',
+  });
 }
 
 export function generateCatalogue(contracts: Contracts): string {

@@ -25,6 +25,18 @@ export function digestOf(parts: ReadonlyArray<readonly [string, unknown]>): stri
   return h.digest('hex');
 }
 
+/**
+ * ajv standalone code (CommonJS, as scripts/generate-types.ts writes it) evaluated the way ajv evaluates
+ * its own (a Function), with each key's validator found by its export name: the one evaluator of the
+ * generated meta, schema and branch validators.
+ */
+export function evaluateStandalone(source: string, exportsByKey: Readonly<Record<string, string>>): ReadonlyMap<string, ValidateFunction> {
+  const mod = { exports: {} as Record<string, ValidateFunction> };
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  new Function('require', 'module', 'exports', source)(require, mod, mod.exports);
+  return new Map(Object.entries(exportsByKey).map(([key, name]) => [key, mod.exports[name]]));
+}
+
 let evaluated: ReadonlyMap<string, ValidateFunction> | undefined;
 
 /**
@@ -37,12 +49,7 @@ let evaluated: ReadonlyMap<string, ValidateFunction> | undefined;
  */
 export function precompiledMetaValidators(files: ReadonlyArray<readonly [string, unknown]>): ReadonlyMap<string, ValidateFunction> | undefined {
   if (digestOf(files) !== metaDigest) return undefined;
-  if (!evaluated) {
-    const mod = { exports: {} as Record<string, ValidateFunction> };
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    new Function('require', 'module', 'exports', metaSource)(require, mod, mod.exports);
-    evaluated = new Map(Object.entries(metaExports).map(([key, name]) => [key, mod.exports[name]]));
-  }
+  evaluated ??= evaluateStandalone(metaSource, metaExports);
   return evaluated;
 }
 
@@ -64,11 +71,6 @@ export function precompiledSchemaValidators(digest: string): ReadonlyMap<string,
   generatedSchemas ??= require('./generated/schema-validators') as typeof import('./generated/schema-validators');
   const { schemasDigest, schemaExports, schemaSource } = generatedSchemas;
   if (digest !== schemasDigest) return undefined;
-  if (!evaluatedSchemas) {
-    const mod = { exports: {} as Record<string, ValidateFunction> };
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    new Function('require', 'module', 'exports', schemaSource)(require, mod, mod.exports);
-    evaluatedSchemas = new Map(Object.entries(schemaExports).map(([id, name]) => [id, mod.exports[name]]));
-  }
+  evaluatedSchemas ??= evaluateStandalone(schemaSource, schemaExports);
   return evaluatedSchemas;
 }

@@ -2,6 +2,7 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { matchersV3 } from './pact-matchers';
 import { getContracts, SCHEMA_BASE, type Contracts } from '../contracts';
+import { evaluateStandalone } from '../contracts/meta-validators';
 import { PushContractsError } from '../errors';
 import { toRustRegex } from './regex';
 
@@ -116,12 +117,7 @@ function precompiledBranches(digest: string | undefined): ReadonlyMap<string, Va
   generatedBranches ??= require('./generated/subschema-validators') as typeof import('./generated/subschema-validators');
   const { schemasDigest, branchExports, branchSource } = generatedBranches;
   if (digest !== schemasDigest) return undefined;
-  if (!evaluatedBranches) {
-    const mod = { exports: {} as Record<string, ValidateFunction> };
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    new Function('require', 'module', 'exports', branchSource)(require, mod, mod.exports);
-    evaluatedBranches = new Map(Object.entries(branchExports).map(([key, name]) => [key, mod.exports[name]]));
-  }
+  evaluatedBranches ??= evaluateStandalone(branchSource, branchExports);
   return evaluatedBranches;
 }
 
