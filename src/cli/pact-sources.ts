@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { filesUnder } from '../contracts/files';
 
 /**
  * What `npm run pacts` makes the pacts from, so that `start` regenerates them only when one of those
@@ -74,15 +75,4 @@ function runtimeImports(source: string): string[] {
 function resolveFile(base: string): string | undefined {
   const candidates = [base, `${base}.ts`, `${base}.js`, `${base}.json`, path.join(base, 'index.ts'), path.join(base, 'index.js')];
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
-}
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...filesUnder(p));
-    else if (entry.isFile()) out.push(p);
-  }
-  return out;
 }

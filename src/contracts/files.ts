@@ -74,17 +74,21 @@ export function readContractsJson(dir: string, relative: string): unknown {
 /** Every *.json file under dir/sub, as paths relative to dir, sorted for a stable order. */
 export function listJsonFiles(dir: string, sub: string): string[] {
   const root = path.join(dir, sub);
-  const out: string[] = [];
-  const walk = (current: string): void => {
-    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.json')) out.push(path.relative(dir, full).split(path.sep).join('/'));
-    }
-  };
   if (!fs.existsSync(root)) {
     throw new PushContractsError('PC_ERR_CONTRACTS_INVALID', `${path.join(path.basename(dir), sub)}: directory is missing`, { file: sub, pointer: '' });
   }
-  walk(root);
-  return out.sort();
+  return filesUnder(root)
+    .filter((full) => full.endsWith('.json'))
+    .map((full) => path.relative(dir, full).split(path.sep).join('/'))
+    .sort();
+}
+
+/** Every regular file under `dir`, at any depth, as full paths (none when `dir` does not exist). */
+export function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return filesUnder(full);
+    return entry.isFile() ? [full] : [];
+  });
 }
