@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import type { CauseId } from '../../contracts';
 import type { OperationRequest } from '../dispatcher/operations';
 import { encodeFrame, encodeJob, FRAME, FrameReader, FrameWriter } from '../dispatcher/wire';
+import { runQueueWaitMs, type WaitClock } from '../../patient-timer';
 
 /** How a job came back, already in the gateway's terms: a result, or the cause of a failure. */
 export type DispatchOutcome =
@@ -68,8 +69,11 @@ export class DispatcherClient {
   private sweeper: NodeJS.Timeout | undefined;
   /** performance.now() at which the armed sweeper should fire. */
   private due = 0;
+  /** The thread's run-queue wait (`waited`) when the sweeper was last armed from idle or last swept. */
+  private waitedAt = 0;
 
-  constructor(private readonly address: () => DispatcherAddress, private readonly deadlineMs: number) {}
+  /** `waited`: how long this thread has waited for a CPU (src/patient-timer.ts); injected by tests. */
+  constructor(private readonly address: () => DispatcherAddress, private readonly deadlineMs: number, private readonly waited: WaitClock = runQueueWaitMs) {}
 
   /**
    * `safeToRepeat`: the job only reads (a GET), so it may be sent again if its connection closes under it.
@@ -89,7 +93,10 @@ export class DispatcherClient {
         id, frame, resolve, deadline: now + this.deadlineMs, latest: now + (MAX_STALL_CREDIT + 1) * this.deadlineMs, settled: false, mayRetry: safeToRepeat, link: undefined,
       };
       this.byAge.push(p);
-      if (!this.sweeper) this.arm(this.deadlineMs);
+      if (!this.sweeper) {
+        this.waitedAt = this.waited();
+        this.arm(this.deadlineMs);
+      }
       this.send(p);
     });
   }
@@ -120,10 +127,22 @@ export class DispatcherClient {
     // before it reads sockets, and the dispatcher (in this process when embedded) may not have had its turn:
     // judged now, a job answered promptly would be a 504. So a stall starts the wait again, one deadline from
     // now, up to `latest`: only a dispatcher that takes longer than the deadline while the process runs makes a 504.
-    if (now - this.due > Math.max(2, this.deadlineMs / 10)) {
+    // Likewise the time the kernel kept this thread waiting for a CPU since the last sweep (a loaded machine
+    // that never stalls it long enough for a late timer): the embedded dispatcher and the reads of its answers
+    // could not run meanwhile, so the jobs in flight get it back, up to the same `latest`.
+    const tolerance = Math.max(2, this.deadlineMs / 10);
+    const waitedNow = this.waited();
+    const waited = waitedNow - this.waitedAt;
+    this.waitedAt = waitedNow;
+    if (now - this.due > tolerance) {
       for (let j = i; j < queue.length; j++) {
         const p = queue[j];
         if (!p.settled) p.deadline = Math.max(p.deadline, Math.min(now + this.deadlineMs, p.latest));
+      }
+    } else if (waited > tolerance) {
+      for (let j = i; j < queue.length; j++) {
+        const p = queue[j];
+        if (!p.settled) p.deadline = Math.min(p.deadline + waited, p.latest);
       }
     }
     for (; i < queue.length; i++) {
