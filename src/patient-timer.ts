@@ -9,8 +9,18 @@
  */
 import { readFileSync } from 'node:fs';
 
-/** How many more timeouts a wait can be given because its thread stalled or waited for a CPU. */
+/** How many more timeouts a wait can be given because its thread stalled (a timer that fired late). */
 export const MAX_STALL_CREDIT = 2;
+
+/**
+ * How many more timeouts a wait can be given because its thread waited for a CPU (the kernel's count). Larger:
+ * a thread that gets a tenth of a CPU (load ~20 on two cores) needs ten times the wall time for the same work,
+ * and a thread waiting on a peer that never answers sleeps, so it accrues almost none of it.
+ */
+export const MAX_WAIT_CREDIT = 10;
+
+/** The longest a patient timeout can take, in timeouts: a bound for whoever waits on one from outside. */
+export const PATIENT_TIMEOUT_BOUND = 1 + MAX_STALL_CREDIT + MAX_WAIT_CREDIT;
 
 /** Where Linux counts a thread's time runnable but not running: the second field, in nanoseconds. */
 const OWN_SCHEDSTAT = '/proc/thread-self/schedstat';
@@ -36,40 +46,39 @@ export function runQueueWaitMs(file: string = OWN_SCHEDSTAT): number {
 export type WaitClock = () => number;
 
 /**
- * Calls `onTimeout` after `ms` of time in which this thread could run, at most (1 + MAX_STALL_CREDIT) * ms
- * after the start, so a peer that never answers is still timed out on a machine that keeps stalling. Two
- * things are given back: the time the thread waited for a CPU meanwhile (`waited`, the kernel's count; by
- * default this thread's), and the lateness of a timer that fires late without that wait (a stall: a long
- * synchronous task, a stopped process), because what happened meanwhile (an answer read, a retry sent) has
- * not been processed yet. Returns the cancel function. The signature is PushClient's `timer`.
+ * Calls `onTimeout` after `ms` of time in which this thread could run. Two things are given back: the time the
+ * thread waited for a CPU meanwhile (`waited`, the kernel's count; by default this thread's), up to
+ * MAX_WAIT_CREDIT timeouts, and the lateness of a timer that fires late (a stall: a long synchronous task, a
+ * stopped process), up to MAX_STALL_CREDIT timeouts, because what happened meanwhile (an answer read, a retry
+ * sent) has not been processed yet. So a peer that never answers is still timed out, at most
+ * PATIENT_TIMEOUT_BOUND timeouts after the start, on a machine that keeps stalling. Returns the cancel
+ * function. The signature is PushClient's `timer`.
  */
 export function patientTimeout(ms: number, onTimeout: () => void, waited: WaitClock = runQueueWaitMs): () => void {
   const start = performance.now();
   const waitedAtStart = waited();
-  const latest = start + ms * (1 + MAX_STALL_CREDIT);
   const tolerance = Math.max(5, ms / 50);
+  let stallCredit = 0;
   let due = start + ms;
   let timer: NodeJS.Timeout;
   const rearm = (at: number, now: number): void => {
-    due = Math.min(at, latest);
-    timer = setTimeout(fire, Math.max(1, due - now));
+    due = at;
+    timer = setTimeout(fire, Math.max(1, at - now));
   };
   const fire = (): void => {
     const now = performance.now();
-    if (now >= latest) {
-      onTimeout();
-      return;
-    }
     // The time the machine kept this thread (and the peer's, when `waited` counts it) from running.
-    const owed = start + ms + (waited() - waitedAtStart);
+    const waitCredit = Math.min(waited() - waitedAtStart, MAX_WAIT_CREDIT * ms);
+    const owed = start + ms + waitCredit + stallCredit;
     if (owed - now > tolerance) {
       rearm(owed, now);
       return;
     }
-    // Late without waiting for a CPU: a stall. Answers that came meanwhile are unread; give its length back.
+    // Late: answers that came meanwhile are unread (Node runs due timers before it reads sockets); give its length back.
     const late = now - due;
-    if (late > tolerance) {
-      rearm(now + late, now);
+    if (late > tolerance && stallCredit < MAX_STALL_CREDIT * ms) {
+      stallCredit = Math.min(stallCredit + (now + late - owed), MAX_STALL_CREDIT * ms);
+      rearm(start + ms + waitCredit + stallCredit, now);
       return;
     }
     onTimeout();

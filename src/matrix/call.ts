@@ -40,7 +40,7 @@ export function readError(adapter: Pick<MatrixAdapter, 'isTypedError' | 'statusO
 }
 
 // The hang timeout counts time the thread could run (../patient-timer.ts); re-exported for the matrix's users.
-export { MAX_STALL_CREDIT, patientTimeout } from '../patient-timer';
+export { MAX_STALL_CREDIT, MAX_WAIT_CREDIT, PATIENT_TIMEOUT_BOUND, patientTimeout } from '../patient-timer';
 import { patientTimeout } from '../patient-timer';
 
 /** Runs calls in this process. A client that throws outside its promise is not caught here (see isolation). */
