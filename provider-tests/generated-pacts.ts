@@ -10,6 +10,17 @@ import { pactFilesIn, readPactFile, type PactInteraction } from '../src/verifier
 
 export const PACT_DIR = path.join(__dirname, '..', 'pacts');
 
+/**
+ * The dispatcher deadline of the reference service that replays all the generated pacts. Their 64
+ * "the dispatcher is slow" interactions each wait it out (the dispatcher holds the job twenty deadlines,
+ * so the 504 still comes from a missed deadline), one after the other, since a slice with provider states
+ * runs alone: at 100 ms that was 6.4 s of each full run spent asleep. A healthy hop takes well under a
+ * millisecond, and a late deadline timer (the process could not run) gives the jobs in flight a new
+ * deadline (src/service/gateway/dispatcher-client.ts), so a short one turns no prompt answer into a 504:
+ * three full runs at 20 ms with three busy loops beside them on the 2 cores gave no other 504.
+ */
+export const FULL_RUN_DEADLINE_MS = 20;
+
 export function generatedInteractions(): PactInteraction[] {
   if (!existsSync(PACT_DIR) || pactFilesIn(PACT_DIR).length === 0) {
     throw new Error(`no pacts in ${PACT_DIR}: run \`npm run pacts\` first (npm test does)`);
