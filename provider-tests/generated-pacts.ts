@@ -10,6 +10,18 @@ import { pactFilesIn, readPactFile, type PactInteraction } from '../src/verifier
 
 export const PACT_DIR = path.join(__dirname, '..', 'pacts');
 
+/**
+ * The dispatcher deadline of the reference service that replays all the generated pacts. Their 64
+ * "the dispatcher is slow" interactions each wait it out (the dispatcher holds the job twenty deadlines,
+ * so the 504 comes from a missed deadline), one after the other, since a slice with provider states runs
+ * alone: 6.4 s of each full run asleep. It cannot be much shorter: a late deadline timer (the process could
+ * not run) gives the jobs in flight a new deadline (src/service/gateway/dispatcher-client.ts), but a stall
+ * that ends within max(2 ms, a tenth of the deadline) after it is due is not seen as one, and at 20 ms
+ * verify-reference got 1 and 3 false 504s (of ~750 prompt answers) in two cold provider runs at load
+ * 9-12 with the three heaviest files side by side, though three plain-node runs beside busy loops had none.
+ */
+export const FULL_RUN_DEADLINE_MS = 100;
+
 export function generatedInteractions(): PactInteraction[] {
   if (!existsSync(PACT_DIR) || pactFilesIn(PACT_DIR).length === 0) {
     throw new Error(`no pacts in ${PACT_DIR}: run \`npm run pacts\` first (npm test does)`);

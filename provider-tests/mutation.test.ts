@@ -10,7 +10,7 @@ jest.setTimeout(60_000);
 import { faults, startFaultLayer, type FaultId } from '../test-support/fault-layer';
 import { DEMO_CREDENTIALS, DEMO_GROUP_CREDENTIALS, PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from '../src/service';
 import { verifyProvider } from '../src/verifier/verify';
-import { exactly, generatedInteractions, pick, PACT_DIR, type Pick } from './generated-pacts';
+import { exactly, FULL_RUN_DEADLINE_MS, generatedInteractions, pick, PACT_DIR, type Pick } from './generated-pacts';
 import { shareVerifierProcessesInThisFile } from '../test-support/shared-verifiers';
 
 // The file's verifications reuse idle verifier processes instead of starting their own each.
@@ -38,7 +38,7 @@ describe('verifier mutation self-test', () => {
   const interactions = generatedInteractions();
 
   beforeAll(async () => {
-    service = await startReferenceService({ enableProviderStates: true, dispatcher: { deadlineMs: 100 } });
+    service = await startReferenceService({ enableProviderStates: true, dispatcher: { deadlineMs: FULL_RUN_DEADLINE_MS } });
   });
   afterAll(async () => {
     await service.close();

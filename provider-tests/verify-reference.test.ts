@@ -10,13 +10,13 @@ import { caseVerdict } from '../src/report/model';
 import { describeInteraction } from '../src/audit';
 import { problemLines } from '../src/report/text';
 import { verifyProvider } from '../src/verifier/verify';
-import { generatedInteractions, PACT_DIR } from './generated-pacts';
+import { FULL_RUN_DEADLINE_MS, generatedInteractions, PACT_DIR } from './generated-pacts';
 
 describe('generated pacts against the reference service', () => {
   let service: ReferenceService;
   beforeAll(async () => {
-    // A short dispatcher deadline keeps the 504 interactions quick; the states scale with it.
-    service = await startReferenceService({ enableProviderStates: true, dispatcher: { deadlineMs: 100 } });
+    // A short dispatcher deadline keeps the 504 interactions quick (FULL_RUN_DEADLINE_MS says how short it can be).
+    service = await startReferenceService({ enableProviderStates: true, dispatcher: { deadlineMs: FULL_RUN_DEADLINE_MS } });
   });
   afterAll(async () => {
     await service.close();

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PushContractsError } from '../errors';
 import type { CallReport, CallRunner } from './adapter';
-import { MAX_STALL_CREDIT } from './call';
+import { PATIENT_TIMEOUT_BOUND } from './call';
 import { ensureTypeScript, loadAdapter } from './load-adapter';
 import { runMatrix, type MatrixOptions, type MatrixResult } from './matrix';
 
@@ -141,14 +141,14 @@ export function isolatedRunner(file: string, size: number, tsNode?: string, call
     try {
       return await new Promise<CallReport>((resolve) => {
         const { worker } = slot;
-        // The worker answers a hang itself, after the hang timeout plus what stalls took from it (patientTimeout);
+        // The worker answers a hang itself, after the hang timeout plus what stalls and waits took from it (patientTimeout);
         // this guard, past the longest the worker can take, is for a worker whose event loop is blocked.
         const guard = setTimeout(() => {
           dead = true;
           slot.blocked = true;
           cleanup();
           resolve({ kind: 'hang', detail: `no answer after ${ctx.hangTimeoutMs} ms (the client blocked its thread)` });
-        }, ctx.hangTimeoutMs * (1 + MAX_STALL_CREDIT) + 2000);
+        }, ctx.hangTimeoutMs * PATIENT_TIMEOUT_BOUND + 2000);
         const onMessage = (m: { id?: number; report?: CallReport }): void => {
           if (m.id !== id || !m.report) return; // a late answer of an earlier call
           cleanup();

@@ -6,7 +6,7 @@ import { jpushV3 } from '../plugins/jpush-v3';
 import { mtpushV4 } from '../plugins/mtpush-v4';
 import { apiErrorHandler, causeOfError } from '../plugins/api-plugin';
 import { plainIp } from './apps';
-import { contextFromPath, defaultApi, sendError, type GatewayDeps } from './context';
+import { contextFromPath, contextOf, defaultApi, sendError, type GatewayDeps } from './context';
 import { errorAnswer, GatewayError } from './errors';
 
 export interface GatewayLimits {
@@ -59,7 +59,7 @@ function gatewayHook(deps: GatewayDeps, bypassPrefix: string | undefined) {
       return;
     }
     if (match.kind === 'unknown') {
-      sendError(contracts, reply, contextFromPath(contracts, request.method, request.url), 'path.not-found');
+      sendError(contracts, reply, contextOf(contracts, match), 'path.not-found');
       return;
     }
     const api = match.api;
