@@ -50,7 +50,7 @@ const ADAPTER_CONCURRENCY = 4;
 // but their servers start together in this thread, and at load average ~20 that burst delayed answers past 9 s.
 const WAITING_CONCURRENCY = 48;
 // The official clients' calls share their worker threads, 5 at once each (the quick lane's 4 and the waiting
-// lane's 16 on 4 workers): a worker costs a module load (ts-node for jpush-async's adapter), and a throw outside
+// lane's 16 on 4 workers): a worker costs a module load (the client, a V8 isolate of its own), and a throw outside
 // a promise is still blamed on its own call (AsyncLocalStorage in the worker). Their lanes stay narrower than the
 // reference runs': their clients' timers run in the workers and do not see this thread's stalls, and all their
 // answers come from this thread; with 64 waiting cells at once per run (a burst of ~130 cells' servers here),
@@ -109,9 +109,9 @@ describe('resilience matrix', () => {
     // with both reference runs at once (16 quick cells) or next to the official clients' runs, this thread
     // (every run's servers) answered late enough on a loaded machine (load average 25-30) to time requests out;
     // the children (a node process each, 10 s bound) waited too long for a core next to the official clients'
-    // workers loading ts-node, and add load where a reference run starts its waiting cells.
+    // workers loading, and add load where a reference run starts its waiting cells.
     // Isolated in worker threads: some answers make jpush-async throw from a socket handler.
-    const jpushAsync = started('jpush-async', () => runAdapterModule(path.join(__dirname, 'adapters', 'jpush-async.ts'), { hangTimeoutMs: HANG_MS, concurrency: ADAPTER_CONCURRENCY, waitingConcurrency: ADAPTER_WAITING_CONCURRENCY, callsPerWorker: CALLS_PER_WORKER }));
+    const jpushAsync = started('jpush-async', () => runAdapterModule(path.join(__dirname, 'adapters', 'jpush-async.js'), { hangTimeoutMs: HANG_MS, concurrency: ADAPTER_CONCURRENCY, waitingConcurrency: ADAPTER_WAITING_CONCURRENCY, callsPerWorker: CALLS_PER_WORKER }));
     const jpushSdk = started('jpush-sdk', () => runAdapterModule(path.join(__dirname, 'adapters', 'jpush-sdk.js'), { hangTimeoutMs: SDK_HANG_MS, concurrency: ADAPTER_CONCURRENCY, waitingConcurrency: ADAPTER_WAITING_CONCURRENCY, callsPerWorker: CALLS_PER_WORKER }));
     const settled = (p: Promise<unknown>): Promise<void> => p.then(() => undefined, () => undefined);
     const firstPhase = settled(Promise.all([jpushAsync, jpushSdk]));
