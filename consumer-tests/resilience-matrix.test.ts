@@ -16,7 +16,7 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 // jpush-async's hang timeout: above the 1 s X-Rate-Limit-Reset of the 429 cells, which a client that follows
 // the policy waits out. Its slow-headers cells' 200 comes after 3/5 of it and must be read before it ends, and
 // every quick answer must arrive within it: this thread serves every cell's answers, the client runs in a worker,
-// whose hang timer gives back only its own thread's stalls. At 1500 ms (600 ms of margin for the slow 200) a slow
+// whose timers give back this thread's stalls and run-queue wait too (src/matrix/thread-clock.ts). At 1500 ms (600 ms of margin for the slow 200) a slow
 // 200 was judged a hang at load average 9-11 with the waiting cells all at once, at 3000 ms a 429's answer at load
 // 17-20; 4500 ms (slow 200 at 2700 ms). The hangs it pays (no-answer, empty 200s) wait together in the waiting lane.
 const HANG_MS = 4500;
@@ -50,7 +50,7 @@ const ADAPTER_CONCURRENCY = 4;
 // but their servers start together in this thread, and at load average ~20 that burst delayed answers past 9 s.
 const WAITING_CONCURRENCY = 48;
 // The official clients' calls share their worker threads, 5 at once each (the quick lane's 4 and the waiting
-// lane's 16 on 4 workers): a worker costs a module load (ts-node for jpush-async's adapter), and a throw outside
+// lane's 16 on 4 workers): a worker costs a module load (the client, a V8 isolate of its own), and a throw outside
 // a promise is still blamed on its own call (AsyncLocalStorage in the worker). Their lanes stay narrower than the
 // reference runs': their clients' timers run in the workers and do not see this thread's stalls, and all their
 // answers come from this thread; with 64 waiting cells at once per run (a burst of ~130 cells' servers here),
@@ -109,9 +109,9 @@ describe('resilience matrix', () => {
     // with both reference runs at once (16 quick cells) or next to the official clients' runs, this thread
     // (every run's servers) answered late enough on a loaded machine (load average 25-30) to time requests out;
     // the children (a node process each, 10 s bound) waited too long for a core next to the official clients'
-    // workers loading ts-node, and add load where a reference run starts its waiting cells.
+    // workers loading, and add load where a reference run starts its waiting cells.
     // Isolated in worker threads: some answers make jpush-async throw from a socket handler.
-    const jpushAsync = started('jpush-async', () => runAdapterModule(path.join(__dirname, 'adapters', 'jpush-async.ts'), { hangTimeoutMs: HANG_MS, concurrency: ADAPTER_CONCURRENCY, waitingConcurrency: ADAPTER_WAITING_CONCURRENCY, callsPerWorker: CALLS_PER_WORKER }));
+    const jpushAsync = started('jpush-async', () => runAdapterModule(path.join(__dirname, 'adapters', 'jpush-async.js'), { hangTimeoutMs: HANG_MS, concurrency: ADAPTER_CONCURRENCY, waitingConcurrency: ADAPTER_WAITING_CONCURRENCY, callsPerWorker: CALLS_PER_WORKER }));
     const jpushSdk = started('jpush-sdk', () => runAdapterModule(path.join(__dirname, 'adapters', 'jpush-sdk.js'), { hangTimeoutMs: SDK_HANG_MS, concurrency: ADAPTER_CONCURRENCY, waitingConcurrency: ADAPTER_WAITING_CONCURRENCY, callsPerWorker: CALLS_PER_WORKER }));
     const settled = (p: Promise<unknown>): Promise<void> => p.then(() => undefined, () => undefined);
     const firstPhase = settled(Promise.all([jpushAsync, jpushSdk]));

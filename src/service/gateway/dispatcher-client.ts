@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import type { CauseId } from '../../contracts';
 import type { OperationRequest } from '../dispatcher/operations';
 import { encodeFrame, encodeJob, FRAME, FrameReader, FrameWriter } from '../dispatcher/wire';
+import { MAX_WAIT_CREDIT, runQueueWaitMs, type WaitClock } from '../../patient-timer';
 
 /** How a job came back, already in the gateway's terms: a result, or the cause of a failure. */
 export type DispatchOutcome =
@@ -25,6 +26,13 @@ const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
  */
 export const MAX_STALL_CREDIT = 4;
 
+/**
+ * How much later than its deadline a job can be judged in all, in deadlines: the stalls above, and the time the
+ * kernel counted this thread waiting for a CPU (src/patient-timer.ts's MAX_WAIT_CREDIT more deadlines). A
+ * dispatcher that holds a job longer than (1 + MAX_DEADLINE_CREDIT) deadlines is a 504 on any machine.
+ */
+export const MAX_DEADLINE_CREDIT = MAX_STALL_CREDIT + MAX_WAIT_CREDIT;
+
 interface Pending {
   readonly id: number;
   readonly frame: Buffer;
@@ -33,6 +41,8 @@ interface Pending {
   deadline: number;
   /** How far stalls can move the deadline: MAX_STALL_CREDIT deadlines past the first. */
   readonly latest: number;
+  /** How far stalls and waiting for a CPU can move it: MAX_DEADLINE_CREDIT deadlines past the first. */
+  readonly latestWaiting: number;
   settled: boolean;
   /** A read: may be sent once more on a new connection if the one it went out on closed before answering. */
   mayRetry: boolean;
@@ -68,8 +78,11 @@ export class DispatcherClient {
   private sweeper: NodeJS.Timeout | undefined;
   /** performance.now() at which the armed sweeper should fire. */
   private due = 0;
+  /** The thread's run-queue wait (`waited`) when the sweeper was last armed from idle or last swept. */
+  private waitedAt = 0;
 
-  constructor(private readonly address: () => DispatcherAddress, private readonly deadlineMs: number) {}
+  /** `waited`: how long this thread has waited for a CPU (src/patient-timer.ts); injected by tests. */
+  constructor(private readonly address: () => DispatcherAddress, private readonly deadlineMs: number, private readonly waited: WaitClock = runQueueWaitMs) {}
 
   /**
    * `safeToRepeat`: the job only reads (a GET), so it may be sent again if its connection closes under it.
@@ -86,11 +99,15 @@ export class DispatcherClient {
       // The deadline runs from the moment the gateway hands the job over, across a resend.
       const now = performance.now();
       const p: Pending = {
-        id, frame, resolve, deadline: now + this.deadlineMs, latest: now + (MAX_STALL_CREDIT + 1) * this.deadlineMs, settled: false, mayRetry: safeToRepeat, link: undefined,
+        id, frame, resolve, deadline: now + this.deadlineMs, latest: now + (MAX_STALL_CREDIT + 1) * this.deadlineMs,
+        latestWaiting: now + (MAX_DEADLINE_CREDIT + 1) * this.deadlineMs, settled: false, mayRetry: safeToRepeat, link: undefined,
       };
       this.dropAnswered();
       this.byAge.push(p);
-      if (!this.sweeper) this.arm(this.deadlineMs);
+      if (!this.sweeper) {
+        this.waitedAt = this.waited();
+        this.arm(this.deadlineMs);
+      }
       this.send(p);
     });
   }
@@ -147,10 +164,22 @@ export class DispatcherClient {
     // before it reads sockets, and the dispatcher (in this process when embedded) may not have had its turn:
     // judged now, a job answered promptly would be a 504. So a stall starts the wait again, one deadline from
     // now, up to `latest`: only a dispatcher that takes longer than the deadline while the process runs makes a 504.
-    if (now - this.due > Math.max(2, this.deadlineMs / 10)) {
+    // Likewise the time the kernel kept this thread waiting for a CPU since the last sweep (a loaded machine
+    // that never stalls it long enough for a late timer): the embedded dispatcher and the reads of its answers
+    // could not run meanwhile, so the jobs in flight get it back, up to `latestWaiting`.
+    const tolerance = Math.max(2, this.deadlineMs / 10);
+    const waitedNow = this.waited();
+    const waited = waitedNow - this.waitedAt;
+    this.waitedAt = waitedNow;
+    if (now - this.due > tolerance) {
       for (let j = i; j < queue.length; j++) {
         const p = queue[j];
         if (!p.settled) p.deadline = Math.max(p.deadline, Math.min(now + this.deadlineMs, p.latest));
+      }
+    } else if (waited > tolerance) {
+      for (let j = i; j < queue.length; j++) {
+        const p = queue[j];
+        if (!p.settled) p.deadline = Math.min(p.deadline + waited, p.latestWaiting);
       }
     }
     for (; i < queue.length; i++) {
