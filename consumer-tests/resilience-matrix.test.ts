@@ -16,7 +16,7 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 // jpush-async's hang timeout: above the 1 s X-Rate-Limit-Reset of the 429 cells, which a client that follows
 // the policy waits out. Its slow-headers cells' 200 comes after 3/5 of it and must be read before it ends, and
 // every quick answer must arrive within it: this thread serves every cell's answers, the client runs in a worker,
-// whose hang timer gives back only its own thread's stalls. At 1500 ms (600 ms of margin for the slow 200) a slow
+// whose timers give back this thread's stalls and run-queue wait too (src/matrix/thread-clock.ts). At 1500 ms (600 ms of margin for the slow 200) a slow
 // 200 was judged a hang at load average 9-11 with the waiting cells all at once, at 3000 ms a 429's answer at load
 // 17-20; 4500 ms (slow 200 at 2700 ms). The hangs it pays (no-answer, empty 200s) wait together in the waiting lane.
 const HANG_MS = 4500;

@@ -19,7 +19,7 @@ function stall(ms: number): void {
 /** Resolves with the wall time after which the timer fired. */
 function timed(waited?: () => number): Promise<number> {
   const t0 = performance.now();
-  return new Promise((resolve) => patientTimeout(MS, () => resolve(performance.now() - t0), waited));
+  return new Promise((resolve) => patientTimeout(MS, () => resolve(performance.now() - t0), { waited }));
 }
 
 describe('patientTimeout', () => {
@@ -41,7 +41,7 @@ describe('patientTimeout', () => {
   it('still fires, after at most MAX_STALL_CREDIT more timeouts, on a thread that keeps stalling', async () => {
     let fired = false;
     const t0 = performance.now();
-    patientTimeout(MS, () => (fired = true), () => 0);
+    patientTimeout(MS, () => (fired = true), { waited: () => 0 });
     // Longer than the timeout at every turn of the loop, so every firing is late: only the bound ends the wait.
     while (!fired) {
       await new Promise((r) => setImmediate(r));
@@ -53,7 +53,7 @@ describe('patientTimeout', () => {
   it('lets an answer that arrived during a stall be read before it judges', async () => {
     let answered = false;
     let timedOut = false;
-    patientTimeout(MS, () => (timedOut = !answered), () => 0);
+    patientTimeout(MS, () => (timedOut = !answered), { waited: () => 0 });
     // The "answer": an I/O callback due while the thread is stalled past the timeout.
     setImmediate(() => {
       stall(2 * MS);

@@ -41,16 +41,19 @@ export function readError(adapter: Pick<MatrixAdapter, 'isTypedError' | 'statusO
 
 // The hang timeout counts time the thread could run (../patient-timer.ts); re-exported for the matrix's users.
 export { MAX_STALL_CREDIT, MAX_WAIT_CREDIT, PATIENT_TIMEOUT_BOUND, patientTimeout } from '../patient-timer';
-import { patientTimeout } from '../patient-timer';
+import { patientTimeout, type Patience } from '../patient-timer';
 
-/** Runs calls in this process. A client that throws outside its promise is not caught here (see isolation). */
-export function inProcessRunner(adapter: MatrixAdapter): CallRunner {
+/**
+ * Runs calls in this process. A client that throws outside its promise is not caught here (see isolation).
+ * `patience`: what the hang timeout gives back besides this thread's own waits (a worker: its answering thread's).
+ */
+export function inProcessRunner(adapter: MatrixAdapter, patience?: Patience): CallRunner {
   return async (endpoint, ctx) => {
     const call = adapter.calls[endpoint];
     if (!call) return { kind: 'rejected', detail: `adapter ${adapter.name} has no call for ${endpoint}`, typed: false };
     let cancel: (() => void) | undefined;
     const hang = new Promise<CallReport>((resolve) => {
-      cancel = patientTimeout(ctx.hangTimeoutMs, () => resolve({ kind: 'hang', detail: `no answer after ${ctx.hangTimeoutMs} ms` }));
+      cancel = patientTimeout(ctx.hangTimeoutMs, () => resolve({ kind: 'hang', detail: `no answer after ${ctx.hangTimeoutMs} ms` }), patience);
     });
     const attempt = Promise.resolve()
       .then(() => call(ctx))

@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { PushContractsError } from '../errors';
 import type { CallReport, CallRunner } from './adapter';
 import { PATIENT_TIMEOUT_BOUND } from './call';
+import { heartbeat } from './thread-clock';
 import { ensureTypeScript, loadAdapter } from './load-adapter';
 import { runMatrix, type MatrixOptions, type MatrixResult } from './matrix';
 
@@ -29,8 +30,8 @@ export interface IsolatedRunner {
   close(): Promise<void>;
 }
 
-/** What the worker entry runs of this directory's sources (adapter.ts holds types only). */
-const WORKER_SOURCES = ['cell-worker', 'call'];
+/** What the worker entry runs of the sources, relative to this directory (adapter.ts holds types only). */
+export const WORKER_SOURCES: readonly string[] = ['cell-worker', 'call', 'thread-clock', '../patient-timer'];
 
 /**
  * The built worker for a run from the sources (`src/matrix/x.ts` -> `dist/matrix/x.js`, tsc's outDir) when it
@@ -72,9 +73,11 @@ export function isolatedRunner(file: string, size: number, tsNode?: string, call
   const entry = workerEntry();
   const perWorker = Math.max(1, Math.floor(callsPerWorker));
   let calls = 0;
+  // The workers' timers give back the time this thread (which serves the cells) could not run.
+  const beat = heartbeat();
 
   const spawn = (): Slot => {
-    const worker = new Worker(entry.file, { workerData: { file, tsNode }, execArgv: entry.execArgv, stdout: true, stderr: true });
+    const worker = new Worker(entry.file, { workerData: { file, tsNode, heartbeat: beat.buffer }, execArgv: entry.execArgv, stdout: true, stderr: true });
     // Each call in flight listens for its answer, an error and the exit.
     worker.setMaxListeners(perWorker + 10);
     // The client's own console output is not the matrix's: drained, not shown.
@@ -186,6 +189,7 @@ export function isolatedRunner(file: string, size: number, tsNode?: string, call
   return {
     run,
     close: async () => {
+      beat.stop();
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
   };

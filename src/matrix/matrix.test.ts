@@ -7,7 +7,7 @@ import { runMatrix, type AdapterContext, type MatrixAdapter, type MatrixCell, ty
 import { referenceAdapter, referenceCalls } from './reference-adapter';
 import { getContracts } from '../contracts';
 import { ensureTypeScript } from './load-adapter';
-import { builtWorkerEntry, runAdapterModule } from './isolate';
+import { builtWorkerEntry, runAdapterModule, WORKER_SOURCES } from './isolate';
 import { renderMatrixMarkdown } from './render';
 
 process.env.PACT_DO_NOT_TRACK = 'true';
@@ -352,12 +352,12 @@ describe('isolated worker entry, run from the sources', () => {
       const src = path.join(root, 'src', 'matrix');
       const dist = path.join(root, 'dist', 'matrix');
       fs.mkdirSync(src, { recursive: true });
-      for (const n of ['cell-worker', 'call']) fs.writeFileSync(path.join(src, `${n}.ts`), '');
+      for (const n of WORKER_SOURCES) fs.writeFileSync(path.join(src, `${n}.ts`), '');
       expect(builtWorkerEntry(src)).toBeUndefined(); // not built
       fs.mkdirSync(dist, { recursive: true });
-      for (const n of ['cell-worker', 'call']) fs.writeFileSync(path.join(dist, `${n}.js`), '');
+      for (const n of WORKER_SOURCES) fs.writeFileSync(path.join(dist, `${n}.js`), '');
       const old = new Date(Date.now() - 60_000);
-      for (const n of ['cell-worker', 'call']) fs.utimesSync(path.join(src, `${n}.ts`), old, old);
+      for (const n of WORKER_SOURCES) fs.utimesSync(path.join(src, `${n}.ts`), old, old);
       expect(builtWorkerEntry(src)).toBe(path.join(dist, 'cell-worker.js'));
       fs.utimesSync(path.join(dist, 'call.js'), new Date(old.getTime() - 60_000), new Date(old.getTime() - 60_000)); // call.ts edited after the build
       expect(builtWorkerEntry(src)).toBeUndefined();
