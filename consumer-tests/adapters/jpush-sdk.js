@@ -4,38 +4,23 @@
  * a user would: `push-contracts matrix --adapter consumer-tests/adapters/jpush-sdk.js`.
  *
  * jpush-sdk builds every URL from module-private https constants and has no host option (its `proxy` is an
- * HTTP proxy, which tunnels https with CONNECT), so, as for jpush-async, the adapter compiles the package's
- * own JPush.js with the https origins replaced by the matrix's origin, next to the original file so its
- * requires resolve to the installed package. Nothing else of the client changes.
+ * HTTP proxy, which tunnels https with CONNECT), so, as for jpush-async, the adapter runs copies of the package's
+ * own JPush.js with the https origins replaced by the matrix's origin (origin-copies.js). Nothing else of the
+ * client changes.
  */
 const fs = require('node:fs');
-const Module = require('node:module');
-const path = require('node:path');
+const { copiesPerOrigin } = require('./origin-copies');
 
 const FILE = require.resolve('jpush-sdk/lib/JPush/JPush.js');
 const VERSION = JSON.parse(fs.readFileSync(require.resolve('jpush-sdk/package.json'), 'utf8')).version;
-const ORIGINS = /https:\/\/(?:api|report|device)\.jpush\.cn/g;
-/** PUSH, REPORT, SCHEDULE and the device host: if the package changes, the rewrite must be re-read. */
+/** PUSH, REPORT, SCHEDULE and the device host. */
 const EXPECTED_ORIGINS = 4;
 
 // Loaded once at module load (it pulls in `request`, slow to load), so no cell's hang timeout pays for it; the
-// compiled copies below share its requires through Node's module cache.
+// copies below share its requires through Node's module cache.
 require(FILE);
 
-const loaded = new Map();
-function load(origin) {
-  if (!loaded.has(origin)) {
-    const source = fs.readFileSync(FILE, 'utf8');
-    const found = (source.match(ORIGINS) || []).length;
-    if (found !== EXPECTED_ORIGINS) throw new Error(`jpush-sdk ${VERSION}: expected ${EXPECTED_ORIGINS} host constants in JPush.js, found ${found}`);
-    const m = new Module(FILE, module);
-    m.filename = FILE;
-    m.paths = Module._nodeModulePaths(path.dirname(FILE));
-    m._compile(source.replace(ORIGINS, origin), FILE);
-    loaded.set(origin, m.exports);
-  }
-  return loaded.get(origin);
-}
+const load = copiesPerOrigin(FILE, EXPECTED_ORIGINS, `jpush-sdk ${VERSION}`);
 
 /** The callback API as a promise: what a user wraps it in. */
 const call = (fn) => (ctx) =>

@@ -11,6 +11,7 @@ import { fillPath, getContracts, type ApiId, type Contracts, type Endpoint, type
 import { basicAuth, groupBasicAuth, type Credentials, type GroupCredentials } from '../credentials';
 import { PushContractsError } from '../errors';
 import { PushApiError, type RateLimitInfo } from './errors';
+import { patientTimeout } from '../patient-timer';
 
 export interface RetryOptions {
   /** Retries after the first request (so at most maxRetries + 1 requests). Default 3. */
@@ -38,9 +39,9 @@ export interface PushClientOptions<A extends ApiId = ApiId> {
   /** Injected for tests: how to wait. */
   readonly sleep?: (ms: number) => Promise<void>;
   /**
-   * How a request's deadline is timed: calls `onTimeout` after `ms`, returns the cancel. Default a plain
-   * setTimeout. The resilience matrix passes one that counts only time the process could run (a timer that
-   * fires late after a stalled event loop has not let the answer be read yet).
+   * How a request's deadline is timed: calls `onTimeout` after `ms`, returns the cancel. Default
+   * `patientTimeout` (src/patient-timer.ts): it counts only time the thread could run, because a timer that
+   * fires late after a stall, or while the thread waited for a CPU, has not let the answer be read yet.
    */
   readonly timer?: (ms: number, onTimeout: () => void) => () => void;
   /** Injected for tests: a number in [0, 1) for jitter. */
@@ -67,10 +68,6 @@ interface RawResponse {
 const DEFAULTS = { timeoutMs: 30_000, maxRetries: 3, baseDelayMs: 200, maxDelayMs: 5_000, maxRateLimitWaitMs: 60_000 };
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const plainTimer = (ms: number, onTimeout: () => void): (() => void) => {
-  const t = setTimeout(onTimeout, ms);
-  return () => clearTimeout(t);
-};
 
 function header(headers: http.IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
@@ -473,7 +470,7 @@ export class PushClient<A extends ApiId = ApiId> {
         });
         res.on('error', (err) => fail('network', `response aborted: ${err.message}`));
       });
-      const cancelTimer = (this.options.timer ?? plainTimer)(this.timeoutMs, () => {
+      const cancelTimer = (this.options.timer ?? patientTimeout)(this.timeoutMs, () => {
         fail('timeout', `no complete answer within ${this.timeoutMs} ms`);
         req.destroy();
       });

@@ -39,44 +39,21 @@ export function readError(adapter: Pick<MatrixAdapter, 'isTypedError' | 'statusO
   };
 }
 
-/** How many more hang timeouts a call can be given because its thread stalled (see patientTimeout). */
-export const MAX_STALL_CREDIT = 2;
+// The hang timeout counts time the thread could run (../patient-timer.ts); re-exported for the matrix's users.
+export { MAX_STALL_CREDIT, MAX_WAIT_CREDIT, PATIENT_TIMEOUT_BOUND, patientTimeout } from '../patient-timer';
+import { patientTimeout, type Patience } from '../patient-timer';
 
 /**
- * Calls `onTimeout` after `ms` of time in which this thread could run. A timer that fires late means the
- * thread was stalled (a loaded machine, a worker thread still loading modules, a long synchronous task), and
- * what the client did meanwhile (an answer read, a retry sent) has not been processed yet: the event loop
- * runs due timers first. So the stalled time is given back, at most MAX_STALL_CREDIT timeouts in all, and a
- * client that never settles is still a hang. Returns the cancel function.
+ * Runs calls in this process. A client that throws outside its promise is not caught here (see isolation).
+ * `patience`: what the hang timeout gives back besides this thread's own waits (a worker: its answering thread's).
  */
-export function patientTimeout(ms: number, onTimeout: () => void): () => void {
-  const start = performance.now();
-  const latest = start + ms * (1 + MAX_STALL_CREDIT);
-  const tolerance = Math.max(5, ms / 50);
-  let due = start + ms;
-  let timer: NodeJS.Timeout;
-  const fire = (): void => {
-    const now = performance.now();
-    const late = now - due;
-    if (late > tolerance && now < latest) {
-      due = Math.min(now + late, latest);
-      timer = setTimeout(fire, due - now);
-      return;
-    }
-    onTimeout();
-  };
-  timer = setTimeout(fire, ms);
-  return () => clearTimeout(timer);
-}
-
-/** Runs calls in this process. A client that throws outside its promise is not caught here (see isolation). */
-export function inProcessRunner(adapter: MatrixAdapter): CallRunner {
+export function inProcessRunner(adapter: MatrixAdapter, patience?: Patience): CallRunner {
   return async (endpoint, ctx) => {
     const call = adapter.calls[endpoint];
     if (!call) return { kind: 'rejected', detail: `adapter ${adapter.name} has no call for ${endpoint}`, typed: false };
     let cancel: (() => void) | undefined;
     const hang = new Promise<CallReport>((resolve) => {
-      cancel = patientTimeout(ctx.hangTimeoutMs, () => resolve({ kind: 'hang', detail: `no answer after ${ctx.hangTimeoutMs} ms` }));
+      cancel = patientTimeout(ctx.hangTimeoutMs, () => resolve({ kind: 'hang', detail: `no answer after ${ctx.hangTimeoutMs} ms` }), patience);
     });
     const attempt = Promise.resolve()
       .then(() => call(ctx))

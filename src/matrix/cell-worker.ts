@@ -17,10 +17,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AdapterContext, CallReport, CallRunner, MatrixAdapter } from './adapter';
 import { describeValue, inProcessRunner } from './call';
+import { makeGlobalTimersPatient } from '../patient-timer';
+import { answeringThreadPatience } from './thread-clock';
 
 interface Data {
   readonly file: string;
   readonly tsNode?: string;
+  /** The heartbeat of the thread that serves the cells (thread-clock.ts). */
+  readonly heartbeat?: SharedArrayBuffer;
 }
 
 const inFlight = new Set<number>();
@@ -38,14 +42,18 @@ function crashed(kind: string, err: unknown): void {
 }
 
 async function start(): Promise<void> {
-  const { file, tsNode } = workerData as Data;
+  const { file, tsNode, heartbeat } = workerData as Data;
+  // The client's own timers (a request timeout) and the hang timeout give back the time the thread that serves
+  // its answers could not run: made patient before the client loads, so every timer it arms is.
+  const patience = heartbeat ? answeringThreadPatience(heartbeat) : undefined;
+  if (patience) makeGlobalTimersPatient(patience);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (tsNode && require.extensions['.ts'] === undefined) (require(tsNode) as { register(o: object): void }).register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(file) as Record<string, unknown>;
   const candidate = mod.adapter ?? mod.default ?? mod;
   const adapter = (typeof candidate === 'function' ? await (candidate as () => unknown)() : candidate) as MatrixAdapter;
-  const run: CallRunner = inProcessRunner(adapter);
+  const run: CallRunner = inProcessRunner(adapter, patience);
   process.on('uncaughtException', (err) => crashed('uncaught', err));
   process.on('unhandledRejection', (err) => crashed('unhandled rejection', err));
   parentPort?.on('message', (msg: { id: number; endpoint: string; ctx: AdapterContext }) => {

@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PushContractsError } from '../errors';
 import type { CallReport, CallRunner } from './adapter';
-import { MAX_STALL_CREDIT } from './call';
+import { PATIENT_TIMEOUT_BOUND } from './call';
+import { heartbeat } from './thread-clock';
 import { ensureTypeScript, loadAdapter } from './load-adapter';
 import { runMatrix, type MatrixOptions, type MatrixResult } from './matrix';
 
@@ -29,8 +30,8 @@ export interface IsolatedRunner {
   close(): Promise<void>;
 }
 
-/** What the worker entry runs of this directory's sources (adapter.ts holds types only). */
-const WORKER_SOURCES = ['cell-worker', 'call'];
+/** What the worker entry runs of the sources, relative to this directory (adapter.ts holds types only). */
+export const WORKER_SOURCES: readonly string[] = ['cell-worker', 'call', 'thread-clock', '../patient-timer'];
 
 /**
  * The built worker for a run from the sources (`src/matrix/x.ts` -> `dist/matrix/x.js`, tsc's outDir) when it
@@ -72,9 +73,11 @@ export function isolatedRunner(file: string, size: number, tsNode?: string, call
   const entry = workerEntry();
   const perWorker = Math.max(1, Math.floor(callsPerWorker));
   let calls = 0;
+  // The workers' timers give back the time this thread (which serves the cells) could not run.
+  const beat = heartbeat();
 
   const spawn = (): Slot => {
-    const worker = new Worker(entry.file, { workerData: { file, tsNode }, execArgv: entry.execArgv, stdout: true, stderr: true });
+    const worker = new Worker(entry.file, { workerData: { file, tsNode, heartbeat: beat.buffer }, execArgv: entry.execArgv, stdout: true, stderr: true });
     // Each call in flight listens for its answer, an error and the exit.
     worker.setMaxListeners(perWorker + 10);
     // The client's own console output is not the matrix's: drained, not shown.
@@ -141,14 +144,14 @@ export function isolatedRunner(file: string, size: number, tsNode?: string, call
     try {
       return await new Promise<CallReport>((resolve) => {
         const { worker } = slot;
-        // The worker answers a hang itself, after the hang timeout plus what stalls took from it (patientTimeout);
+        // The worker answers a hang itself, after the hang timeout plus what stalls and waits took from it (patientTimeout);
         // this guard, past the longest the worker can take, is for a worker whose event loop is blocked.
         const guard = setTimeout(() => {
           dead = true;
           slot.blocked = true;
           cleanup();
           resolve({ kind: 'hang', detail: `no answer after ${ctx.hangTimeoutMs} ms (the client blocked its thread)` });
-        }, ctx.hangTimeoutMs * (1 + MAX_STALL_CREDIT) + 2000);
+        }, ctx.hangTimeoutMs * PATIENT_TIMEOUT_BOUND + 2000);
         const onMessage = (m: { id?: number; report?: CallReport }): void => {
           if (m.id !== id || !m.report) return; // a late answer of an earlier call
           cleanup();
@@ -186,6 +189,7 @@ export function isolatedRunner(file: string, size: number, tsNode?: string, call
   return {
     run,
     close: async () => {
+      beat.stop();
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
   };

@@ -7,9 +7,8 @@ import { runMatrix, type AdapterContext, type MatrixAdapter, type MatrixCell, ty
 import { referenceAdapter, referenceCalls } from './reference-adapter';
 import { getContracts } from '../contracts';
 import { ensureTypeScript } from './load-adapter';
-import { builtWorkerEntry, runAdapterModule } from './isolate';
+import { builtWorkerEntry, runAdapterModule, WORKER_SOURCES } from './isolate';
 import { renderMatrixMarkdown } from './render';
-import { execFile } from 'node:child_process';
 
 process.env.PACT_DO_NOT_TRACK = 'true';
 // A limit, not a speed target: worker threads load ts-node, and the machine is shared.
@@ -305,14 +304,27 @@ describe('runMatrix selection and clean-up', () => {
     await expect(runMatrix(adapter('x', async () => undefined, ['tags.lsit']))).rejects.toMatchObject({ code: 'PC_ERR_ADAPTER', message: expect.stringMatching(/unknown endpoint id in calls: tags\.lsit; valid for jpush-v3: push, .*tags\.list/) });
   });
 
-  it('removes its temporary directory after a run and after a run that fails midway', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-matrix-root-'));
-    await runMatrix(adapter('ok', async (ctx) => (await send(ctx)).body), { ...opts, statuses: [200], tmpRoot: root });
-    expect(fs.readdirSync(root)).toEqual([]);
-    const failing = runMatrix(adapter('ok', async () => undefined), { ...opts, statuses: [200], tmpRoot: root }, () => Promise.reject(new Error('runner broke')));
-    await expect(failing).rejects.toThrow('runner broke');
-    expect(fs.readdirSync(root)).toEqual([]);
-    fs.rmSync(root, { recursive: true, force: true });
+  it('writes no file: the working and temporary directories stay empty, after a run and after a run that fails midway', async () => {
+    // pact-js's executeTest wrote a pact file per passing cell (into ./pacts by default); the matrix plays its
+    // interactions on the mock server and writes nothing (src/matrix/mock.ts).
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-matrix-cwd-'));
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-matrix-tmp-'));
+    const saved = { cwd: process.cwd(), tmpdir: process.env.TMPDIR };
+    process.chdir(cwd);
+    process.env.TMPDIR = tmp; // os.tmpdir() reads it on each call
+    try {
+      const r = await runMatrix(adapter('ok', retrying(() => 1, 20)), { ...opts, statuses: [200, 503] });
+      expect(r.cells.map((c) => [c.status, c.variant, c.outcome])).toEqual([[200, 'catalogue', 'success'], [503, 'catalogue', 'recovered']]);
+      const failing = runMatrix(adapter('ok', async () => undefined), { ...opts, statuses: [200] }, () => Promise.reject(new Error('runner broke')));
+      await expect(failing).rejects.toThrow('runner broke');
+      expect({ cwd: fs.readdirSync(cwd), tmp: fs.readdirSync(tmp) }).toEqual({ cwd: [], tmp: [] });
+    } finally {
+      process.chdir(saved.cwd);
+      if (saved.tmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved.tmpdir;
+      fs.rmSync(cwd, { recursive: true, force: true });
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 
@@ -340,12 +352,12 @@ describe('isolated worker entry, run from the sources', () => {
       const src = path.join(root, 'src', 'matrix');
       const dist = path.join(root, 'dist', 'matrix');
       fs.mkdirSync(src, { recursive: true });
-      for (const n of ['cell-worker', 'call']) fs.writeFileSync(path.join(src, `${n}.ts`), '');
+      for (const n of WORKER_SOURCES) fs.writeFileSync(path.join(src, `${n}.ts`), '');
       expect(builtWorkerEntry(src)).toBeUndefined(); // not built
       fs.mkdirSync(dist, { recursive: true });
-      for (const n of ['cell-worker', 'call']) fs.writeFileSync(path.join(dist, `${n}.js`), '');
+      for (const n of WORKER_SOURCES) fs.writeFileSync(path.join(dist, `${n}.js`), '');
       const old = new Date(Date.now() - 60_000);
-      for (const n of ['cell-worker', 'call']) fs.utimesSync(path.join(src, `${n}.ts`), old, old);
+      for (const n of WORKER_SOURCES) fs.utimesSync(path.join(src, `${n}.ts`), old, old);
       expect(builtWorkerEntry(src)).toBe(path.join(dist, 'cell-worker.js'));
       fs.utimesSync(path.join(dist, 'call.js'), new Date(old.getTime() - 60_000), new Date(old.getTime() - 60_000)); // call.ts edited after the build
       expect(builtWorkerEntry(src)).toBeUndefined();
@@ -353,30 +365,6 @@ describe('isolated worker entry, run from the sources', () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
-});
-
-describe('temporary directory on process exit', () => {
-  it('is removed when the process exits in the middle of a run', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-matrix-exit-'));
-    // A separate process: the run is cut by process.exit while a cell is in flight.
-    const script = `
-      process.env.PACT_DO_NOT_TRACK = 'true';
-      const { runMatrix } = require(${JSON.stringify(path.join(__dirname, 'matrix.ts'))});
-      const fs = require('node:fs');
-      const adapter = { name: 'exits', api: 'jpush-v3', isTypedError: () => true, calls: { 'tags.list': async () => {
-        process.stdout.write(JSON.stringify(fs.readdirSync(${JSON.stringify(root)})) + '\\n');
-        process.exit(3);
-      } } };
-      runMatrix(adapter, { endpoints: ['tags.list'], statuses: [200], html502: false, transport: false, tmpRoot: ${JSON.stringify(root)} });
-    `;
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), '-e', script], { timeout: 60_000 }, (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
-    });
-    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 3, stderr: '' });
-    expect(JSON.parse(result.stdout) as string[]).toEqual([expect.stringMatching(/^push-contracts-matrix-/)]);
-    expect(fs.readdirSync(root)).toEqual([]);
-    fs.rmSync(root, { recursive: true, force: true });
-  }, 90_000);
 });
 
 describe('push-contracts matrix', () => {

@@ -9,18 +9,15 @@
  * it. The request side is lenient (method and path template only): the matrix is about how a client handles
  * answers; its requests are the consumer pacts' job.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { matchersV3 } from '../matchers/pact-matchers';
 import { getContracts, type ApiId, type Contracts, type RetryAdvice, type StatusCode } from '../contracts';
 import { waitForMatches } from '../consumer/builder';
-import { newPactV4 } from '../consumer/pact-v4';
 import { planInteraction, type InteractionPlan, type RequestExample } from '../consumer/plan';
 import { PLACEHOLDER_CREDENTIALS, type Credentials } from '../credentials';
 import { PushContractsError } from '../errors';
 import type { AdapterContext, CallReport, CallRunner, MatrixAdapter } from './adapter';
 import { inProcessRunner } from './call';
+import { cellPact, playOnMockServer } from './mock';
 import { checkAdapter } from './load-adapter';
 import { faultServer, HTML_PAGE, sequenceProxy, TRANSPORT_FAULTS, type Exchange, type PlainAnswer, type RecordingServer, type TransportFault } from './servers';
 import {
@@ -107,7 +104,7 @@ export interface MatrixOptions {
    * call; a client that ends or blocks its thread takes the calls it shares the thread with along.
    */
   readonly callsPerWorker?: number;
-  /** Where the per-run temporary directory (pact files of the cells) is made. Default os.tmpdir(). */
+  /** @deprecated Unused: a run writes no file (its cells' interactions are played on pact's mock server, not written as pacts). */
   readonly tmpRoot?: string;
   /** Called after each cell (in completion order), for progress output. */
   readonly onCell?: (cell: MatrixCell) => void;
@@ -157,10 +154,6 @@ interface CellEnv {
   readonly minBackoffMs: number;
   readonly rateLimitResetSeconds: number;
   readonly severity: Readonly<Record<MatrixExpectation, ExpectationSeverity>>;
-  /** The run's pact directory, shared by its cells. */
-  readonly dir: string;
-  /** The cell's index in the run: its pact's provider name, so its pact file is its own. */
-  readonly cell: number;
 }
 
 const TRANSPORT_ADVICE: Readonly<Record<TransportFault, { advice: RetryAdvice; possiblyDelivered: boolean }>> = {
@@ -177,11 +170,9 @@ const TRANSPORT_ADVICE: Readonly<Record<TransportFault, { advice: RetryAdvice; p
 async function playCatalogue(job: Job, env: CellEnv, ctxFor: (baseUrl: string) => AdapterContext): Promise<{ report: CallReport; exchanges: Exchange[]; mismatch: boolean }> {
   const { plan } = job;
   const endpoint = env.contracts.endpoint(plan.api, plan.endpoint);
-  // One directory per run, one pact file per cell (named after its own provider, so pact never merges cells):
-  // a directory per cell cost a mkdir and an rmdir each, and the rmdirs of a run, ~3 s of blocked main thread
-  // at its end on this machine's ext4, stalled every other cell in flight.
-  const pact = newPactV4({ consumer: 'push-contracts-matrix', provider: `${plan.api}-matrix-${env.cell}`, dir: env.dir, logLevel: 'error' });
-  const interaction = pact
+  // Played on pact's mock server and matched there, with no pact file (playOnMockServer says why).
+  const pact = cellPact(`${plan.api}-matrix`);
+  pact
     .addInteraction()
     .uponReceiving(`${plan.description} (${job.variant})`)
     .withRequest(endpoint.method, matchersV3().regex(pathRegex(endpoint.path), plan.example.path))
@@ -196,30 +187,19 @@ async function playCatalogue(job: Job, env: CellEnv, ctxFor: (baseUrl: string) =
       if (headers) b.headers(headers);
       if (plan.response.body !== undefined) b.jsonBody(plan.response.body);
     });
-  let report: CallReport = { kind: 'hang', detail: 'not run' };
-  let exchanges: Exchange[] = [];
-  // The runner failing is the run's problem (a worker that cannot load the adapter), not the cell's.
-  let runnerFailed: { error: unknown } | undefined;
-  try {
-    await interaction.executeTest(async (mock) => {
-      const proxy = await sequenceProxy(mock.url, successAnswer(job.success));
-      exchanges = proxy.exchanges;
-      try {
-        report = await env.run(job.endpoint, ctxFor(proxy.url)).catch((error: unknown) => {
-          runnerFailed = { error };
-          throw error;
-        });
-        if (exchanges.length > 0) await waitForMatches(pact, mock.port);
-      } finally {
-        await proxy.close();
-      }
-    });
-    return { report, exchanges, mismatch: false };
-  } catch {
-    if (runnerFailed) throw runnerFailed.error;
-    // executeTest rejects when the mock server saw a request it could not match (or none at all).
-    return { report, exchanges, mismatch: exchanges.length > 0 };
-  }
+  // The runner failing is the run's problem (a worker that cannot load the adapter), not the cell's: it rejects.
+  const { value, matched } = await playOnMockServer(pact, async (mock) => {
+    const proxy = await sequenceProxy(mock.url, successAnswer(job.success));
+    try {
+      const report = await env.run(job.endpoint, ctxFor(proxy.url));
+      if (proxy.exchanges.length > 0) await waitForMatches(pact, mock.port);
+      return { report, exchanges: proxy.exchanges };
+    } finally {
+      await proxy.close();
+    }
+  });
+  // Not matched: the mock server saw a request it could not match, or none at all (a cell not exercised).
+  return { ...value, mismatch: !matched && value.exchanges.length > 0 };
 }
 
 async function playFault(job: Job, fault: TransportFault, env: CellEnv, ctxFor: (baseUrl: string) => AdapterContext): Promise<{ report: CallReport; exchanges: Exchange[] }> {
@@ -345,7 +325,8 @@ function planJobs(adapter: MatrixAdapter, contracts: Contracts, options: MatrixO
     const badGateway = contracts.codeFor(adapter.api, endpoint.family, 'upstream.unreachable')?.status;
     for (const status of endpoint.statuses) {
       if (options.statuses && !options.statuses.includes(status)) continue;
-      const plan = { ...planInteraction(adapter.api, id, status, { contracts }), example: success.example };
+      // The success status's plan is `success` itself (planning derives its body matcher, which is not free).
+      const plan = status === successStatus ? success : { ...planInteraction(adapter.api, id, status, { contracts }), example: success.example };
       jobs.push({ endpoint: id, plan, success, variant: 'catalogue' });
       if (status === badGateway && options.html502 !== false) jobs.push({ endpoint: id, plan, success, variant: 'html-502' });
     }
@@ -378,37 +359,27 @@ export async function runMatrix(adapter: MatrixAdapter, options: MatrixOptions =
     if (!(EXPECTATIONS as string[]).includes(id)) throw new PushContractsError('PC_ERR_USAGE', `unknown expectation '${id}'; valid: ${EXPECTATIONS.join(', ')}`);
   }
   const { jobs, all, supported } = planJobs(adapter, contracts, options);
-  const dir = fs.mkdtempSync(path.join(options.tmpRoot ?? os.tmpdir(), 'push-contracts-matrix-'));
-  // Removed on every exit path: normal end, a thrown error (finally), and a process that exits mid-run.
-  const removeDir = (): void => fs.rmSync(dir, { recursive: true, force: true });
-  process.once('exit', removeDir);
-  const env: Omit<CellEnv, 'dir' | 'cell'> = {
+  const env: CellEnv = {
     contracts, adapter, run: runner ?? inProcessRunner(adapter), credentials: options.credentials ?? PLACEHOLDER_CREDENTIALS,
     hangTimeoutMs, minBackoffMs: options.minBackoffMs ?? 10, rateLimitResetSeconds: options.rateLimitResetSeconds ?? 1, severity,
   };
   const results: MatrixCell[] = new Array(jobs.length);
-  try {
-    // Cells are independent (own servers and pact file), so a few run at once. The cells that wait by design
-    // (a rate-limit reset, a client timeout) start first, so their waits overlap the quick cells rather than
-    // trail at the end of the run, or run in a lane of their own (waitingConcurrency); results keep the plan's order.
-    const order = jobs.map((_, i) => i).sort((a, b) => waitsFirst(jobs[b]) - waitsFirst(jobs[a]) || a - b);
-    const waitingLane = Math.max(0, Math.floor(options.waitingConcurrency ?? 0));
-    const lanes: Array<{ queue: number[]; size: number }> = waitingLane > 0
-      ? [{ queue: order.filter((i) => waitsFirst(jobs[i]) === 1), size: waitingLane }, { queue: order.filter((i) => waitsFirst(jobs[i]) === 0), size: Math.max(1, options.concurrency ?? 4) }]
-      : [{ queue: order, size: Math.max(1, options.concurrency ?? 4) }];
-    const worker = async (queue: number[]): Promise<void> => {
-      for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
-        const cell = await runCell(jobs[index], { ...env, dir, cell: index });
-        results[index] = cell;
-        options.onCell?.(cell);
-      }
-    };
-    await Promise.all(lanes.flatMap(({ queue, size }) => Array.from({ length: Math.min(size, queue.length) }, () => worker(queue))));
-  } finally {
-    // Asynchronously: another run in the same process (the tests run several at once) keeps its event loop.
-    await fs.promises.rm(dir, { recursive: true, force: true });
-    process.removeListener('exit', removeDir);
-  }
+  // Cells are independent (own servers and mock server), so a few run at once. The cells that wait by design
+  // (a rate-limit reset, a client timeout) start first, so their waits overlap the quick cells rather than
+  // trail at the end of the run, or run in a lane of their own (waitingConcurrency); results keep the plan's order.
+  const order = jobs.map((_, i) => i).sort((a, b) => waitsFirst(jobs[b]) - waitsFirst(jobs[a]) || a - b);
+  const waitingLane = Math.max(0, Math.floor(options.waitingConcurrency ?? 0));
+  const lanes: Array<{ queue: number[]; size: number }> = waitingLane > 0
+    ? [{ queue: order.filter((i) => waitsFirst(jobs[i]) === 1), size: waitingLane }, { queue: order.filter((i) => waitsFirst(jobs[i]) === 0), size: Math.max(1, options.concurrency ?? 4) }]
+    : [{ queue: order, size: Math.max(1, options.concurrency ?? 4) }];
+  const worker = async (queue: number[]): Promise<void> => {
+    for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+      const cell = await runCell(jobs[index], env);
+      results[index] = cell;
+      options.onCell?.(cell);
+    }
+  };
+  await Promise.all(lanes.flatMap(({ queue, size }) => Array.from({ length: Math.min(size, queue.length) }, () => worker(queue))));
   const summary = Object.fromEntries(OUTCOMES.map((o) => [o, results.filter((c) => c.outcome === o).length])) as Record<MatrixOutcome, number>;
   return {
     client: adapter.name,

@@ -7,6 +7,7 @@ import * as https from 'node:https';
 import { basicAuth, groupBasicAuth, WRONG_CREDENTIALS, WRONG_GROUP_CREDENTIALS, type Credentials, type GroupCredentials } from '../credentials';
 import type { HeaderMap } from '../audit/types';
 import type { ProbeRequest } from './types';
+import { patientTimeout } from '../patient-timer';
 
 export interface WireResponse {
   readonly status: number;
@@ -79,6 +80,7 @@ export function send(baseUrl: string, req: WireRequest, timeoutMs: number, agent
         size += c.length;
       });
       res.on('end', () => {
+        cancel();
         resolve({
           status: res.statusCode ?? 0,
           headers: res.headers as HeaderMap,
@@ -88,7 +90,9 @@ export function send(baseUrl: string, req: WireRequest, timeoutMs: number, agent
       });
       res.on('error', (err) => reject(new ProbeTransportError('failed', err.message)));
     });
-    r.setTimeout(timeoutMs, () => r.destroy(new ProbeTransportError('timeout', `no answer within ${timeoutMs} ms`)));
+    // Timed by what this process could run: after a stall Node fires due timers before it reads the answer.
+    const cancel = patientTimeout(timeoutMs, () => r.destroy(new ProbeTransportError('timeout', `no answer within ${timeoutMs} ms`)));
+    r.on('close', cancel);
     r.on('error', (err: NodeJS.ErrnoException) => {
       if (err instanceof ProbeTransportError) reject(err);
       else if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EHOSTUNREACH' || err.code === 'EAI_AGAIN') reject(new ProbeTransportError('unreachable', `${err.code}: ${err.message}`));

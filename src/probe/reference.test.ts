@@ -7,7 +7,7 @@ import type { ApiId } from '../contracts/types';
 import { basicAuth, secretForms, type Credentials } from '../credentials';
 import { allFindings, runPassed } from '../report/model';
 import { DEMO_DEVICE, DEMO_GROUP_CREDENTIALS, startReferenceService, type ReferenceService } from '../service';
-import { runProbe } from './run';
+import { runProbe, SILENT_CASES_BEFORE_GIVING_UP } from './run';
 import { main } from '../cli/main';
 import { tempDir } from '../../test-support/temp-dir';
 import { refusedPort } from '../matrix/servers';
@@ -95,11 +95,12 @@ describe('probe against the reference service', () => {
   });
 
   it('gives up with PC_ERR_PROVIDER_TIMEOUT when the service answers none of the first requests', async () => {
-    const hanging = await listen(() => undefined);
+    let received = 0;
+    const hanging = await listen(() => void (received += 1));
     try {
-      const started = Date.now();
       await expect(runProbe({ baseUrl: hanging.url, api: 'jpush-v3', credentials: CREDENTIALS, timeoutMs: 100 })).rejects.toMatchObject({ code: 'PC_ERR_PROVIDER_TIMEOUT' });
-      expect(Date.now() - started).toBeLessThan(2000);
+      // It stopped after the first requests instead of waiting out every case (counted, not timed: a loaded machine is slow).
+      expect(received).toBe(SILENT_CASES_BEFORE_GIVING_UP);
     } finally {
       await hanging.close();
     }

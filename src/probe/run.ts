@@ -18,7 +18,7 @@ import { planProbe } from './plan';
 import type { BurstOptions, NotCovered, ProbeCase, ProbeOptions } from './types';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
-const SILENT_CASES_BEFORE_GIVING_UP = 3;
+export const SILENT_CASES_BEFORE_GIVING_UP = 3;
 
 export interface ProbeResult {
   readonly model: RunModel;

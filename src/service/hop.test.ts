@@ -7,7 +7,7 @@ import * as http from 'node:http';
 import { basicAuth } from '../credentials';
 import { DEMO_CREDENTIALS, startReferenceService, type ReferenceService } from './index';
 import { httpCall } from '../../test-support/http';
-import { MAX_STALL_CREDIT } from './gateway/dispatcher-client';
+import { MAX_DEADLINE_CREDIT } from './gateway/dispatcher-client';
 
 const AUTH = { authorization: basicAuth(DEMO_CREDENTIALS) };
 const push = (sendno: number) => ({ platform: 'all', audience: 'all', notification: { alert: 'hop' }, options: { sendno } });
@@ -38,15 +38,15 @@ describe('gateway→dispatcher hop', () => {
   });
 
   it('drops a job whose deadline passed: a push answered 504 is never run afterwards', async () => {
-    const quick = await startReferenceService({ dispatcher: { deadlineMs: 100 } });
+    const quick = await startReferenceService({ dispatcher: { deadlineMs: 50 } });
     try {
-      // Past the latest a stalled process can judge the job (MAX_STALL_CREDIT more deadlines): a 504 on any machine.
-      quick.dispatcher.setDelay(100 * (MAX_STALL_CREDIT + 2));
+      // Past the latest a stalled or waiting process can judge the job (MAX_DEADLINE_CREDIT more deadlines): a 504 on any machine.
+      quick.dispatcher.setDelay(50 * (MAX_DEADLINE_CREDIT + 2));
       const before = quick.dispatcher.store.messageCount();
       const a = await httpCall(quick.url, 'POST', '/v3/push', { body: push(1), headers: AUTH });
       expect(a.status).toBe(504);
       // Well past the delay: a job the dispatcher still ran would be held by now.
-      await new Promise((r) => setTimeout(r, 200 * (MAX_STALL_CREDIT + 2)));
+      await new Promise((r) => setTimeout(r, 100 * (MAX_DEADLINE_CREDIT + 2)));
       expect(quick.dispatcher.store.messageCount()).toBe(before);
     } finally {
       await quick.close();

@@ -1,7 +1,7 @@
 import type { ApiId, Contracts, HttpMethod, ProviderStateName } from '../contracts';
 import type { DispatcherControl } from './dispatcher/server';
 import type { AppRegistry } from './gateway/apps';
-import { MAX_STALL_CREDIT } from './gateway/dispatcher-client';
+import { MAX_DEADLINE_CREDIT } from './gateway/dispatcher-client';
 import type { OfflineRoutes } from './gateway/offline-routes';
 import type { RateLimiter } from './gateway/rate-limiter';
 import type { RateLimit } from '../contracts';
@@ -27,7 +27,7 @@ type Handler = (t: StateTarget, params: Params) => void | Promise<void>;
 /** A documentation address no caller ever has (RFC 5737 TEST-NET-1). */
 const FOREIGN_IP = '192.0.2.1';
 /** How long the slow dispatcher holds a job, in deadlines (see the state's handler). */
-const SLOW_DISPATCHER_DEADLINES = 5 * MAX_STALL_CREDIT;
+const SLOW_DISPATCHER_DEADLINES = MAX_DEADLINE_CREDIT + 6;
 
 function scheduleTime(now: number): string {
   // A day ahead, so the schedule is still pending whenever the pact is replayed.
@@ -107,7 +107,7 @@ export const stateHandlers: Readonly<Record<ProviderStateName, Handler>> = {
     t.offline.takeOffline(p.method as HttpMethod, p.path, p.announcement);
   },
   'the dispatcher is slow': (t) => {
-    // Far beyond the deadline and the stall time the gateway gives back to a job (MAX_STALL_CREDIT deadlines):
+    // Far beyond the deadline and the stall and wait time the gateway gives back to a job (MAX_DEADLINE_CREDIT deadlines):
     // late whatever the machine's load. The gateway's cancel frame drops the job at its 504.
     t.dispatcher.setDelay(t.deadlineMs * SLOW_DISPATCHER_DEADLINES);
   },

@@ -7,6 +7,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { patientTimeout } from '../patient-timer';
 
 /** Path on the recorder that the verifier calls for provider states. */
 export const STATE_PATH = '/_push-contracts/provider-states';
@@ -169,7 +170,7 @@ function send(up: Upstream, path: string, method: string, headers: Record<string
     const done = (r: UpstreamResult | { problem: { kind: WireProblem; message: string } }): void => {
       if (!settled) {
         settled = true;
-        clearTimeout(timer);
+        cancelTimer();
         resolve(r);
       }
     };
@@ -205,10 +206,11 @@ function send(up: Upstream, path: string, method: string, headers: Record<string
         if (!res.complete) partial('the connection closed');
       });
     });
-    const timer = setTimeout(() => {
+    // Timed by what this process could run: after a stall Node fires due timers before it reads the answer.
+    const cancelTimer = patientTimeout(timeoutMs, () => {
       done({ problem: { kind: 'timeout', message: `provider did not answer ${method} ${path} within ${timeoutMs} ms` } });
       req.destroy();
-    }, timeoutMs);
+    });
     req.on('error', (err: NodeJS.ErrnoException) => {
       done({ problem: { kind: 'unreachable', message: `provider ${up.origin} unreachable: ${err.code ?? err.message}` } });
     });

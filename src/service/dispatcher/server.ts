@@ -177,7 +177,7 @@ class Dispatcher implements DispatcherControl {
 
   private link(socket: net.Socket): void {
     socket.setNoDelay(true);
-    const link: Link = { socket, writer: new FrameWriter(socket), live: new Set(), delayed: new Map() };
+    const link: Link = { socket, writer: new FrameWriter(socket, 'callback'), live: new Set(), delayed: new Map() };
     this.links.add(link);
     const reader = new FrameReader(
       this.options.maxJobBytes,

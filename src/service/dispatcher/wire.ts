@@ -93,32 +93,44 @@ export class FrameReader {
 }
 
 /**
- * Queues frames for a socket and writes everything queued in one event-loop turn with a single write
- * (setImmediate runs after the turn's I/O callbacks, so every job or answer of the turn is in it).
+ * When a FrameWriter writes what was queued: `turn`, once per event-loop turn (setImmediate runs after the
+ * turn's I/O callbacks, so every job the gateway read from its clients in the turn is in one write);
+ * `callback`, when the callback that queued it returns (a queue drain answers all its jobs in one callback,
+ * and one read of the gateway's connection all the jobs it carried). An answer queued in the dispatcher's
+ * drain, itself a setImmediate callback, waited a whole further turn of the event loop with `turn`.
  */
+export type FrameBatch = 'turn' | 'callback';
+
+/** Queues frames for a socket and writes everything queued in one batch (FrameBatch) with a single write. */
 export class FrameWriter {
   private queued: Buffer[] = [];
   private bytes = 0;
-  private scheduled: NodeJS.Immediate | undefined;
+  private scheduled = false;
+  private immediate: NodeJS.Immediate | undefined;
 
-  constructor(private readonly socket: Socket) {}
+  constructor(private readonly socket: Socket, private readonly batch: FrameBatch = 'turn') {}
 
   send(frame: Buffer): void {
     this.queued.push(frame);
     this.bytes += frame.length;
-    this.scheduled ??= setImmediate(this.flush);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    if (this.batch === 'turn') this.immediate = setImmediate(this.flush);
+    else queueMicrotask(this.flush);
   }
 
   /** Drops what is queued (the socket is gone). */
   discard(): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = undefined;
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = undefined;
+    this.scheduled = false;
     this.queued = [];
     this.bytes = 0;
   }
 
   private readonly flush = (): void => {
-    this.scheduled = undefined;
+    this.scheduled = false;
+    this.immediate = undefined;
     const frames = this.queued;
     const bytes = this.bytes;
     this.queued = [];

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { CauseId } from '../../contracts';
+import { BoundedMap } from '../../bounded-map';
 import { GROUP_USERNAME_PREFIX, type Credentials, type GroupCredentials } from '../../credentials';
 
 /** What the gateway knows of an app: its secret and the permissions that make it answer 403. */
@@ -32,12 +33,30 @@ export type AuthResult =
   | { readonly ok: true; readonly group: GroupRecord; readonly app?: undefined }
   | { readonly ok: false; readonly cause: CauseId };
 
+/** An Authorization header as read: the Basic user and the secret's bytes it gives, or why it cannot be read. */
+type ReadHeader = { readonly user: string; readonly given: Buffer } | { readonly cause: CauseId };
+
+function readBasic(header: string): ReadHeader {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!m) return { cause: 'auth.failed' };
+  const decoded = Buffer.from(m[1], 'base64');
+  const colon = decoded.indexOf(0x3a); // ':'
+  if (colon < 0) return { cause: 'auth.failed' };
+  return { user: decoded.toString('utf8', 0, colon), given: decoded.subarray(colon + 1) };
+}
+
 /** The registered apps; every app starts VIP, off the blacklist and without an IP whitelist. */
 export class AppRegistry {
   private readonly apps = new Map<string, AppRecord>();
   private readonly groups = new Map<string, GroupRecord>();
   /** Each app's master secret as bytes, encoded once: authentication compares bytes on every request. */
   private readonly secrets = new Map<string, Buffer>();
+  /**
+   * The last headers read (a client sends the same one with every request): the regex and the base64
+   * decode run once per header, not per request. Only the reading is kept; the secret is compared on every
+   * request, against the registry as it is then.
+   */
+  private readonly headers = new BoundedMap<string, ReadHeader>(256);
 
   constructor(private readonly credentials: readonly Credentials[], groups: readonly GroupDefinition[] = []) {
     for (const g of groups) {
@@ -77,13 +96,13 @@ export class AppRegistry {
   /** Basic authentication: no header is auth.missing; anything else that does not match an app is auth.failed. */
   authenticate(header: string | undefined): AuthResult {
     if (header === undefined || header.trim() === '') return { ok: false, cause: 'auth.missing' };
-    const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-    if (!m) return { ok: false, cause: 'auth.failed' };
-    const decoded = Buffer.from(m[1], 'base64');
-    const colon = decoded.indexOf(0x3a); // ':'
-    if (colon < 0) return { ok: false, cause: 'auth.failed' };
-    const user = decoded.toString('utf8', 0, colon);
-    const given = decoded.subarray(colon + 1);
+    let read = this.headers.get(header);
+    if (read === undefined) {
+      read = readBasic(header);
+      this.headers.set(header, read);
+    }
+    if ('cause' in read) return { ok: false, cause: read.cause };
+    const { user, given } = read;
     const group = this.groups.get(user);
     // Constant time in the secret's bytes, as a comparison of credentials must be.
     const same = (secret: Buffer | undefined): boolean => secret !== undefined && given.length === secret.length && timingSafeEqual(given, secret);

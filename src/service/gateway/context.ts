@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiId, CauseId, Contracts, Endpoint, RateLimit } from '../../contracts';
+import type { ApiId, CauseId, Contracts, Endpoint, RateLimit, RouteMatch } from '../../contracts';
 import type { AppRecord, AppRegistry, GroupRecord } from './apps';
 import type { DispatcherClient } from './dispatcher-client';
 import { errorAnswer } from './errors';
@@ -43,7 +43,11 @@ export function defaultApi(contracts: Contracts): ApiId {
 
 /** Where a request belongs, from its path alone (for errors raised before or outside the gateway hook). */
 export function contextFromPath(contracts: Contracts, method: string, url: string): GatewayContext {
-  const match = contracts.resolve(method, url);
+  return contextOf(contracts, contracts.resolve(method, url));
+}
+
+/** Where a request belongs, from where it was resolved to (the gateway hook has resolved it already). */
+export function contextOf(contracts: Contracts, match: RouteMatch): GatewayContext {
   switch (match.kind) {
     case 'endpoint':
       return { api: match.api, family: match.endpoint.family, endpoint: match.endpoint };

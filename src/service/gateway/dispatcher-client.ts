@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import type { CauseId } from '../../contracts';
 import type { OperationRequest } from '../dispatcher/operations';
 import { encodeFrame, encodeJob, FRAME, FrameReader, FrameWriter } from '../dispatcher/wire';
+import { MAX_WAIT_CREDIT, runQueueWaitMs, type WaitClock } from '../../patient-timer';
 
 /** How a job came back, already in the gateway's terms: a result, or the cause of a failure. */
 export type DispatchOutcome =
@@ -25,6 +26,13 @@ const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
  */
 export const MAX_STALL_CREDIT = 4;
 
+/**
+ * How much later than its deadline a job can be judged in all, in deadlines: the stalls above, and the time the
+ * kernel counted this thread waiting for a CPU (src/patient-timer.ts's MAX_WAIT_CREDIT more deadlines). A
+ * dispatcher that holds a job longer than (1 + MAX_DEADLINE_CREDIT) deadlines is a 504 on any machine.
+ */
+export const MAX_DEADLINE_CREDIT = MAX_STALL_CREDIT + MAX_WAIT_CREDIT;
+
 interface Pending {
   readonly id: number;
   readonly frame: Buffer;
@@ -33,6 +41,8 @@ interface Pending {
   deadline: number;
   /** How far stalls can move the deadline: MAX_STALL_CREDIT deadlines past the first. */
   readonly latest: number;
+  /** How far stalls and waiting for a CPU can move it: MAX_DEADLINE_CREDIT deadlines past the first. */
+  readonly latestWaiting: number;
   settled: boolean;
   /** A read: may be sent once more on a new connection if the one it went out on closed before answering. */
   mayRetry: boolean;
@@ -68,8 +78,11 @@ export class DispatcherClient {
   private sweeper: NodeJS.Timeout | undefined;
   /** performance.now() at which the armed sweeper should fire. */
   private due = 0;
+  /** The thread's run-queue wait (`waited`) when the sweeper was last armed from idle or last swept. */
+  private waitedAt = 0;
 
-  constructor(private readonly address: () => DispatcherAddress, private readonly deadlineMs: number) {}
+  /** `waited`: how long this thread has waited for a CPU (src/patient-timer.ts); injected by tests. */
+  constructor(private readonly address: () => DispatcherAddress, private readonly deadlineMs: number, private readonly waited: WaitClock = runQueueWaitMs) {}
 
   /**
    * `safeToRepeat`: the job only reads (a GET), so it may be sent again if its connection closes under it.
@@ -86,12 +99,43 @@ export class DispatcherClient {
       // The deadline runs from the moment the gateway hands the job over, across a resend.
       const now = performance.now();
       const p: Pending = {
-        id, frame, resolve, deadline: now + this.deadlineMs, latest: now + (MAX_STALL_CREDIT + 1) * this.deadlineMs, settled: false, mayRetry: safeToRepeat, link: undefined,
+        id, frame, resolve, deadline: now + this.deadlineMs, latest: now + (MAX_STALL_CREDIT + 1) * this.deadlineMs,
+        latestWaiting: now + (MAX_DEADLINE_CREDIT + 1) * this.deadlineMs, settled: false, mayRetry: safeToRepeat, link: undefined,
       };
+      this.dropAnswered();
       this.byAge.push(p);
-      if (!this.sweeper) this.arm(this.deadlineMs);
+      if (!this.sweeper) {
+        this.waitedAt = this.waited();
+        this.arm(this.deadlineMs);
+      }
       this.send(p);
     });
+  }
+
+  /**
+   * Lets go of the answered jobs at the head of `byAge` now rather than at the next sweep, a deadline
+   * later: one request at a time (a verifier, a test) every earlier job is answered, and each one kept a
+   * deadline long (with its frame) lived long enough for the garbage collector to move it to the old
+   * generation, which costs far more to collect than a job that dies young.
+   */
+  private dropAnswered(): void {
+    const queue = this.byAge;
+    let i = this.oldest;
+    while (i < queue.length && queue[i].settled) i++;
+    this.compact(i);
+  }
+
+  /** Drops the handled prefix up to `i` once it is all or a large part of the array, so the array stays as long as what is in flight. */
+  private compact(i: number): void {
+    const queue = this.byAge;
+    if (i === queue.length) {
+      queue.length = 0;
+      i = 0;
+    } else if (i > 1024 && i > queue.length / 2) {
+      queue.splice(0, i);
+      i = 0;
+    }
+    this.oldest = i;
   }
 
   close(): void {
@@ -120,10 +164,22 @@ export class DispatcherClient {
     // before it reads sockets, and the dispatcher (in this process when embedded) may not have had its turn:
     // judged now, a job answered promptly would be a 504. So a stall starts the wait again, one deadline from
     // now, up to `latest`: only a dispatcher that takes longer than the deadline while the process runs makes a 504.
-    if (now - this.due > Math.max(2, this.deadlineMs / 10)) {
+    // Likewise the time the kernel kept this thread waiting for a CPU since the last sweep (a loaded machine
+    // that never stalls it long enough for a late timer): the embedded dispatcher and the reads of its answers
+    // could not run meanwhile, so the jobs in flight get it back, up to `latestWaiting`.
+    const tolerance = Math.max(2, this.deadlineMs / 10);
+    const waitedNow = this.waited();
+    const waited = waitedNow - this.waitedAt;
+    this.waitedAt = waitedNow;
+    if (now - this.due > tolerance) {
       for (let j = i; j < queue.length; j++) {
         const p = queue[j];
         if (!p.settled) p.deadline = Math.max(p.deadline, Math.min(now + this.deadlineMs, p.latest));
+      }
+    } else if (waited > tolerance) {
+      for (let j = i; j < queue.length; j++) {
+        const p = queue[j];
+        if (!p.settled) p.deadline = Math.min(p.deadline + waited, p.latestWaiting);
       }
     }
     for (; i < queue.length; i++) {
@@ -132,16 +188,8 @@ export class DispatcherClient {
       if (p.deadline > now) break;
       expire(p);
     }
-    // Drop the handled prefix once it is a large part of the array, so the array stays as long as what is in flight.
-    if (i === queue.length) {
-      queue.length = 0;
-      i = 0;
-    } else if (i > 1024 && i > queue.length / 2) {
-      queue.splice(0, i);
-      i = 0;
-    }
-    this.oldest = i;
-    if (i < queue.length) this.arm(queue[i].deadline - now);
+    this.compact(i);
+    if (this.oldest < queue.length) this.arm(queue[this.oldest].deadline - now);
   };
 
   private send(p: Pending): void {
@@ -153,21 +201,30 @@ export class DispatcherClient {
 
   private connected(): Link {
     if (this.link && !this.link.lost) return this.link;
-    const socket = net.connect({ path: this.address().path });
-    const link: Link = { socket, writer: new FrameWriter(socket), pending: new Map(), lost: false };
     const reader = new FrameReader(
       MAX_ANSWER_BYTES,
       (kind, id, payload) => this.answered(link, kind, id, payload),
       // Skipped unread: for the gateway an answer it cannot take is a failed job.
       (id) => this.answered(link, FRAME.failed, id, Buffer.alloc(0)),
     );
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        reader.push(chunk);
-      } catch {
-        this.lose(link, undefined);
-      }
+    const socket = net.connect({
+      path: this.address().path,
+      // Answers are read into one buffer of the link's, straight into the frame reader: no buffer allocated
+      // per read and no stream 'data' event. The reader uses each payload before it returns (answered()
+      // decodes it) and copies what it keeps of a partial frame, so the next read may reuse the buffer.
+      onread: {
+        buffer: Buffer.allocUnsafe(64 * 1024),
+        callback: (bytes: number, buffer: Uint8Array): boolean => {
+          try {
+            reader.push(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+          } catch {
+            this.lose(link, undefined);
+          }
+          return true;
+        },
+      },
     });
+    const link: Link = { socket, writer: new FrameWriter(socket), pending: new Map(), lost: false };
     socket.on('error', (err: NodeJS.ErrnoException) => this.lose(link, err));
     socket.on('close', () => this.lose(link, undefined));
     this.link = link;

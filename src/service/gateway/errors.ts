@@ -1,6 +1,22 @@
 import type { ApiId, BusinessCode, CauseId, Contracts, ValidationIssue } from '../../contracts';
 import { envelopeBody } from '../../contracts/envelopes';
 
+/**
+ * Makes an error without capturing a stack trace. The gateway's refusals (a failed validation, a payload
+ * limit, a business refusal from the dispatcher) are how a client's fault reaches the error handler, which
+ * answers from their cause and nothing else; nobody reads or logs their stacks, and capturing one through
+ * Fastify's call chain was a visible part of every such answer's CPU (docs/benchmarks.md).
+ */
+export function withoutStack<T>(make: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** A refusal decided by the gateway (or reported by the dispatcher), carried to the API's error handler. */
 export class GatewayError extends Error {
   readonly causeId: CauseId;
@@ -8,7 +24,11 @@ export class GatewayError extends Error {
   readonly msgId?: string;
 
   constructor(causeId: CauseId, detail?: string, msgId?: string) {
+    // No stack (withoutStack above): a refusal is an answer, not a fault of the service.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(detail ?? causeId);
+    Error.stackTraceLimit = limit;
     this.name = 'GatewayError';
     this.causeId = causeId;
     this.detail = detail;
@@ -35,6 +55,23 @@ export function describeIssues(part: string, issues: readonly ValidationIssue[])
   return `${where} ${i.message}`;
 }
 
+/** Each family's code for each cause it answered, per loaded contracts (which never change once loaded). */
+const codes = new WeakMap<Contracts, Map<string, BusinessCode | undefined>>();
+
+/** contracts.codeFor, looked up once per family and cause: it walks the family's code tables, and every error answer asks. */
+function codeOf(contracts: Contracts, api: ApiId, family: string, cause: CauseId): BusinessCode | undefined {
+  let known = codes.get(contracts);
+  if (!known) {
+    known = new Map();
+    codes.set(contracts, known);
+  }
+  const key = `${api} ${family} ${cause}`;
+  if (known.has(key)) return known.get(key);
+  const code = contracts.codeFor(api, family, cause);
+  known.set(key, code);
+  return code;
+}
+
 /** A resolved error answer: status and business code from contracts, and the envelope body. */
 export interface ErrorAnswer {
   readonly status: number;
@@ -51,7 +88,7 @@ export interface ErrorAnswer {
 export function errorAnswer(
   contracts: Contracts, api: ApiId, family: string, cause: CauseId, detail?: string, msgId?: string, envelope?: string,
 ): ErrorAnswer {
-  const code = contracts.codeFor(api, family, cause);
+  const code = codeOf(contracts, api, family, cause);
   if (!code) throw new Error(`contracts give no code for ${cause} in ${api} family ${family}`);
   const message = detail && detail !== code.message ? `${code.message}: ${detail}` : code.message;
   return { status: code.status, code, body: envelopeBody(contracts, envelope ?? contracts.apis[api].errorEnvelope, code.code, message, msgId) };

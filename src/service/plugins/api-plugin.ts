@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiId, CauseId, Contracts, Endpoint, MemberAppCause, ValidationIssue } from '../../contracts';
 import { requestContext, sendError, type GatewayDeps } from '../gateway/context';
-import { causeOfIssues, describeIssues, errorAnswer, GatewayError } from '../gateway/errors';
+import { causeOfIssues, describeIssues, errorAnswer, GatewayError, withoutStack } from '../gateway/errors';
 import { plainIp, type GroupRecord } from '../gateway/apps';
 import type { ItemFailure, MemberState } from '../dispatcher/operations';
 
@@ -27,7 +27,7 @@ export function contractsValidatorCompiler(contracts: Contracts) {
       // No body is a body with every parameter missing.
       const r = contracts.validate(id, data ?? {});
       if (r.valid) return true;
-      const error = Object.assign(new Error(`invalid ${part}`), { issues: r.errors, part }) as ContractValidationError;
+      const error = withoutStack(() => Object.assign(new Error(`invalid ${part}`), { issues: r.errors, part }) as ContractValidationError);
       return { error };
     };
   };
