@@ -7,6 +7,9 @@
  * a change in the machine's load hits all of them, and the ratios are the medians of the rounds' ratios. Besides throughput and p99 it reports the CPU time each target spent per request
  * (less sensitive to other processes on the machine than throughput).
  *
+ * Then bare and service alternate with one connection, one request at a time, as the tests, the probe and
+ * the verifier drive the service: the CPU per request of each, nothing batched (cpuPerRequestSequential).
+ *
  * A last phase measures what the embedded service's dispatcher deadline must cover: the durations of
  * healthy gateway->dispatcher hops while requests come one at a time (as the verifier sends them) and
  * two busy-looping processes keep both cores of a 2-core CI machine saturated, and during the
@@ -20,6 +23,10 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S || 4);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
 const HOP_S = Number(process.env.BENCH_HOP_S || 10);
+// One request at a time, as the tests, the probe and the verifier send them: nothing batched, so every
+// request pays its hop's writes and reads (docs/benchmarks.md, "CPU per request").
+const SEQ_ROUNDS = Number(process.env.BENCH_SEQ_ROUNDS || 3);
+const SEQ_S = Number(process.env.BENCH_SEQ_S || 3);
 const BURNERS = 2;
 const WARMUP_S = 1;
 
@@ -113,7 +120,7 @@ async function run() {
   const targets = [await startTarget('bare'), await startTarget('fastify'), await startTarget('service')];
   const [bareT, fastifyT, serviceT] = targets;
   const rows = [];
-  const ratios = { throughput: [], p99Latency: [], cpuPerRequest: [], fastifyThroughput: [], fastifyCpuPerRequest: [] };
+  const ratios = { throughput: [], p99Latency: [], cpuPerRequest: [], fastifyThroughput: [], fastifyCpuPerRequest: [], cpuPerRequestSequential: [] };
   const saturatedHops = [];
   let sequential;
   try {
@@ -129,6 +136,12 @@ async function run() {
       ratios.p99Latency.push(service.p99Ms / Math.max(bare.p99Ms, 1));
       ratios.cpuPerRequest.push(service.cpuUsPerRequest / bare.cpuUsPerRequest);
       saturatedHops.push(...service.hops);
+    }
+    for (let round = 1; round <= SEQ_ROUNDS; round++) {
+      const bare = await measure(bareT, SEQ_S, 1);
+      const service = await measure(serviceT, SEQ_S, 1);
+      rows.push(row(`sequential ${round}`, 'bare', bare, 1), row(`sequential ${round}`, 'service', service, 1));
+      ratios.cpuPerRequestSequential.push(service.cpuUsPerRequest / bare.cpuUsPerRequest);
     }
     // BENCH_HOP_S=0 leaves the phase out: a quicker run of the throughput rounds alone.
     if (HOP_S > 0) {
@@ -148,7 +161,7 @@ async function run() {
   return {
     name: 'service',
     title: 'Reference service: POST /v3/push through gateway and dispatcher vs a bare node:http 200',
-    settings: { tool: `autocannon ${require('autocannon/package.json').version}`, connections: CONNECTIONS, durationSeconds: DURATION_S, rounds: ROUNDS, warmupSeconds: WARMUP_S, sequentialSeconds: HOP_S, node: process.version, 'load average before/after': `${loadBefore}/${loadAverage()}` },
+    settings: { tool: `autocannon ${require('autocannon/package.json').version}`, connections: CONNECTIONS, durationSeconds: DURATION_S, rounds: ROUNDS, warmupSeconds: WARMUP_S, sequentialRounds: SEQ_ROUNDS, sequentialRoundSeconds: SEQ_S, sequentialSeconds: HOP_S, node: process.version, 'load average before/after': `${loadBefore}/${loadAverage()}` },
     rows,
     ratios: {
       throughput: Number(median(ratios.throughput).toFixed(3)),
@@ -156,6 +169,7 @@ async function run() {
       cpuPerRequest: r2(median(ratios.cpuPerRequest)),
       fastifyAloneThroughput: Number(median(ratios.fastifyThroughput).toFixed(3)),
       fastifyAloneCpuPerRequest: r2(median(ratios.fastifyCpuPerRequest)),
+      ...(ratios.cpuPerRequestSequential.length ? { cpuPerRequestSequential: r2(median(ratios.cpuPerRequestSequential)) } : {}),
       hopP999MsSequentialLoaded: seq.hopP999Ms,
       hopMaxMsSequentialLoaded: seq.hopMaxMs,
       hopP999MsSaturated: sat.hopP999Ms,

@@ -79,7 +79,10 @@ function routeRegex(template: string): RegExp {
 }
 
 function normalisePath(rawPath: string): string {
-  const noQuery = rawPath.split('?')[0].split('#')[0];
+  const q = rawPath.indexOf('?');
+  const beforeQuery = q < 0 ? rawPath : rawPath.slice(0, q);
+  const h = beforeQuery.indexOf('#');
+  const noQuery = h < 0 ? beforeQuery : beforeQuery.slice(0, h);
   return noQuery.length > 1 && noQuery.endsWith('/') ? noQuery.slice(0, -1) : noQuery;
 }
 
@@ -121,6 +124,11 @@ export class Contracts {
    * not seen before and for every error it answers outside a route; it tried all of them, 4-9 us a call).
    */
   private readonly routesByDepth = new Map<number, CompiledRoute[]>();
+  /**
+   * Each API in catalogue order with its path prefix and its retired endpoints by path (the first of a path
+   * wins, as find() did): apiOfPath and resolve look a path up instead of scanning every API's list.
+   */
+  private readonly retiredByApi: { readonly id: ApiId; readonly prefix: string; readonly prefixSlash: string; readonly retired: Map<string, RetiredEndpoint> }[] = [];
 
   /**
    * `compile: 'all'` (the default, and what `contracts check` uses) compiles every schema while loading,
@@ -345,6 +353,11 @@ export class Contracts {
       }
     }
     this.routes.sort((a, b) => b.specificity - a.specificity);
+    for (const api of Object.values(this.apis)) {
+      const retired = new Map<string, RetiredEndpoint>();
+      for (const r of api.retired) if (!retired.has(r.path)) retired.set(r.path, r);
+      this.retiredByApi.push({ id: api.id, prefix: api.pathPrefix, prefixSlash: api.pathPrefix + '/', retired });
+    }
     for (const route of this.routes) {
       const depth = slashes(route.template);
       const list = this.routesByDepth.get(depth);
@@ -392,10 +405,13 @@ export class Contracts {
 
   /** The API a path belongs to, by its version prefix; retired paths belong to the API that replaced them. */
   apiOfPath(rawPath: string): ApiId | undefined {
-    const p = normalisePath(rawPath);
-    for (const api of Object.values(this.apis)) {
-      if (p === api.pathPrefix || p.startsWith(api.pathPrefix + '/')) return api.id;
-      if (api.retired.some((r) => r.path === p)) return api.id;
+    return this.apiOfNormalPath(normalisePath(rawPath));
+  }
+
+  private apiOfNormalPath(p: string): ApiId | undefined {
+    for (const api of this.retiredByApi) {
+      if (p === api.prefix || p.startsWith(api.prefixSlash)) return api.id;
+      if (api.retired.has(p)) return api.id;
     }
     return undefined;
   }
@@ -404,8 +420,8 @@ export class Contracts {
   resolve(method: string, rawPath: string): RouteMatch {
     const p = normalisePath(rawPath);
     const upper = method.toUpperCase() as HttpMethod;
-    for (const api of Object.values(this.apis)) {
-      const retired = api.retired.find((r) => r.path === p);
+    for (const api of this.retiredByApi) {
+      const retired = api.retired.get(p);
       if (retired) return { kind: 'retired', api: api.id, retired };
     }
     // A static route without the method does not hide a parameterised one with it (POST /v4/tags/quota-info
@@ -425,7 +441,7 @@ export class Contracts {
       });
       return { kind: 'endpoint', api: route.api, endpoint, params };
     }
-    return notAllowed ?? { kind: 'unknown', api: this.apiOfPath(p) };
+    return notAllowed ?? { kind: 'unknown', api: this.apiOfNormalPath(p) };
   }
 
   // ---- business codes

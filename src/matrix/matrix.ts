@@ -12,13 +12,12 @@
 import { matchersV3 } from '../matchers/pact-matchers';
 import { getContracts, type ApiId, type Contracts, type RetryAdvice, type StatusCode } from '../contracts';
 import { waitForMatches } from '../consumer/builder';
-import { newPactV4 } from '../consumer/pact-v4';
 import { planInteraction, type InteractionPlan, type RequestExample } from '../consumer/plan';
 import { PLACEHOLDER_CREDENTIALS, type Credentials } from '../credentials';
 import { PushContractsError } from '../errors';
 import type { AdapterContext, CallReport, CallRunner, MatrixAdapter } from './adapter';
 import { inProcessRunner } from './call';
-import { playOnMockServer } from './mock';
+import { cellPact, playOnMockServer } from './mock';
 import { checkAdapter } from './load-adapter';
 import { faultServer, HTML_PAGE, sequenceProxy, TRANSPORT_FAULTS, type Exchange, type PlainAnswer, type RecordingServer, type TransportFault } from './servers';
 import {
@@ -172,7 +171,7 @@ async function playCatalogue(job: Job, env: CellEnv, ctxFor: (baseUrl: string) =
   const { plan } = job;
   const endpoint = env.contracts.endpoint(plan.api, plan.endpoint);
   // Played on pact's mock server and matched there, with no pact file (playOnMockServer says why).
-  const pact = newPactV4({ consumer: 'push-contracts-matrix', provider: `${plan.api}-matrix`, logLevel: 'error' });
+  const pact = cellPact(`${plan.api}-matrix`);
   pact
     .addInteraction()
     .uponReceiving(`${plan.description} (${job.variant})`)
@@ -326,7 +325,8 @@ function planJobs(adapter: MatrixAdapter, contracts: Contracts, options: MatrixO
     const badGateway = contracts.codeFor(adapter.api, endpoint.family, 'upstream.unreachable')?.status;
     for (const status of endpoint.statuses) {
       if (options.statuses && !options.statuses.includes(status)) continue;
-      const plan = { ...planInteraction(adapter.api, id, status, { contracts }), example: success.example };
+      // The success status's plan is `success` itself (planning derives its body matcher, which is not free).
+      const plan = status === successStatus ? success : { ...planInteraction(adapter.api, id, status, { contracts }), example: success.example };
       jobs.push({ endpoint: id, plan, success, variant: 'catalogue' });
       if (status === badGateway && options.html502 !== false) jobs.push({ endpoint: id, plan, success, variant: 'html-502' });
     }
