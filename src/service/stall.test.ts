@@ -82,7 +82,9 @@ describe('dispatcher deadline while the thread waits for a CPU', () => {
 
   it('answers a job the dispatcher answered in its time when every sweep ran late because the thread waited for a CPU', async () => {
     // A thread that gets a tenth of a CPU: every sweep fires late, and the kernel counts the lateness as waiting.
-    svc.dispatcher.setDelay(DEADLINE_MS * (MAX_STALL_CREDIT + 3));
+    // The job runs once the dispatcher has read it (after the first stall) and answers 5.5 deadlines later: past
+    // the stalls' bound (5 deadlines from the hand-over), well before the wait's (about ten, at nine tenths).
+    svc.dispatcher.setDelay(DEADLINE_MS * (MAX_STALL_CREDIT + 1.5));
     const outcome = client.dispatch(tagsList, true);
     let settled = false;
     void outcome.then(() => (settled = true));
