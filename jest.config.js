@@ -19,6 +19,8 @@ module.exports = {
   // Each run's temp files go to a directory of its own, and the run fails when a test leaves one there.
   globalSetup: '<rootDir>/test-support/temp-setup.js',
   globalTeardown: '<rootDir>/test-support/temp-teardown.js',
+  // Long files first even without jest's cache of earlier runs, as on CI's clean clone (test-support/sequencer.js).
+  testSequencer: '<rootDir>/test-support/sequencer.js',
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test-support/**/*.test.ts', '<rootDir>/bench/**/*.test.ts'] },
     { ...base, displayName: 'consumer', testMatch: ['<rootDir>/consumer-tests/**/*.test.ts'] },
