@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { PushContractsError } from '../errors';
 import { brokerConfig, DEFAULT_TIMEOUT_MS, type BrokerConfig, type BrokerConfigOverrides, type Env } from './config';
 import { gitFacts, requireValue } from './git';
+import { compactCopies } from './compact-copies';
 import { firstProblemLine, runBrokerCli } from './pact-cli';
 import { checkPactsForPublish, listPactFiles, secretsFromEnv, type PactFileSummary, type PublishOffence, type PrepublishOptions } from './prepublish';
 
@@ -76,18 +77,24 @@ export async function publishPacts(options: PublishOptions): Promise<PublishResu
   const report = checkPactsForPublish(files, { ...options.check, secrets: secretsFromEnv(options.env) });
   if (report.offences.length > 0) return { kind: 'refused', files: report.files, offences: report.offences };
 
-  // The checked files, not the directory: what reaches the broker is exactly what was checked.
-  const args = ['publish', ...files, '--consumer-app-version', consumerAppVersion];
-  if (branch) args.push('--branch', branch);
-  // The CLI takes one --tag with comma-separated values; a comma inside a tag cannot be expressed.
-  const badTag = tags.find((t) => t.includes(',') || t.trim() === '');
-  if (badTag !== undefined) throw new PushContractsError('PC_ERR_USAGE', `--tag '${badTag}' is empty or contains a comma`);
-  if (tags.length > 0) args.push('--tag', tags.join(','));
-  if (buildUrl) args.push('--build-url', buildUrl);
-  if (options.merge) args.push('--merge');
-  const run = await runBrokerCli(args, config, cliOptions(options));
-  if (run.exitCode !== 0) throw rejected('publishing the pacts', config, run.output);
-  return { kind: 'published', files: report.files, consumerAppVersion, branch, tags, buildUrl, output: run.output, durationMs: run.durationMs };
+  // The checked files, not the directory: what reaches the broker is exactly what was checked (compact
+  // copies of them, the same JSON in half the bytes, which the client reads one byte per system call).
+  const copies = compactCopies(files);
+  try {
+    const args = ['publish', ...copies.files, '--consumer-app-version', consumerAppVersion];
+    if (branch) args.push('--branch', branch);
+    // The CLI takes one --tag with comma-separated values; a comma inside a tag cannot be expressed.
+    const badTag = tags.find((t) => t.includes(',') || t.trim() === '');
+    if (badTag !== undefined) throw new PushContractsError('PC_ERR_USAGE', `--tag '${badTag}' is empty or contains a comma`);
+    if (tags.length > 0) args.push('--tag', tags.join(','));
+    if (buildUrl) args.push('--build-url', buildUrl);
+    if (options.merge) args.push('--merge');
+    const run = await runBrokerCli(args, config, cliOptions(options));
+    if (run.exitCode !== 0) throw rejected('publishing the pacts', config, run.output);
+    return { kind: 'published', files: report.files, consumerAppVersion, branch, tags, buildUrl, output: run.output, durationMs: run.durationMs };
+  } finally {
+    copies.remove();
+  }
 }
 
 export interface CanIDeployOptions extends BrokerContext {

@@ -1,4 +1,5 @@
-import { decodeJob, encodeFrame, encodeJob, FRAME, FrameReader } from './wire';
+import type { Socket } from 'node:net';
+import { decodeJob, encodeFrame, encodeJob, FRAME, FrameReader, FrameWriter, type FrameBatch } from './wire';
 
 type Seen = [kind: number, id: number, payload: string];
 
@@ -56,5 +57,70 @@ describe('job frames', () => {
     expect(() => decodeJob(Buffer.from('{"api":"x"}'))).toThrow();
     expect(() => decodeJob(Buffer.from('[1,2]'))).toThrow();
     expect(() => decodeJob(Buffer.from('["a","b","c",{},{},{},7]'))).toThrow();
+  });
+});
+
+describe('FrameWriter', () => {
+  /** A writer on a stand-in socket that records each write as the frames' ids it carried. */
+  function writer(batch: FrameBatch): { w: FrameWriter; writes: number[][] } {
+    const writes: number[][] = [];
+    const socket = {
+      destroyed: false,
+      write(buf: Buffer) {
+        const ids: number[] = [];
+        for (let at = 0; at < buf.length; at += 4 + buf.readUInt32BE(at)) ids.push(buf.readUInt32BE(at + 5));
+        writes.push(ids);
+        return true;
+      },
+    };
+    return { w: new FrameWriter(socket as unknown as Socket, batch), writes };
+  }
+  const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+  it("'turn' writes the frames of every callback of an event-loop turn in one write, after the turn's callbacks", async () => {
+    const { w, writes } = writer('turn');
+    const inTurn = await new Promise<number[][]>((resolve) => {
+      // Two callbacks of the same turn, as two client requests read in one poll.
+      setImmediate(() => w.send(encodeFrame(FRAME.job, 1, 'a')));
+      setImmediate(() => {
+        w.send(encodeFrame(FRAME.job, 2, 'b'));
+        queueMicrotask(() => resolve([...writes]));
+      });
+    });
+    expect(inTurn).toEqual([]);
+    await nextTurn();
+    expect(writes).toEqual([[1, 2]]);
+  });
+
+  it("'callback' writes a callback's frames in one write as soon as the callback returns, not a turn later", async () => {
+    const { w, writes } = writer('callback');
+    const [during, nextCallback] = await new Promise<number[][][]>((resolve) => {
+      let seen: number[][] = [];
+      setImmediate(() => {
+        // A queue drain answering the jobs it ran.
+        w.send(encodeFrame(FRAME.done, 1, '{}'));
+        w.send(encodeFrame(FRAME.done, 2, '{}'));
+        seen = [...writes];
+      });
+      // The next callback of the same turn.
+      setImmediate(() => resolve([seen, [...writes]]));
+    });
+    expect(during).toEqual([]);
+    expect(nextCallback).toEqual([[1, 2]]);
+  });
+
+  it('writes nothing that was queued before discard()', async () => {
+    for (const batch of ['turn', 'callback'] as const) {
+      const { w, writes } = writer(batch);
+      w.send(encodeFrame(FRAME.job, 1, 'a'));
+      w.discard();
+      await nextTurn();
+      await nextTurn();
+      expect(writes).toEqual([]);
+      w.send(encodeFrame(FRAME.job, 2, 'b'));
+      await nextTurn();
+      await nextTurn();
+      expect(writes).toEqual([[2]]);
+    }
   });
 });
