@@ -15,7 +15,7 @@ import { FULL_RUN_DEADLINE_MS, generatedInteractions, PACT_DIR } from './generat
 describe('generated pacts against the reference service', () => {
   let service: ReferenceService;
   beforeAll(async () => {
-    // A short dispatcher deadline keeps the 504 interactions quick (FULL_RUN_DEADLINE_MS says why it is safe).
+    // A short dispatcher deadline keeps the 504 interactions quick (FULL_RUN_DEADLINE_MS says how short it can be).
     service = await startReferenceService({ enableProviderStates: true, dispatcher: { deadlineMs: FULL_RUN_DEADLINE_MS } });
   });
   afterAll(async () => {
