@@ -9,6 +9,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const Module = require('node:module');
 const path = require('node:path');
+const { patientTimeout } = require('../../dist/patient-timer.js');
 
 const scenarios = {
   // A 200 whose JSON body arrives in two chunks (any body over one TCP read).
@@ -61,7 +62,9 @@ async function main() {
       (value) => ({ outcome: 'resolved', value }),
       (err) => ({ outcome: 'rejected', name: err && err.name, message: err && err.message }),
     ),
-    new Promise((r) => setTimeout(() => r({ outcome: 'pending', afterMs: 1500 }), 1500)),
+    // Server and client share this thread: the wait counts the time it could run, or a loaded machine would make
+    // a crash or an answer look "pending" (patientTimeout, built into dist/ by tsc -b before the tests run).
+    new Promise((r) => patientTimeout(1500, () => r({ outcome: 'pending', afterMs: 1500 }))),
   ]);
   process.stdout.write(JSON.stringify(outcome) + '\n');
   if (server) {

@@ -171,15 +171,16 @@ export class DispatcherClient {
     const waitedNow = this.waited();
     const waited = waitedNow - this.waitedAt;
     this.waitedAt = waitedNow;
-    if (now - this.due > tolerance) {
+    // Both can hold at once: a sweep late because the thread waited for a CPU gets the wait back as well.
+    const stalled = now - this.due > tolerance;
+    if (stalled || waited > tolerance) {
       for (let j = i; j < queue.length; j++) {
         const p = queue[j];
-        if (!p.settled) p.deadline = Math.max(p.deadline, Math.min(now + this.deadlineMs, p.latest));
-      }
-    } else if (waited > tolerance) {
-      for (let j = i; j < queue.length; j++) {
-        const p = queue[j];
-        if (!p.settled) p.deadline = Math.min(p.deadline + waited, p.latestWaiting);
+        if (p.settled) continue;
+        let deadline = p.deadline;
+        if (waited > tolerance) deadline = Math.min(deadline + waited, p.latestWaiting);
+        if (stalled) deadline = Math.max(deadline, Math.min(now + this.deadlineMs, p.latest));
+        p.deadline = deadline;
       }
     }
     for (; i < queue.length; i++) {
