@@ -14,11 +14,12 @@ export const PACT_DIR = path.join(__dirname, '..', 'pacts');
  * The dispatcher deadline of the reference service that replays all the generated pacts. Their 64
  * "the dispatcher is slow" interactions each wait it out (the dispatcher holds the job twenty deadlines,
  * so the 504 comes from a missed deadline), one after the other, since a slice with provider states runs
- * alone: 6.4 s of each full run asleep. It cannot be much shorter: a late deadline timer (the process could
- * not run) gives the jobs in flight a new deadline (src/service/gateway/dispatcher-client.ts), but a stall
- * that ends within max(2 ms, a tenth of the deadline) after it is due is not seen as one, and at 20 ms
- * verify-reference got 1 and 3 false 504s (of ~750 prompt answers) in two cold provider runs at load
- * 9-12 with the three heaviest files side by side, though three plain-node runs beside busy loops had none.
+ * alone: 6.4 s of each full run asleep. It cannot be much shorter yet. The gateway's deadline counts only
+ * time the process could run (a late timer, and the time the thread waited for a CPU, give the jobs in
+ * flight their time back: src/service/gateway/dispatcher-client.ts), but at 20 ms verify-reference still
+ * got a prompt answer judged 504: 1 and 3 in two cold provider runs at load 9-12 before the wait for a CPU
+ * was counted, and after it 1 in a full `npm test` at load ~10, though six other runs (load 7-16, some
+ * beside busy loops) had none.
  */
 export const FULL_RUN_DEADLINE_MS = 100;
 
