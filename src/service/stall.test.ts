@@ -19,6 +19,19 @@ function stall(ms: number): void {
   }
 }
 
+/**
+ * Stalls for longer than a deadline each time the event loop gets to run, so every sweep runs late, until
+ * `outcome` is settled.
+ */
+async function stallEachTurnUntilSettled(outcome: Promise<unknown>): Promise<void> {
+  let settled = false;
+  void outcome.then(() => (settled = true));
+  while (!settled) {
+    await new Promise((r) => setImmediate(r));
+    stall(DEADLINE_MS * 1.5);
+  }
+}
+
 describe('dispatcher deadline under a stalled process', () => {
   let svc: ReferenceService;
   let client: DispatcherClient;
@@ -48,13 +61,7 @@ describe('dispatcher deadline under a stalled process', () => {
   it('gives a job back at most MAX_DEADLINE_CREDIT deadlines: a process that keeps stalling still gets its 504', async () => {
     svc.dispatcher.setDelay(DEADLINE_MS * (MAX_DEADLINE_CREDIT + 10));
     const outcome = client.dispatch(tagsList, true);
-    let settled = false;
-    void outcome.then(() => (settled = true));
-    // Stall for longer than a deadline each time the loop gets to run, so every sweep runs late, until the job is settled.
-    while (!settled) {
-      await new Promise((r) => setImmediate(r));
-      stall(DEADLINE_MS * 1.5);
-    }
+    await stallEachTurnUntilSettled(outcome);
     // Had stalls kept moving the deadline, the dispatcher would have answered once its delay was over.
     expect(await outcome).toEqual({ kind: 'failed', cause: 'upstream.timeout' });
   });
@@ -86,12 +93,7 @@ describe('dispatcher deadline while the thread waits for a CPU', () => {
     // the stalls' bound (5 deadlines from the hand-over), well before the wait's (about ten, at nine tenths).
     svc.dispatcher.setDelay(DEADLINE_MS * (MAX_STALL_CREDIT + 1.5));
     const outcome = client.dispatch(tagsList, true);
-    let settled = false;
-    void outcome.then(() => (settled = true));
-    while (!settled) {
-      await new Promise((r) => setImmediate(r));
-      stall(DEADLINE_MS * 1.5);
-    }
+    await stallEachTurnUntilSettled(outcome);
     // Past the stalls' bound alone (a 504 then), within what the wait gives back.
     expect(await outcome).toMatchObject({ kind: 'done' });
   });
