@@ -4,8 +4,9 @@
 // cleared first.
 const base = {
   testEnvironment: 'node',
-  // ts-jest behind a key that is the same in every project, so a file is transpiled once per machine, not
-  // once per project (test-support/ts-transform.js says why; docs/development.md has the numbers).
+  // tsc's own emit of a file when it is of the file's current text (`tsc -b` runs before jest), else ts-jest
+  // behind a key that is the same in every project, so a file is transpiled once per machine, not once per
+  // project (test-support/ts-transform.js says why; docs/development.md has the numbers).
   transform: { '^.+\\.ts$': ['<rootDir>/test-support/ts-transform.js', { tsconfig: 'tsconfig.json' }] },
   // pact-js requires ramda's index, 367 modules that jest evaluates one by one in every test file that
   // loads pact (about 0.1 s each); ramda's own single-file build of the same version is the same library.

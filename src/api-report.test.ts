@@ -93,4 +93,9 @@ describe('the published file list (npm pack)', () => {
   it("ships no TypeScript build state (tsc -b's .tsbuildinfo files live in dist/ but mean nothing to a dependent)", () => {
     expect(files.filter((f) => f.endsWith('.tsbuildinfo'))).toEqual([]);
   });
+
+  it("ships none of the tests' own JavaScript (tsc -b emits it into dist/tests/ for jest, test-support/ts-emit.js)", () => {
+    expect(fs.existsSync(path.join(ROOT, 'dist', 'tests'))).toBe(true); // there to be left out
+    expect(files.filter((f) => f.startsWith('dist/tests/'))).toEqual([]);
+  });
 });

@@ -12,10 +12,16 @@
  *
  * The key is computed without loading ts-jest (which loads TypeScript, ~0.4 s of CPU per worker); ts-jest
  * is required on the first file no cache has, so a worker that finds every file cached never loads it.
+ *
+ * Before transpiling, a file's JavaScript is taken from tsc's own emit when it is provably of the same text
+ * (test-support/ts-emit.js): `npm test` runs `tsc -b` first, which emits every file it type-checks, so on a
+ * clean machine no file is transpiled twice and no worker loads TypeScript. tsc's output for each file is
+ * the same as ts-jest's `isolatedModules` transpile (test-support/ts-transform.test.ts compares them).
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { readEmitIndex, emittedCode } = require('./ts-emit');
 
 // The cache format: a change to this file changes every key.
 const SELF = fs.readFileSync(__filename);
@@ -51,17 +57,24 @@ class SharedTsTransformer {
   constructor(options = {}) {
     this.options = options;
     this.identity = new Map();
+    this.emits = new Map();
     this.tsJest = undefined;
   }
 
   /** Everything but the file that decides ts-jest's output, for one root directory (read once per instance). */
+  /** ts-jest's `tsconfig` option: a path (`<rootDir>` allowed) or inline options (then the default file). */
+  tsconfigFile(config) {
+    const option = this.options.tsconfig;
+    return typeof option === 'string' ? path.resolve(config.rootDir, option.replace('<rootDir>', config.rootDir)) : path.join(config.rootDir, 'tsconfig.json');
+  }
+
   toolchain(config) {
     let id = this.identity.get(config.rootDir);
     if (id === undefined) {
-      // ts-jest's `tsconfig` option: a path (`<rootDir>` allowed) or inline options (in stable(options) below,
-      // with the default file kept in the key too, to err on the side of a new key).
+      // Inline options are in stable(options) below, with the default file kept in the key too, to err on the
+      // side of a new key.
       const option = this.options.tsconfig;
-      const tsconfig = typeof option === 'string' ? path.resolve(config.rootDir, option.replace('<rootDir>', config.rootDir)) : path.join(config.rootDir, 'tsconfig.json');
+      const tsconfig = this.tsconfigFile(config);
       const tsJestDir = path.dirname(require.resolve('ts-jest/package.json', { paths: [config.rootDir] }));
       const digestFile = path.join(tsJestDir, '.ts-jest-digest');
       id = crypto
@@ -104,11 +117,31 @@ class SharedTsTransformer {
     return this.tsJest;
   }
 
+  /**
+   * tsc's emit of this exact text, or undefined. Only for a tsconfig given by path: inline compiler options
+   * are not what tsc built with. Read once per root directory and worker (~40 ms for the whole tree).
+   */
+  emitted(sourceText, sourcePath, config) {
+    if (this.options.tsconfig !== undefined && typeof this.options.tsconfig !== 'string') return undefined;
+    let index = this.emits.get(config.rootDir);
+    if (index === undefined) {
+      const tsconfig = this.tsconfigFile(config);
+      index = fs.existsSync(tsconfig) ? readEmitIndex(tsconfig) : new Map();
+      this.emits.set(config.rootDir, index);
+    }
+    const code = emittedCode(index, sourcePath, sourceText);
+    return code === undefined ? undefined : { code };
+  }
+
   process(sourceText, sourcePath, transformOptions) {
+    const emitted = this.emitted(sourceText, sourcePath, transformOptions.config);
+    if (emitted) return emitted;
     return this.cached(sourceText, sourcePath, transformOptions, () => this.delegate().process(sourceText, sourcePath, transformOptions));
   }
 
   async processAsync(sourceText, sourcePath, transformOptions) {
+    const emitted = this.emitted(sourceText, sourcePath, transformOptions.config);
+    if (emitted) return emitted;
     const cached = this.read(sourceText, sourcePath, transformOptions);
     if (cached) return cached;
     return this.write(sourceText, sourcePath, transformOptions, await this.delegate().processAsync(sourceText, sourcePath, transformOptions));

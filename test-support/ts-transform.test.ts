@@ -108,3 +108,116 @@ describe('the jest TypeScript transformer', () => {
     expect(fs.existsSync(path.join(dir, 'cache', 'push-contracts-ts'))).toBe(false);
   });
 });
+
+describe("the jest TypeScript transformer and tsc's own emit", () => {
+  // A project laid out as this repository is: src/ built into out/ (tsconfig.build.json), the tests into
+  // out/tests/ by the tsconfig.json that references it, built the way `tsc -b` builds it.
+  let root: string;
+  const write = (rel: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  };
+  const srcText = "export const answer: number = 42;\nexport function fail(): never {\n  throw new Error('on line 3');\n}\n";
+  const testText = "import { answer } from '../src/a';\nexport const doubled: number = answer * 2;\n";
+  beforeEach(() => {
+    root = path.join(dir, 'built');
+    const compilerOptions = { target: 'ES2022', module: 'commonjs', lib: ['ES2022'], types: [], strict: true, esModuleInterop: true, isolatedModules: true, skipLibCheck: true };
+    write('tsconfig.json', JSON.stringify({ compilerOptions: { ...compilerOptions, rootDir: '.', outDir: 'out/tests', sourceMap: true, incremental: true, tsBuildInfoFile: 'out/tests.tsbuildinfo' }, include: ['test'], references: [{ path: './tsconfig.build.json' }] }));
+    write('tsconfig.build.json', JSON.stringify({ extends: './tsconfig.json', compilerOptions: { rootDir: 'src', outDir: 'out', composite: true, declaration: true, tsBuildInfoFile: 'out/.tsbuildinfo' }, include: ['src'] }));
+    write('src/a.ts', srcText);
+    write('test/a.test.ts', testText);
+    // The fixture's own toolchain is this repository's (ts-jest and TypeScript are resolved from the root).
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ts = require('typescript') as typeof import('typescript');
+    const status = ts.createSolutionBuilder(ts.createSolutionBuilderHost(ts.sys), [path.join(root, 'tsconfig.json')], {}).build();
+    expect(status).toBe(ts.ExitStatus.Success);
+  });
+
+  const config = () => projectConfig(jestConfig.projects[0]!, root);
+  const transform = (text: string, rel: string) => createTransformer({ tsconfig: 'tsconfig.json' }).process(text, path.join(root, rel), options(config())).code;
+  const withoutMap = (code: string) => code.slice(0, code.lastIndexOf('//# sourceMappingURL='));
+  const inlineMap = (code: string) => JSON.parse(Buffer.from(code.slice(code.lastIndexOf('base64,') + 'base64,'.length), 'base64').toString('utf8')) as { file: string; sources: string[]; sourcesContent: string[]; mappings: string };
+  // A mark put into an emitted file, so a result that holds it can only have been read from tsc's output.
+  const mark = (rel: string) => {
+    const js = path.join(root, rel);
+    fs.writeFileSync(js, fs.readFileSync(js, 'utf8').replace('//# sourceMappingURL=', '/* read from the emit */\n//# sourceMappingURL='));
+  };
+
+  it("serves tsc's emit of a file whose text tsc compiled: ts-jest's code, with the .ts file's source map inlined as ts-jest inlines it", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const tsJest = require('ts-jest').default.createTransformer({ tsconfig: 'tsconfig.json' });
+    for (const [rel, text, js] of [['src/a.ts', srcText, 'out/a.js'], ['test/a.test.ts', testText, 'out/tests/test/a.test.js']] as const) {
+      const served = transform(text, rel);
+      expect(withoutMap(served)).toBe(withoutMap(tsJest.process(text, path.join(root, rel), options(config())).code));
+      const map = inlineMap(served);
+      expect(map).toMatchObject({ file: path.join(root, rel), sources: [path.join(root, rel)], sourcesContent: [text] });
+      expect(map.mappings).toBe((JSON.parse(fs.readFileSync(path.join(root, `${js}.map`), 'utf8')) as { mappings: string }).mappings);
+      mark(js);
+      expect(transform(text, rel)).toContain('/* read from the emit */');
+    }
+  });
+
+  it('transpiles a file whose text changed since the build instead of serving the stale emit', () => {
+    mark('out/a.js');
+    const edited = srcText.replace('42', '43');
+    const code = transform(edited, 'src/a.ts');
+    expect(code).not.toContain('/* read from the emit */');
+    expect(code).toContain('exports.answer = 43');
+    expect(transform(srcText, 'src/a.ts')).toContain('/* read from the emit */'); // the built text still is
+  });
+
+  it('transpiles when a tsconfig changed after the build, another TypeScript wrote the build info, the emit is pending or gone', () => {
+    mark('out/a.js');
+    const served = () => transform(srcText, 'src/a.ts').includes('/* read from the emit */');
+    expect(served()).toBe(true);
+
+    const info = path.join(root, 'out', '.tsbuildinfo');
+    const later = new Date(fs.statSync(info).mtimeMs + 60_000);
+    const tsconfig = path.join(root, 'tsconfig.json');
+    const before = fs.statSync(tsconfig).mtime;
+    fs.utimesSync(tsconfig, later, later); // the base of tsconfig.build.json edited, tsc -b not run since
+    expect(served()).toBe(false);
+    fs.utimesSync(tsconfig, before, before);
+    expect(served()).toBe(true);
+
+    const text = fs.readFileSync(info, 'utf8');
+    const built = JSON.parse(text) as { version: string; fileNames: string[]; affectedFilesPendingEmit?: number[] };
+    const rewrite = (edit: object) => {
+      fs.writeFileSync(info, JSON.stringify({ ...built, ...edit }));
+      fs.utimesSync(info, later, later);
+    };
+    rewrite({ version: '0.0.0' });
+    expect(served()).toBe(false);
+    rewrite({ affectedFilesPendingEmit: [built.fileNames.findIndex((f) => f.endsWith('src/a.ts')) + 1] });
+    expect(served()).toBe(false);
+    rewrite({});
+    expect(served()).toBe(true);
+
+    fs.rmSync(path.join(root, 'out', 'a.js'));
+    expect(transform(srcText, 'src/a.ts')).toContain('exports.answer = 42');
+  });
+});
+
+describe("this repository's build", () => {
+  it("gives jest, for files of both tsc projects, tsc's emit that is ts-jest's transpile of the same text", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { readEmitIndex, emittedCode } = require('./ts-emit.js') as {
+      readEmitIndex(tsconfig: string): Map<string, { version: string; js: string }>;
+      emittedCode(index: Map<string, unknown>, file: string, text: string): string | undefined;
+    };
+    const index = readEmitIndex(path.join(ROOT, 'tsconfig.json'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const tsJest = require('ts-jest').default.createTransformer({ tsconfig: 'tsconfig.json' });
+    const config = projectConfig(jestConfig.projects[0]!);
+    const withoutMap = (code: string) => code.slice(0, code.lastIndexOf('//# sourceMappingURL='));
+    // Every seventh file of each project (src/ into dist/, the tests into dist/tests/), served from the emit.
+    for (const tests of [false, true]) {
+      const files = [...index.keys()].filter((f) => index.get(f)!.js.startsWith(path.join(ROOT, 'dist', 'tests') + path.sep) === tests).sort();
+      const sample = files.filter((_, i) => i % 7 === 0).map((f) => ({ f, text: fs.readFileSync(f, 'utf8') })).map(({ f, text }) => ({ f, text, served: emittedCode(index, f, text) }));
+      const stale = sample.filter((s) => s.served === undefined).map((s) => path.relative(ROOT, s.f));
+      if (stale.length > 0 || sample.length < 10) throw new Error(`dist/ is not built from the current sources (${stale.join(', ') || 'no files'}): run \`npx tsc -b\` (npm test runs it first)`);
+      for (const { f, text, served } of sample) expect([path.relative(ROOT, f), withoutMap(served!)]).toEqual([path.relative(ROOT, f), withoutMap(tsJest.process(text, f, options(config)).code)]);
+    }
+  });
+});
