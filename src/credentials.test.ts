@@ -26,7 +26,7 @@ describe('maskSecrets', () => {
     const body = `<html>debug: authorization=${basicAuth(c)}</html>`;
     const cut = body.slice(0, 60);
     const masked = maskSecrets(cut, secretForms(c));
-    for (const f of fragments(c)) expect(masked).not.toContain(f);
+    expect(fragments(c).filter((f) => masked.includes(f))).toEqual([]);
     expect(masked.startsWith('<html>debug: authorization=')).toBe(true);
   });
 
@@ -52,10 +52,13 @@ describe('maskSecrets', () => {
           const secrets = secretForms(c);
           const maskedThenCut = maskSecrets(body, secrets).slice(from, to);
           const cutThenMasked = maskSecrets(body.slice(from, to), secrets);
-          for (const f of fragments(c)) {
-            expect(maskedThenCut).not.toContain(f);
-            expect(cutThenMasked).not.toContain(f);
-          }
+          // One expect per run over every fragment (jest's expect() costs ~70 µs a call: 160 calls a run were
+          // 3 s of CPU), naming each fragment that leaked and where.
+          const leaks = fragments(c).flatMap((f) => [
+            ...(maskedThenCut.includes(f) ? [{ fragment: f, in: 'masked then cut' }] : []),
+            ...(cutThenMasked.includes(f) ? [{ fragment: f, in: 'cut then masked' }] : []),
+          ]);
+          expect(leaks).toEqual([]);
         },
       ),
       { numRuns: 300 },
