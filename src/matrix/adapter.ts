@@ -60,6 +60,15 @@ export interface CallReport {
   readonly timers?: readonly ClientTimer[];
 }
 
+/** What the matrix asks of one run of a call. */
+export interface CallOptions {
+  /**
+   * Record the timers the call arms (CallReport `timers`): only for a cell whose backoff is judged on them, since
+   * seeing a call's timers turns on async hooks for the whole thread while it runs (client-waits.ts).
+   */
+  readonly timers?: boolean;
+}
+
 /** Runs one adapter call and reports what it did; the in-process one and the isolated one share it. */
-export type CallRunner = (endpoint: string, ctx: AdapterContext) => Promise<CallReport>;
+export type CallRunner = (endpoint: string, ctx: AdapterContext, options?: CallOptions) => Promise<CallReport>;
 

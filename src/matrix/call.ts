@@ -49,7 +49,7 @@ import { recordTimers, type ClientTimer } from './client-waits';
  * `patience`: what the hang timeout gives back besides this thread's own waits (a worker: its answering thread's).
  */
 export function inProcessRunner(adapter: MatrixAdapter, patience?: Patience): CallRunner {
-  return async (endpoint, ctx) => {
+  return async (endpoint, ctx, options) => {
     const call = adapter.calls[endpoint];
     if (!call) return { kind: 'rejected', detail: `adapter ${adapter.name} has no call for ${endpoint}`, typed: false };
     let cancel: (() => void) | undefined;
@@ -58,18 +58,19 @@ export function inProcessRunner(adapter: MatrixAdapter, patience?: Patience): Ca
     });
     // The timers the client arms: its own waits, which the backoff verdict reads (client-waits.ts).
     const timers: ClientTimer[] = [];
-    const recording = recordTimers(timers);
+    const recording = options?.timers === true ? recordTimers(timers) : undefined;
+    const recorded = recording ? { timers } : {};
     const attempt = Promise.resolve()
-      .then(() => recording.run(() => call(ctx)))
+      .then(() => (recording ? recording.run(() => call(ctx)) : call(ctx)))
       .then(
-        (value): CallReport => ({ kind: 'resolved', detail: describeValue(value), timers }),
-        (err: unknown): CallReport => ({ kind: 'rejected', detail: describeValue(err), ...readError(adapter, err), timers }),
+        (value): CallReport => ({ kind: 'resolved', detail: describeValue(value), ...recorded }),
+        (err: unknown): CallReport => ({ kind: 'rejected', detail: describeValue(err), ...readError(adapter, err), ...recorded }),
       );
     try {
       return await Promise.race([attempt, hang]);
     } finally {
       cancel?.();
-      recording.stop();
+      recording?.stop();
     }
   };
 }

@@ -56,9 +56,9 @@ async function start(): Promise<void> {
   const run: CallRunner = inProcessRunner(adapter, patience);
   process.on('uncaughtException', (err) => crashed('uncaught', err));
   process.on('unhandledRejection', (err) => crashed('unhandled rejection', err));
-  parentPort?.on('message', (msg: { id: number; endpoint: string; ctx: AdapterContext }) => {
+  parentPort?.on('message', (msg: { id: number; endpoint: string; ctx: AdapterContext; timers?: boolean }) => {
     inFlight.add(msg.id);
-    callOf.run(msg.id, () => void run(msg.endpoint, msg.ctx).then((report) => answer(msg.id, report)));
+    callOf.run(msg.id, () => void run(msg.endpoint, msg.ctx, { timers: msg.timers }).then((report) => answer(msg.id, report)));
   });
   parentPort?.postMessage({ ready: true });
 }

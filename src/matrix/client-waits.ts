@@ -11,13 +11,14 @@
  * running, only not the client's code. What a backing-off client does that an at-once one does not is arm a
  * timer of the backoff's length and send when it fires. A timer's requested length is the client's intent and is
  * not stretched by a busy loop (a timer fires late, never early by more than libuv's millisecond). So the wait before a retry is what the call's
- * timers asked for, among those armed after the failed exchange ended and fired before the retry reached the
- * server.
+ * timers asked for, among those armed after the server began to send the failed answer and fired before the
+ * retry reached the server. Only the calls whose backoff is judged this way are recorded (matrix.ts `ownWaitsJudged`): the hook
+ * turns on V8's promise hooks for the whole thread while it is on.
  *
  * Timers are attributed to a call by async context: Node hands each async resource (timers, sockets, promises)
  * the context of the code that created it, so a timer armed anywhere in the client's code (a `setTimeout`, the
  * timers/promises `setTimeout`, a socket's idle timeout) belongs to the call that started that code. The hook is
- * on only while a call is in flight.
+ * on only while a recorded call is in flight.
  *
  * Times are on the monotonic clock every thread shares (`process.hrtime`), so a worker thread's timers compare
  * with the exchanges the serving thread recorded.
@@ -37,11 +38,21 @@ export interface ClientTimer {
 /** Milliseconds on the monotonic clock shared by every thread of the process. */
 export const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
-/** This thread's performance.now() on that clock: performance.now() is the same clock from this thread's origin. */
+/**
+ * This thread's performance.now() on that clock: performance.now() is the same clock from this thread's origin.
+ * The offset is read between two performance.now() calls; of a few tries the tightest pair is kept, so a thread
+ * descheduled during one read does not shift every time it converts (a worker's timers are compared with this
+ * thread's exchanges to within the latency of a loopback request).
+ */
 const PERFORMANCE_OFFSET = ((): number => {
-  const before = performance.now();
-  const mono = monotonicMs();
-  return mono - (before + performance.now()) / 2;
+  let best = { gap: Infinity, offset: 0 };
+  for (let i = 0; i < 5; i++) {
+    const before = performance.now();
+    const mono = monotonicMs();
+    const after = performance.now();
+    if (after - before < best.gap) best = { gap: after - before, offset: mono - (before + after) / 2 };
+  }
+  return best.offset;
 })();
 
 /** A performance.now() time of this thread on the monotonic clock. */
@@ -121,8 +132,8 @@ export function recordTimers(timers: ClientTimer[]): TimerRecording {
 
 /**
  * How long the client waited of its own before each retry: for the retry that is exchange k+1, the time its
- * timers asked for among those armed at or after exchange k ended (`failedAt[k]`) and fired at or before the
- * retry arrived (`arrivedAt[k + 1]`). Timers in sequence (one armed after the other fired: a loop of short
+ * timers asked for among those armed at or after the server began to answer exchange k (`failedAt[k]`) and fired
+ * at or before the retry arrived (`arrivedAt[k + 1]`). Timers in sequence (one armed after the other fired: a loop of short
  * sleeps) add up; timers that ran at once (armed before another fired: a race of two) count their union. Each
  * counts its requested length, never how late it fired: a busy loop fires a 1 ms timer 30 ms late, and that is
  * the loop's delay, not the client's wait. All times monotonic ms; rounded to whole ms.

@@ -136,7 +136,7 @@ export function isolatedRunner(file: string, size: number, tsNode?: string, call
     }
   };
 
-  const run: CallRunner = async (endpoint, ctx) => {
+  const run: CallRunner = async (endpoint, ctx, options) => {
     const id = ++calls;
     const slot = await acquire();
     await slot.ready; // a load error rejects here, as PC_ERR_ADAPTER
@@ -179,7 +179,7 @@ export function isolatedRunner(file: string, size: number, tsNode?: string, call
         worker.on('message', onMessage);
         worker.on('error', onError);
         worker.on('exit', onExit);
-        worker.postMessage({ id, endpoint, ctx });
+        worker.postMessage({ id, endpoint, ctx, timers: options?.timers === true });
       });
     } finally {
       release(slot, dead);

@@ -216,6 +216,8 @@ describe('runMatrix transport faults', () => {
     expect(r.cells.filter((c) => !c.asSpecified)).toEqual([]);
     const cell = (e: string, v: string): MatrixCell | undefined => r.cells.find((c) => c.endpoint === e && c.variant === v);
     expect(cell('tags.list', 'no-answer')).toMatchObject({ outcome: 'recovered', attempts: 2 });
+    // Own waits are recorded for an answered failure (25-50 ms, its first backoff step), not for an unanswered one.
+    expect([cell('tags.list', 'reset-mid-body')?.backoffMs?.every((w) => w >= 25 && w <= 50), cell('tags.list', 'reset-mid-body')?.backoffMs?.length, cell('tags.list', 'no-answer')?.backoffMs]).toEqual([true, 1, undefined]);
     expect(cell('push', 'no-answer')).toMatchObject({ outcome: 'typed-error', attempts: 1 });
     expect(cell('push', 'refused')).toMatchObject({ outcome: 'typed-error', attempts: null });
     expect(cell('tags.list', 'html-200')).toMatchObject({ outcome: 'typed-error', attempts: 1 });

@@ -43,7 +43,8 @@ export interface MatrixCell {
   /**
    * Milliseconds the client waited of its own before each retry: the time covered by the timers it armed after
    * the failed exchange ended and that fired before the retry arrived (client-waits.ts). What `retry.no-backoff`
-   * judges; absent when the runner reports no timers (then it judges `delaysMs`).
+   * judges; recorded for an answered transient failure (502/503/504, HTML 502, a body cut mid-way), absent
+   * elsewhere and when the runner reports no timers (then it judges `delaysMs`).
    */
   readonly backoffMs?: readonly number[];
   readonly elapsedMs: number;
@@ -198,7 +199,7 @@ async function playCatalogue(job: Job, env: CellEnv, ctxFor: (baseUrl: string) =
   const { value, matched } = await playOnMockServer(pact, async (mock) => {
     const proxy = await sequenceProxy(mock.url, successAnswer(job.success));
     try {
-      const report = await env.run(job.endpoint, ctxFor(proxy.url));
+      const report = await env.run(job.endpoint, ctxFor(proxy.url), { timers: ownWaitsJudged(job, env.contracts) });
       if (proxy.exchanges.length > 0) await waitForMatches(pact, mock.port);
       return { report, exchanges: proxy.exchanges };
     } finally {
@@ -212,7 +213,7 @@ async function playCatalogue(job: Job, env: CellEnv, ctxFor: (baseUrl: string) =
 async function playFault(job: Job, fault: TransportFault, env: CellEnv, ctxFor: (baseUrl: string) => AdapterContext): Promise<{ report: CallReport; exchanges: Exchange[] }> {
   const server: RecordingServer = await faultServer(fault, successAnswer(job.success), Math.floor((env.hangTimeoutMs * 3) / 5));
   try {
-    return { report: await env.run(job.endpoint, ctxFor(server.url)), exchanges: server.exchanges };
+    return { report: await env.run(job.endpoint, ctxFor(server.url), { timers: ownWaitsJudged(job, env.contracts) }), exchanges: server.exchanges };
   } finally {
     await server.close();
   }
@@ -254,11 +255,12 @@ async function runCell(job: Job, env: CellEnv): Promise<MatrixCell> {
 
   const attempts = fault === 'refused' ? null : exchanges.length;
   const delaysMs = exchanges.slice(1).map((ex, i) => Math.max(0, Math.round(ex.at - (exchanges[i].endedAt ?? exchanges[i].at))));
-  // The client's own waits, from the end of the failed answer; from an unanswered request's arrival, the earliest
-  // the client can have given up on it (its server-side close is seen after the client has already moved on).
+  // The client's own waits, from when the server began to send the failed answer (recorded for answered transient
+  // failures only): a client in a worker thread can read the answer and arm its backoff before this thread notes
+  // the answer's end.
   const backoffMs = report.timers && waitsBeforeRetries(
     report.timers,
-    exchanges.map((ex) => fromPerformanceNow(ex.endedAt ?? ex.at)),
+    exchanges.map((ex) => fromPerformanceNow(ex.answeredAt ?? ex.at)),
     exchanges.map((ex) => fromPerformanceNow(ex.at)),
   );
   const firstSucceeds = fault === 'slow-headers' || (!fault && contracts.status(job.plan.status)?.class === 'success');
@@ -314,6 +316,19 @@ async function runCell(job: Job, env: CellEnv): Promise<MatrixCell> {
     asSpecified: outcomeOk && errors.length === 0,
     reason: reasons.join('; '),
   };
+}
+
+/**
+ * Whether the cell's backoff is judged on the client's own timers (client-waits.ts): a transient failure that was
+ * answered (a 502/503/504, an HTML 502, a body cut mid-way). Seeing a call's timers turns on async hooks for the
+ * whole thread while the call runs (~10 % more CPU for a reference run with every call recorded), so only these
+ * calls are recorded, and they run together at the end of their lane. An unanswered request (no answer, slow
+ * headers) is judged on the server's clock from its arrival, which includes the client's own timeout; a refused
+ * connection's attempts cannot be counted.
+ */
+function ownWaitsJudged(job: Job, contracts: Contracts): boolean {
+  if (job.variant === 'reset-mid-body') return true;
+  return (job.variant === 'catalogue' || job.variant === 'html-502') && contracts.status(job.plan.status)?.retry === 'backoff';
 }
 
 /** 1 for a cell that waits by design whatever the client (no answer, slow headers, a 429's reset), else 0. */
@@ -383,7 +398,9 @@ export async function runMatrix(adapter: MatrixAdapter, options: MatrixOptions =
   // Cells are independent (own servers and mock server), so a few run at once. The cells that wait by design
   // (a rate-limit reset, a client timeout) start first, so their waits overlap the quick cells rather than
   // trail at the end of the run, or run in a lane of their own (waitingConcurrency); results keep the plan's order.
-  const order = jobs.map((_, i) => i).sort((a, b) => waitsFirst(jobs[b]) - waitsFirst(jobs[a]) || a - b);
+  // The recorded calls last, together: the thread's async hooks are on while any of them is in flight.
+  const recorded = jobs.map((job) => (ownWaitsJudged(job, contracts) ? 1 : 0));
+  const order = jobs.map((_, i) => i).sort((a, b) => waitsFirst(jobs[b]) - waitsFirst(jobs[a]) || recorded[a] - recorded[b] || a - b);
   const waitingLane = Math.max(0, Math.floor(options.waitingConcurrency ?? 0));
   const lanes: Array<{ queue: number[]; size: number }> = waitingLane > 0
     ? [{ queue: order.filter((i) => waitsFirst(jobs[i]) === 1), size: waitingLane }, { queue: order.filter((i) => waitsFirst(jobs[i]) === 0), size: Math.max(1, options.concurrency ?? 4) }]
