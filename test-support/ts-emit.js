@@ -87,8 +87,19 @@ function readEmitIndex(tsconfig) {
   return index;
 }
 
-// tsc leaves a trailing sourceMappingURL comment out of a file's version hash; such a text is never served.
-const MAP_COMMENT = /\/\/[#@]\s*sourceMappingURL=/;
+/**
+ * tsc leaves a sourceMappingURL comment out of a file's version hash when it stands in the file's trailing
+ * block of blank and `//# ...` lines (getSourceFileVersionAsHashFromText): a text with one there is never
+ * served, as two texts that differ in it hash alike. Anywhere else the comment is hashed like any text.
+ */
+function hasTrailingMapComment(text) {
+  const lines = text.split(/\r?\n|\r/);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (/^\s*\/\/[#@]\s*source[M]appingURL=/.test(lines[i])) return true;
+    if (!/^\s*(\/\/[#@] .*)?$/.test(lines[i])) return false;
+  }
+  return false;
+}
 
 /**
  * tsc's emitted JavaScript for `sourcePath` if it was compiled from exactly `sourceText`, with its source map
@@ -97,7 +108,7 @@ const MAP_COMMENT = /\/\/[#@]\s*sourceMappingURL=/;
  */
 function emittedCode(index, sourcePath, sourceText) {
   const entry = index.get(path.resolve(sourcePath));
-  if (entry === undefined || MAP_COMMENT.test(sourceText)) return undefined;
+  if (entry === undefined || hasTrailingMapComment(sourceText)) return undefined;
   if (crypto.createHash('sha256').update(sourceText).digest('hex') !== entry.version) return undefined;
   let js;
   let mapText;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -162,6 +163,18 @@ describe("the jest TypeScript transformer and tsc's own emit", () => {
       expect(map.mappings).toBe((JSON.parse(fs.readFileSync(path.join(root, `${js}.map`), 'utf8')) as { mappings: string }).mappings);
       mark(js);
       expect(transform(text, rel)).toContain('/* read from the emit */');
+    }
+  });
+
+  it('serves a text that mentions a source map comment, never one whose trailing lines hold one (tsc leaves those out of its hash)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { emittedCode } = require('./ts-emit.js') as { emittedCode(index: Map<string, unknown>, file: string, text: string): string | undefined };
+    const file = path.join(root, 'src', 'a.ts');
+    const entry = (text: string) => new Map([[file, { version: createHash('sha256').update(text).digest('hex'), js: path.join(root, 'out', 'a.js') }]]);
+    const mentions = `${srcText}export const marker = '//# sourceMappingURL=';\n`;
+    expect(emittedCode(entry(mentions), file, mentions)).toContain('exports.answer = 42');
+    for (const trailing of [`${srcText}//# sourceMappingURL=a.js.map\n`, `${srcText}//# sourceMappingURL=a.js.map\n\n//# sourceURL=a.ts\n`]) {
+      expect(emittedCode(entry(trailing), file, trailing)).toBeUndefined();
     }
   });
 
