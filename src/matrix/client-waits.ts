@@ -11,8 +11,8 @@
  * running, only not the client's code. What a backing-off client does that an at-once one does not is arm a
  * timer of the backoff's length and send when it fires. A timer's requested length is the client's intent and is
  * not stretched by a busy loop (a timer fires late, never early by more than libuv's millisecond). So the wait before a retry is what the call's
- * timers asked for, among those armed after the failed exchange ended and fired before the retry reached the
- * server.
+ * timers asked for, among those armed after the failure (the server began the failed answer: matrix.ts) and fired
+ * before the retry reached the server.
  *
  * Timers are attributed to a call by async context: Node hands each async resource (timers, sockets, promises)
  * the context of the code that created it, so a timer armed anywhere in the client's code (a `setTimeout`, the
@@ -121,7 +121,7 @@ export function recordTimers(timers: ClientTimer[]): TimerRecording {
 
 /**
  * How long the client waited of its own before each retry: for the retry that is exchange k+1, the time its
- * timers asked for among those armed at or after exchange k ended (`failedAt[k]`) and fired at or before the
+ * timers asked for among those armed at or after exchange k failed (`failedAt[k]`) and fired at or before the
  * retry arrived (`arrivedAt[k + 1]`). Timers in sequence (one armed after the other fired: a loop of short
  * sleeps) add up; timers that ran at once (armed before another fired: a race of two) count their union. Each
  * counts its requested length, never how late it fired: a busy loop fires a 1 ms timer 30 ms late, and that is
