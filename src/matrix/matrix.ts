@@ -17,7 +17,7 @@ import { PLACEHOLDER_CREDENTIALS, type Credentials } from '../credentials';
 import { PushContractsError } from '../errors';
 import type { AdapterContext, CallReport, CallRunner, MatrixAdapter } from './adapter';
 import { inProcessRunner } from './call';
-import { fromPerformanceNow, waitsBeforeRetries } from './client-waits';
+import { fromPerformanceNow, gaveUpAt, waitsBeforeRetries } from './client-waits';
 import { cellPact, playOnMockServer } from './mock';
 import { checkAdapter } from './load-adapter';
 import { faultServer, HTML_PAGE, sequenceProxy, TRANSPORT_FAULTS, type Exchange, type PlainAnswer, type RecordingServer, type TransportFault } from './servers';
@@ -258,12 +258,17 @@ async function runCell(job: Job, env: CellEnv): Promise<MatrixCell> {
   // failed answer, not when its 'finish' ran here (a client on a worker thread reads the answer as the bytes
   // arrive and arms its backoff before this busy thread gets to 'finish': measured, 1,142 of 2,000 exchanges at
   // load ~6, by up to 214 ms, which left a 25 ms backoff uncounted). For a request unanswered by the time the
-  // next one arrived, from its arrival: the earliest the client can have given up on it.
-  const failedAt = exchanges.map((ex, i) => {
-    const next = exchanges[i + 1];
-    return ex.answeredAt !== undefined && (next === undefined || ex.answeredAt <= next.at) ? ex.answeredAt : ex.at;
-  });
-  const backoffMs = report.timers && waitsBeforeRetries(report.timers, failedAt.map(fromPerformanceNow), exchanges.map((ex) => fromPerformanceNow(ex.at)));
+  // next one arrived, from when the client gave up on it: the firing of its give-up timer (client-waits.ts).
+  const timers = report.timers;
+  const backoffMs = timers && waitsBeforeRetries(
+    timers,
+    exchanges.map((ex, i) => {
+      const next = exchanges[i + 1];
+      if (ex.answeredAt !== undefined && (next === undefined || ex.answeredAt <= next.at)) return fromPerformanceNow(ex.answeredAt);
+      return next === undefined ? fromPerformanceNow(ex.at) : gaveUpAt(timers, fromPerformanceNow(ex.at), fromPerformanceNow(next.at));
+    }),
+    exchanges.map((ex) => fromPerformanceNow(ex.at)),
+  );
   const firstSucceeds = fault === 'slow-headers' || (!fault && contracts.status(job.plan.status)?.class === 'success');
   const answeredSuccess = exchanges.slice(1).some((ex) => ex.status !== undefined && ex.status >= 200 && ex.status < 300);
   let outcome: MatrixOutcome;
