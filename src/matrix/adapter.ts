@@ -2,6 +2,7 @@
 import type { ApiId } from '../contracts';
 import type { RequestExample } from '../consumer/plan';
 import type { Credentials } from '../credentials';
+import type { ClientTimer } from './client-waits';
 
 /** What the adapter gets for one call. */
 export interface AdapterContext {
@@ -52,6 +53,11 @@ export interface CallReport {
   readonly reportedCode?: number;
   readonly retryAdvised?: boolean;
   readonly retryAfterMs?: number;
+  /**
+   * The timers the call armed (client-waits.ts), on the monotonic clock: the client's own waits. A runner that
+   * cannot record them leaves this out, and the backoff verdict falls back to the server's delays.
+   */
+  readonly timers?: readonly ClientTimer[];
 }
 
 /** Runs one adapter call and reports what it did; the in-process one and the isolated one share it. */

@@ -42,6 +42,7 @@ export function readError(adapter: Pick<MatrixAdapter, 'isTypedError' | 'statusO
 // The hang timeout counts time the thread could run (../patient-timer.ts); re-exported for the matrix's users.
 export { MAX_STALL_CREDIT, MAX_WAIT_CREDIT, PATIENT_TIMEOUT_BOUND, patientTimeout } from '../patient-timer';
 import { patientTimeout, type Patience } from '../patient-timer';
+import { recordTimers, type ClientTimer } from './client-waits';
 
 /**
  * Runs calls in this process. A client that throws outside its promise is not caught here (see isolation).
@@ -55,16 +56,20 @@ export function inProcessRunner(adapter: MatrixAdapter, patience?: Patience): Ca
     const hang = new Promise<CallReport>((resolve) => {
       cancel = patientTimeout(ctx.hangTimeoutMs, () => resolve({ kind: 'hang', detail: `no answer after ${ctx.hangTimeoutMs} ms` }), patience);
     });
+    // The timers the client arms: its own waits, which the backoff verdict reads (client-waits.ts).
+    const timers: ClientTimer[] = [];
+    const recording = recordTimers(timers);
     const attempt = Promise.resolve()
-      .then(() => call(ctx))
+      .then(() => recording.run(() => call(ctx)))
       .then(
-        (value): CallReport => ({ kind: 'resolved', detail: describeValue(value) }),
-        (err: unknown): CallReport => ({ kind: 'rejected', detail: describeValue(err), ...readError(adapter, err) }),
+        (value): CallReport => ({ kind: 'resolved', detail: describeValue(value), timers }),
+        (err: unknown): CallReport => ({ kind: 'rejected', detail: describeValue(err), ...readError(adapter, err), timers }),
       );
     try {
       return await Promise.race([attempt, hang]);
     } finally {
       cancel?.();
+      recording.stop();
     }
   };
 }

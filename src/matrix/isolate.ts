@@ -31,7 +31,7 @@ export interface IsolatedRunner {
 }
 
 /** What the worker entry runs of the sources, relative to this directory (adapter.ts holds types only). */
-export const WORKER_SOURCES: readonly string[] = ['cell-worker', 'call', 'thread-clock', '../patient-timer'];
+export const WORKER_SOURCES: readonly string[] = ['cell-worker', 'call', 'client-waits', 'thread-clock', '../patient-timer'];
 
 /**
  * The built worker for a run from the sources (`src/matrix/x.ts` -> `dist/matrix/x.js`, tsc's outDir) when it

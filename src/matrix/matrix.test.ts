@@ -107,6 +107,8 @@ describe('runMatrix outcomes', () => {
     expect(c['502 html'].detail).toMatch(/^SyntaxError/);
     expect(c['503']).toMatchObject({ outcome: 'recovered', attempts: 2, asSpecified: true });
     expect(c['503'].delaysMs[0]).toBeGreaterThanOrEqual(25);
+    // The client's own wait: the one 30 ms timer it armed between the 503 and the retry, whatever the machine's load.
+    expect(c['503'].backoffMs).toEqual([30]);
     // 502 given up at once on an idempotent read: the policy says back off and retry.
     expect(ids(c['502'])).toEqual(['retry.gave-up']);
     expect(c['502']).toMatchObject({ outcome: 'typed-error', asSpecified: false });
@@ -152,18 +154,35 @@ describe('runMatrix outcomes', () => {
 });
 
 describe('runMatrix retry expectations (contracts/statuses.json retry)', () => {
-  it('names a retried 4xx, a 429 retried before its reset, and a retry without backoff', async () => {
-    // An immediate retry is measured from the answer's end to the next request's arrival; a loaded machine
-    // stretches that, so the backoff floor is set far above any scheduling delay.
-    const r = await runMatrix(adapter('retries-everything-at-once', retrying(() => 1, 0)), { ...opts, statuses: [401, 429, 503], html502: false, minBackoffMs: 400 });
+  it('names a retried 4xx, a 429 retried before its reset, and a retry without backoff (the default 10 ms, at any load)', async () => {
+    // The retry's arrival on a loaded machine can be tens of ms after the answer (the loop serves other work);
+    // the verdict reads the client's own waits, its timers: a setTimeout(0) here.
+    const r = await runMatrix(adapter('retries-everything-at-once', retrying(() => 1, 0)), { ...opts, statuses: [401, 429, 503], html502: false });
     const c = byKey(r);
     expect(ids(c['401'])).toEqual(['retry.not-retryable']);
     expect(c['401'].attempts).toBe(2);
     expect(ids(c['429'])).toEqual(['retry.before-rate-limit-reset']);
     expect(c['429'].reason).toMatch(/X-Rate-Limit-Reset asked for 1 s/);
     expect(ids(c['503'])).toEqual(['retry.no-backoff']);
-    expect(c['503'].reason).toMatch(/retried after \d+ ms, below a 400 ms backoff/);
+    expect(c['503'].backoffMs).toEqual([1]); // its setTimeout(0): Node's 1 ms
+    expect(c['503'].reason).toMatch(/retried after waiting 1 ms of its own \(its timers; the server saw the retry \d+ ms after the failed answer\), below a 10 ms backoff/);
     expect(r.cells.every((x) => !x.asSpecified)).toBe(true);
+  });
+
+  it('counts a chain of short timers as one wait, and a wait below the backoff as none', async () => {
+    const chained = async (ctx: AdapterContext): Promise<unknown> => {
+      const a = await send(ctx);
+      if (a.status === 200) return a.body;
+      for (let i = 0; i < 4; i++) await sleep(4); // 16 ms of waiting, in steps below the minimum
+      const b = await send(ctx);
+      if (b.status >= 300) throw new ClientError(b.status);
+      return b.body;
+    };
+    const r = await runMatrix(adapter('chained', chained), { ...opts, statuses: [503], html502: false });
+    expect(r.cells[0]).toMatchObject({ outcome: 'recovered', backoffMs: [16], violations: [], asSpecified: true });
+    const short = await runMatrix(adapter('short', retrying(() => 1, 5)), { ...opts, statuses: [503], html502: false });
+    expect(short.cells[0]).toMatchObject({ outcome: 'recovered', backoffMs: [5], asSpecified: false });
+    expect(ids(short.cells[0])).toEqual(['retry.no-backoff']);
   });
 
   it('names a 429 never waited for, and accepts one waited out', async () => {
@@ -263,6 +282,29 @@ describe('runAdapterModule with several calls per worker', () => {
         [401, 'untyped-crash', "uncaught TypeError: boom in a socket handler (thrown outside the client's promise)"],
         [403, 'wrong-success', 'number 403'],
         [429, 'wrong-success', 'number 429'],
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('runAdapterModule: the backoff verdict of a client in a worker thread', () => {
+  it("reads the worker client's own timers: at once is no backoff, 25 ms (a plain timer) and 60 ms (a patient one) are", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-matrix-waits-'));
+    try {
+      const get = `(url) => new Promise((resolve, reject) => require('node:http').get(url, { agent: false }, (r) => { r.resume(); r.on('end', () => resolve(r.statusCode)); }).on('error', reject))`;
+      const call = (waitMs: number): string => `async (ctx) => { const url = new URL(ctx.example.path, ctx.baseUrl); let s = await get(url); if (s === 503) { ${waitMs > 0 ? `await new Promise((r) => setTimeout(r, ${waitMs}));` : ''} s = await get(url); } if (s !== 200) throw new Error(String(s)); return s; }`;
+      fs.writeFileSync(
+        path.join(dir, 'waits.js'),
+        `const get = ${get};\nmodule.exports = { name: 'waits', api: 'jpush-v3', isTypedError: () => true, calls: { 'tags.list': ${call(0)}, 'device.get': ${call(25)}, 'aliases.get': ${call(60)} } };\n`,
+      );
+      const endpoints = ['tags.list', 'device.get', 'aliases.get'];
+      const r = await runAdapterModule(path.join(dir, 'waits.js'), { endpoints, statuses: [503], html502: false, transport: false, hangTimeoutMs: 4000, concurrency: 3, callsPerWorker: 3 });
+      expect(r.cells.map((c) => [c.endpoint, c.outcome, c.backoffMs, ids(c)])).toEqual([
+        ['device.get', 'recovered', [25], []],
+        ['tags.list', 'recovered', [0], ['retry.no-backoff']],
+        ['aliases.get', 'recovered', [60], []],
       ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

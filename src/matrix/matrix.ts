@@ -17,6 +17,7 @@ import { PLACEHOLDER_CREDENTIALS, type Credentials } from '../credentials';
 import { PushContractsError } from '../errors';
 import type { AdapterContext, CallReport, CallRunner, MatrixAdapter } from './adapter';
 import { inProcessRunner } from './call';
+import { fromPerformanceNow, gaveUpAt, waitsBeforeRetries } from './client-waits';
 import { cellPact, playOnMockServer } from './mock';
 import { checkAdapter } from './load-adapter';
 import { faultServer, HTML_PAGE, sequenceProxy, TRANSPORT_FAULTS, type Exchange, type PlainAnswer, type RecordingServer, type TransportFault } from './servers';
@@ -37,8 +38,14 @@ export interface MatrixCell {
   readonly outcome: MatrixOutcome;
   /** Requests the client made (1 = no retry); null when they cannot be counted (refused connection). */
   readonly attempts: number | null;
-  /** Milliseconds between the end of each answer and the next attempt. */
+  /** Milliseconds between the end of each answer and the next attempt, on the server's clock (for an unanswered request, from its arrival). */
   readonly delaysMs: readonly number[];
+  /**
+   * Milliseconds the client waited of its own before each retry: the time covered by the timers it armed after
+   * the failed exchange ended and that fired before the retry arrived (client-waits.ts). What `retry.no-backoff`
+   * judges; absent when the runner reports no timers (then it judges `delaysMs`).
+   */
+  readonly backoffMs?: readonly number[];
   readonly elapsedMs: number;
   /** Status reported by the client's error, when the adapter can read one. */
   readonly reportedStatus?: number;
@@ -247,6 +254,21 @@ async function runCell(job: Job, env: CellEnv): Promise<MatrixCell> {
 
   const attempts = fault === 'refused' ? null : exchanges.length;
   const delaysMs = exchanges.slice(1).map((ex, i) => Math.max(0, Math.round(ex.at - (exchanges[i].endedAt ?? exchanges[i].at))));
+  // The client's own waits, from the earliest moment it can have acted on the failure: when the server began the
+  // failed answer, not when its 'finish' ran here (a client on a worker thread reads the answer as the bytes
+  // arrive and arms its backoff before this busy thread gets to 'finish': measured, 1,142 of 2,000 exchanges at
+  // load ~6, by up to 214 ms, which left a 25 ms backoff uncounted). For a request unanswered by the time the
+  // next one arrived, from when the client gave up on it: the firing of its give-up timer (client-waits.ts).
+  const timers = report.timers;
+  const backoffMs = timers && waitsBeforeRetries(
+    timers,
+    exchanges.map((ex, i) => {
+      const next = exchanges[i + 1];
+      if (ex.answeredAt !== undefined && (next === undefined || ex.answeredAt <= next.at)) return fromPerformanceNow(ex.answeredAt);
+      return next === undefined ? fromPerformanceNow(ex.at) : gaveUpAt(timers, fromPerformanceNow(ex.at), fromPerformanceNow(next.at));
+    }),
+    exchanges.map((ex) => fromPerformanceNow(ex.at)),
+  );
   const firstSucceeds = fault === 'slow-headers' || (!fault && contracts.status(job.plan.status)?.class === 'success');
   const answeredSuccess = exchanges.slice(1).some((ex) => ex.status !== undefined && ex.status >= 200 && ex.status < 300);
   let outcome: MatrixOutcome;
@@ -268,6 +290,7 @@ async function runCell(job: Job, env: CellEnv): Promise<MatrixCell> {
       sendsWithoutCid: endpoint.sends === true && cid === undefined,
       attempts: attempts ?? undefined,
       delaysMs,
+      backoffMs,
       rateLimitResetSeconds: typeof resetHeader === 'string' && /^\d+$/.test(resetHeader) ? Number(resetHeader) : undefined,
       outcome,
       retryAdvised: report.retryAdvised,
@@ -288,6 +311,7 @@ async function runCell(job: Job, env: CellEnv): Promise<MatrixCell> {
     outcome,
     attempts,
     delaysMs,
+    ...(backoffMs ? { backoffMs } : {}),
     elapsedMs,
     reportedStatus: report.reportedStatus,
     reportedCode: report.reportedCode,

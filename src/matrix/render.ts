@@ -79,7 +79,7 @@ export function renderMatrixMarkdown(result: MatrixResult): string {
     for (const c of failing) {
       const code = c.expectedCode === undefined ? '' : `${c.reportedCode ?? 'none'} (expected ${c.expectedCode})`;
       const reason = (c.reason || c.violations.map((v) => `${v.id} (${v.severity}): ${v.message}`).join('; ')).replace(/\|/g, '\\|');
-      lines.push(`| ${c.endpoint} | ${columnName(c)} | ${code} | ${c.outcome} | ${c.attempts ?? 'n/a'} | ${c.delaysMs.join(', ')} | ${reason} |`);
+      lines.push(`| ${c.endpoint} | ${columnName(c)} | ${code} | ${c.outcome} | ${c.attempts ?? 'n/a'} | ${c.delaysMs.join(', ')}${c.backoffMs && c.backoffMs.length > 0 ? ` (own waits ${c.backoffMs.join(', ')})` : ''} | ${reason} |`);
     }
   }
   return lines.join('\n') + '\n';

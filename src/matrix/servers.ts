@@ -32,6 +32,12 @@ export interface Exchange {
   /** What was answered (undefined: nothing, e.g. no answer or a reset before the headers). */
   status?: number;
   headers?: http.IncomingHttpHeaders | Readonly<Record<string, string>>;
+  /**
+   * When the server began its answer, before its first byte was written (undefined: never answered). The
+   * earliest a client can have acted on the answer: a client on another thread reads it as the bytes arrive,
+   * often before this thread's 'finish' sets endedAt (the matrix's backoff clock, matrix.ts).
+   */
+  answeredAt?: number;
   /** When the answer was complete or cut (undefined: never answered). */
   endedAt?: number;
 }
@@ -56,6 +62,7 @@ function answer(res: http.ServerResponse, a: PlainAnswer, ex: Exchange): void {
   ex.status = a.status;
   ex.headers = headers;
   res.on('finish', () => (ex.endedAt = performance.now()));
+  ex.answeredAt = performance.now();
   res.writeHead(a.status, headers);
   res.end(a.body);
 }
@@ -97,6 +104,7 @@ export async function sequenceProxy(target: string, then: PlainAnswer): Promise<
       ex.status = up.statusCode;
       ex.headers = up.headers;
       res.on('finish', () => (ex.endedAt = performance.now()));
+      ex.answeredAt = performance.now();
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
     });
@@ -137,6 +145,7 @@ export async function faultServer(fault: TransportFault, then: PlainAnswer, slow
         const body = then.body ?? '{"ok":true}';
         ex.status = 200;
         ex.headers = { ...then.headers, 'content-length': String(Buffer.byteLength(body)) };
+        ex.answeredAt = performance.now();
         res.writeHead(200, ex.headers);
         res.write(body.slice(0, Math.max(1, Math.floor(body.length / 2))), () => {
           ex.endedAt = performance.now();

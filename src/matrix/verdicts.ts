@@ -80,8 +80,10 @@ export interface CellFacts {
   readonly sendsWithoutCid: boolean;
   /** Requests recorded; undefined when they cannot be counted (refused connection). */
   readonly attempts?: number;
-  /** Milliseconds between the end of each answer and the next request. */
+  /** Milliseconds between the end of each answer and the next request, on the server's clock. */
   readonly delaysMs: readonly number[];
+  /** Milliseconds the client waited of its own (its timers) before each retry; undefined when not recorded. */
+  readonly backoffMs?: readonly number[];
   /** X-Rate-Limit-Reset of the first answer, in seconds. */
   readonly rateLimitResetSeconds?: number;
   readonly outcome: MatrixOutcome;
@@ -124,13 +126,21 @@ export const gaveUpWithoutRetry: Check = (f) =>
     ? { id: 'retry.gave-up', message: `${f.label}: gave up after one request; the call is safe to repeat and the policy says retry with backoff` }
     : undefined;
 
-/** A retry of a transient failure sent sooner than a backoff. */
+/**
+ * A retry of a transient failure sent sooner than a backoff. Judged on the client's own waits (the timers it
+ * armed, client-waits.ts) when recorded: the server's delay also counts the time the shared event loop spent on
+ * other cells, which made a client that retries at once look patient on a busy machine.
+ */
 export const noBackoff: Check = (f) => {
   if (f.advice !== 'backoff' || (f.attempts ?? 0) < 2) return undefined;
-  const soonest = Math.min(...f.delaysMs);
-  return soonest < f.minBackoffMs
-    ? { id: 'retry.no-backoff', message: `${f.label}: retried after ${Math.round(soonest)} ms, below a ${f.minBackoffMs} ms backoff` }
-    : undefined;
+  const waits = f.backoffMs ?? f.delaysMs;
+  if (waits.length === 0) return undefined;
+  const at = waits.indexOf(Math.min(...waits));
+  if (waits[at] >= f.minBackoffMs) return undefined;
+  const message = f.backoffMs
+    ? `${f.label}: retried after waiting ${Math.round(waits[at])} ms of its own (its timers; the server saw the retry ${Math.round(f.delaysMs[at] ?? 0)} ms after the failed answer), below a ${f.minBackoffMs} ms backoff`
+    : `${f.label}: retried after ${Math.round(waits[at])} ms, below a ${f.minBackoffMs} ms backoff`;
+  return { id: 'retry.no-backoff', message };
 };
 
 /** A sending call without cid sent again after an answer that may mean it was already done. */
