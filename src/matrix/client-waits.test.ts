@@ -1,5 +1,5 @@
 import { setTimeout as sleepPromise } from 'node:timers/promises';
-import { recordTimers, waitsBeforeRetries, type ClientTimer } from './client-waits';
+import { gaveUpAt, recordTimers, waitsBeforeRetries, type ClientTimer } from './client-waits';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -41,6 +41,46 @@ describe('recordTimers', () => {
     later();
     await pending;
     expect(timers.map((t) => t.ms)).toEqual([2]);
+  });
+});
+
+describe('recordTimers: re-armed timers', () => {
+  it('marks a timer armed again with the same callback from its own run as a re-arm, and a different callback armed there as not', async () => {
+    const timers: ClientTimer[] = [];
+    const recording = recordTimers(timers);
+    await recording.run(
+      () =>
+        new Promise<void>((resolve) => {
+          let pieces = 0;
+          const piece = (): void => {
+            if (++pieces < 3) setTimeout(piece, 2); // patientTimeout's way: the same callback, a new timer
+            else setTimeout(resolve, 3); // what the give-up starts: another callback
+          };
+          setTimeout(piece, 2);
+        }),
+    );
+    recording.stop();
+    expect(timers.map((t) => [t.ms, t.rearmOf])).toEqual([[2, undefined], [2, 0], [2, 1], [3, undefined]]);
+  });
+});
+
+describe('gaveUpAt', () => {
+  const t = (armedAt: number, ms: number, firedAt?: number, rearmOf?: number): ClientTimer => ({ armedAt, ms, firedAt, ...(rearmOf === undefined ? {} : { rearmOf }) });
+
+  it("is the firing of the give-up timer, also one armed after the server saw the request (a worker client arming it on the request's 'finish')", () => {
+    // Arrived at 100 (the serving thread's clock), give-up armed at 101 and fired at 401, retry at 402.
+    const atOnce = [t(101, 300, 401)];
+    expect(gaveUpAt(atOnce, 100, 402)).toBe(401);
+    expect(waitsBeforeRetries(atOnce, [gaveUpAt(atOnce, 100, 402), 0], [100, 402])).toEqual([0]);
+    const backingOff = [t(101, 300, 401), t(402, 25, 427)];
+    expect(waitsBeforeRetries(backingOff, [gaveUpAt(backingOff, 100, 428), 0], [100, 428])).toEqual([25]);
+  });
+
+  it("follows a give-up timer's re-arms (patientTimeout) to the last, and is the arrival when no timer fired", () => {
+    const patient = [t(90, 300, 392), t(392, 40, 433, 0), t(433, 1, 435), t(435, 30, 466)];
+    expect(gaveUpAt(patient, 100, 470)).toBe(433);
+    expect(waitsBeforeRetries(patient, [gaveUpAt(patient, 100, 470), 0], [100, 470])).toEqual([31]);
+    expect(gaveUpAt([t(90, 300, 500)], 100, 120)).toBe(100);
   });
 });
 

@@ -11,9 +11,8 @@
  * running, only not the client's code. What a backing-off client does that an at-once one does not is arm a
  * timer of the backoff's length and send when it fires. A timer's requested length is the client's intent and is
  * not stretched by a busy loop (a timer fires late, never early by more than libuv's millisecond). So the wait before a retry is what the call's
- * timers asked for, among those armed after the server began to send the failed answer and fired before the
- * retry reached the server. Only the calls whose backoff is judged this way are recorded (matrix.ts `ownWaitsJudged`): the hook
- * turns on V8's promise hooks for the whole thread while it is on.
+ * timers asked for, among those armed after the failure (the server began the failed answer: matrix.ts) and fired
+ * before the retry reached the server.
  *
  * Timers are attributed to a call by async context: Node hands each async resource (timers, sockets, promises)
  * the context of the code that created it, so a timer armed anywhere in the client's code (a `setTimeout`, the
@@ -33,6 +32,11 @@ export interface ClientTimer {
   readonly ms: number;
   /** When its callback last ran (an interval: the first time); undefined: it never fired during the call. */
   firedAt?: number;
+  /**
+   * The index (in the call's timers) of the timer whose callback armed this one with that same callback: a
+   * timer re-armed as a new one (patientTimeout's pieces), one wait with the timer it continues.
+   */
+  readonly rearmOf?: number;
 }
 
 /** Milliseconds on the monotonic clock shared by every thread of the process. */
@@ -74,6 +78,8 @@ interface NodeTimeout {
 }
 
 let inFlight = 0;
+/** The recorded timer whose callback is running now (set around it by the wrapper below). */
+let firing: { readonly log: Log; readonly index: number; readonly fn: unknown } | undefined;
 const hook = createHook({
   init(_asyncId, type, _trigger, resource) {
     const log = (executionAsyncResource() as Tagged)[LOG];
@@ -84,14 +90,21 @@ const hook = createHook({
     const timeout = resource as unknown as NodeTimeout;
     const onTimeout = timeout._onTimeout;
     if (typeof onTimeout !== 'function') return;
-    const timer: ClientTimer = { armedAt: monotonicMs(), ms: timeout._idleTimeout };
-    log.timers.push(timer);
+    const rearmOf = firing !== undefined && firing.log === log && firing.fn === onTimeout ? firing.index : undefined;
+    const timer: ClientTimer = rearmOf === undefined ? { armedAt: monotonicMs(), ms: timeout._idleTimeout } : { armedAt: monotonicMs(), ms: timeout._idleTimeout, rearmOf };
+    const index = log.timers.push(timer) - 1;
     const repeats = timeout._repeat !== null;
     // Wrapped, not observed with a `before` hook: that hook would run for every promise reaction of the process.
     timeout._onTimeout = function (this: unknown, ...args: unknown[]): void {
       // A timer re-armed in place (a worker's patient timers) runs its callback on its last firing.
       if (!(repeats && timer.firedAt !== undefined)) timer.firedAt = monotonicMs();
-      onTimeout.apply(this, args);
+      const previous = firing;
+      firing = { log, index, fn: onTimeout };
+      try {
+        onTimeout.apply(this, args);
+      } finally {
+        firing = previous;
+      }
     };
   },
 });
@@ -132,8 +145,8 @@ export function recordTimers(timers: ClientTimer[]): TimerRecording {
 
 /**
  * How long the client waited of its own before each retry: for the retry that is exchange k+1, the time its
- * timers asked for among those armed at or after the server began to answer exchange k (`failedAt[k]`) and fired
- * at or before the retry arrived (`arrivedAt[k + 1]`). Timers in sequence (one armed after the other fired: a loop of short
+ * timers asked for among those armed at or after exchange k failed (`failedAt[k]`) and fired at or before the
+ * retry arrived (`arrivedAt[k + 1]`). Timers in sequence (one armed after the other fired: a loop of short
  * sleeps) add up; timers that ran at once (armed before another fired: a race of two) count their union. Each
  * counts its requested length, never how late it fired: a busy loop fires a 1 ms timer 30 ms late, and that is
  * the loop's delay, not the client's wait. All times monotonic ms; rounded to whole ms.
@@ -164,4 +177,34 @@ export function waitsBeforeRetries(timers: readonly ClientTimer[], failedAt: rea
     waits.push(Math.round(covered));
   }
   return waits;
+}
+
+/**
+ * When the client gave up on a request the server had not answered by the time the next one arrived: the last
+ * firing of the first of its timers to fire after the request's arrival, with the timers that re-armed it (the
+ * same callback armed again from its own run, as patientTimeout does). A client gives up on a silent connection
+ * only when a timer fires (its own, or its socket's timeout, both recorded), and backs off only after that; so
+ * the give-up's own timers are not part of its wait. The request's arrival alone does not tell them apart: a
+ * client on a worker thread may arm its give-up timer after the serving thread saw the request (on the request's
+ * 'finish', a tick after the write), and a 300 ms give-up then read as 300 ms of backoff before an immediate retry.
+ * No timer fired in between: the arrival. Monotonic ms.
+ */
+export function gaveUpAt(timers: readonly ClientTimer[], arrivedAt: number, nextArrivedAt: number): number {
+  const inWindow = (t: ClientTimer): t is ClientTimer & { firedAt: number } => t.firedAt !== undefined && t.firedAt > arrivedAt && t.firedAt <= nextArrivedAt;
+  let first = -1;
+  timers.forEach((t, i) => {
+    if (inWindow(t) && (first < 0 || t.firedAt < (timers[first].firedAt as number))) first = i;
+  });
+  if (first < 0) return arrivedAt;
+  const chain = new Set([first]);
+  let end = timers[first].firedAt as number;
+  // A re-arm is armed after the timer it continues, so it comes later in the list.
+  for (let i = first + 1; i < timers.length; i++) {
+    const t = timers[i];
+    if (t.rearmOf !== undefined && chain.has(t.rearmOf) && inWindow(t)) {
+      chain.add(i);
+      end = Math.max(end, t.firedAt);
+    }
+  }
+  return end;
 }

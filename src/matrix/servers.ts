@@ -33,8 +33,9 @@ export interface Exchange {
   status?: number;
   headers?: http.IncomingHttpHeaders | Readonly<Record<string, string>>;
   /**
-   * When the server began to send the answer: no client can have it before (its end, `endedAt`, is noted after
-   * the write, and a client in another thread may have read the answer by then).
+   * When the server began its answer, before its first byte was written (undefined: never answered). The
+   * earliest a client can have acted on the answer: a client on another thread reads it as the bytes arrive,
+   * often before this thread's 'finish' sets endedAt (the matrix's backoff clock, matrix.ts).
    */
   answeredAt?: number;
   /** When the answer was complete or cut (undefined: never answered). */

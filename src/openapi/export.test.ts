@@ -77,6 +77,26 @@ function withDocRefs(schema: unknown): unknown {
   return JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"https://openapi.test/doc.json#/components/'));
 }
 
+/** Equal lists of strings or numbers. (util.isDeepStrictEqual also compares prototypes, and structuredClone in
+ * frozen() makes the documents' arrays in another realm than jest's test context.) */
+function sameList(a: unknown, b: readonly unknown[]): boolean {
+  return Array.isArray(a) && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * The validator of a schema object of a document. The error responses of a family are one component, so
+ * the loops below meet the same frozen schema object for many operations: copied and compiled once.
+ */
+const bySchema = new WeakMap<object, (data: unknown) => boolean>();
+function validatorOf(doc: Doc, schema: Doc): (data: unknown) => boolean {
+  let valid = bySchema.get(schema);
+  if (!valid) {
+    valid = schemaValidator(doc)(withDocRefs(schema));
+    bySchema.set(schema, valid);
+  }
+  return valid;
+}
+
 describe('push-contracts openapi', () => {
   it.each(apis)('exports %s as a document a real OpenAPI 3.1 validator accepts', async (api) => {
     const doc = docOf(api);
@@ -99,45 +119,53 @@ describe('push-contracts openapi', () => {
   it.each(apis)('%s: every catalogued endpoint answers each status it lists; the other methods of its path answer 405 with Allow', (api) => {
     const doc = docOf(api);
     const cat = contracts.apis[api];
+    // Checked in plain code and asserted once, on what failed: an expect() per check was thousands of
+    // them (jest builds its matcher object on every call, docs/development.md).
+    const failures: string[] = [];
     for (const e of cat.endpoints) {
       const op = doc.paths[e.path][e.method.toLowerCase()];
-      expect(op.operationId).toBe(e.id);
+      if (op.operationId !== e.id) failures.push(`${e.method} ${e.path}: operationId ${op.operationId}, not ${e.id}`);
       const documented = Object.keys(op.responses).map(Number);
-      expect(documented).toEqual(e.statuses.filter((s) => s !== 405));
+      const listed = e.statuses.filter((s) => s !== 405);
+      if (!sameList(documented, listed)) failures.push(`${e.id}: documents ${documented.join(',')}, the catalogue lists ${listed.join(',')}`);
       const allowed = cat.endpoints.filter((x) => x.path === e.path).map((x) => x.method);
       for (const m of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((x) => !allowed.includes(x as never))) {
         const refusal = doc.paths[e.path][m.toLowerCase()];
-        expect(refusal['x-allow']).toEqual(allowed);
-        expect(responseOf(doc, e.path, m, 405).headers.Allow.required).toBe(true);
+        if (!sameList(refusal['x-allow'], allowed)) failures.push(`${m} ${e.path}: x-allow ${JSON.stringify(refusal['x-allow'])}, not ${JSON.stringify(allowed)}`);
+        if (responseOf(doc, e.path, m, 405).headers.Allow.required !== true) failures.push(`${m} ${e.path}: its 405 does not require Allow`);
       }
     }
     for (const r of cat.retired) {
       const op = doc.paths[r.path][r.method.toLowerCase()];
-      expect(op.deprecated).toBe(true);
-      expect(Object.keys(op.responses)).toEqual(['410']);
+      if (op.deprecated !== true) failures.push(`${r.method} ${r.path}: retired but not deprecated`);
+      if (!sameList(Object.keys(op.responses), ['410'])) failures.push(`${r.method} ${r.path}: answers ${Object.keys(op.responses).join(',')}, not only 410`);
     }
+    expect(failures).toEqual([]);
   });
 
   it.each(apis)('%s: each error response allows exactly the codes the family answers the status with, and its examples validate', (api) => {
     const doc = docOf(api);
-    const compile = schemaValidator(doc);
+    const failures: string[] = [];
     let checked = 0;
     for (const e of contracts.apis[api].endpoints) {
       for (const status of e.statuses.filter((s) => s !== 200 && s !== 405)) {
+        const where = `${e.id} ${status}`;
         const res = responseOf(doc, e.path, e.method, status);
         const media = res.content['application/json'];
-        const valid = compile(withDocRefs(media.schema));
+        const valid = validatorOf(doc, media.schema);
         const codes = codesFor(contracts, api, e.family, status).map((c) => c.code);
-        expect(res['x-business-codes'].map((c: { code: number }) => c.code)).toEqual(codes);
+        const listed = res['x-business-codes'].map((c: { code: number }) => c.code);
+        if (!sameList(listed, codes)) failures.push(`${where}: x-business-codes ${listed.join(',')}, the family answers ${codes.join(',')}`);
         // In the envelope that applies: the endpoint's own (template push: flat), else the API's (nested).
         const body = (code: number, message: string): unknown => envelopeBody(contracts, e.errorEnvelope, code, message);
-        for (const code of codes) expect(valid(body(code, 'm'))).toBe(true);
-        expect(valid(body(1, 'a code no table gives this status'))).toBe(false);
-        expect(valid({ sendno: '1', msg_id: '2' })).toBe(false);
-        for (const ex of Object.values(media.examples ?? {}) as Array<{ value: unknown }>) expect(valid(ex.value)).toBe(true);
+        for (const code of codes) if (valid(body(code, 'm')) !== true) failures.push(`${where}: rejects code ${code}`);
+        if (valid(body(1, 'a code no table gives this status')) !== false) failures.push(`${where}: accepts code 1, which no table gives this status`);
+        if (valid({ sendno: '1', msg_id: '2' }) !== false) failures.push(`${where}: accepts a success body`);
+        for (const [name, ex] of Object.entries(media.examples ?? {}) as Array<[string, { value: unknown }]>) if (valid(ex.value) !== true) failures.push(`${where}: example ${name} breaks the schema`);
         checked += 1;
       }
     }
+    expect(failures).toEqual([]);
     expect(checked).toBeGreaterThan(0);
   });
 
@@ -154,18 +182,21 @@ describe('push-contracts openapi', () => {
 
   it.each(apis)('%s: success responses carry the success schema and its example; rate-limit headers are on every answer but 401', (api) => {
     const doc = docOf(api);
-    const compile = schemaValidator(doc);
     const firm = contracts.isFirm(contracts.apis[api].rateLimitHeaders.certainty);
+    const failures: string[] = [];
     for (const e of contracts.apis[api].endpoints) {
       const ok = responseOf(doc, e.path, e.method, 200);
-      if (e.success === 'empty') expect(ok.content).toBeUndefined();
-      else {
+      if (e.success === 'empty') {
+        if (ok.content !== undefined) failures.push(`${e.id}: an empty success with content`);
+      } else {
         const media = ok.content['application/json'];
-        expect(compile(withDocRefs(media.schema))(media.example)).toBe(true);
+        if (validatorOf(doc, media.schema)(media.example) !== true) failures.push(`${e.id}: the success example breaks its schema`);
       }
-      expect(Object.keys(ok.headers)).toEqual(expect.arrayContaining(['x-rate-limit-remaining', 'x-rate-limit-reset']));
-      expect(responseOf(doc, e.path, e.method, 401).headers).toBeUndefined();
+      const headers = Object.keys(ok.headers);
+      for (const h of ['x-rate-limit-remaining', 'x-rate-limit-reset']) if (!headers.includes(h)) failures.push(`${e.id} 200: no ${h}`);
+      if (responseOf(doc, e.path, e.method, 401).headers !== undefined) failures.push(`${e.id} 401: carries headers`);
     }
+    expect(failures).toEqual([]);
     expect(doc.components.headers['x-rate-limit-remaining'].required).toBe(firm);
     expect(doc.components.securitySchemes.basicAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'basic' }));
   });
