@@ -154,3 +154,11 @@ describe('rule registry', () => {
     expect(selectRules({ declarativeOnly: true }).every((r) => r.declarative)).toBe(true);
   });
 });
+
+describe('response headers', () => {
+  it('are found whatever the case of their names, as HTTP says header names are case-insensitive', () => {
+    const mixed = { 'Content-Type': 'application/json; charset=utf-8', 'X-Rate-Limit-Limit': '600', 'X-RATE-LIMIT-REMAINING': '599', 'x-rate-limit-reset': '60' };
+    expect(ids(exchange('POST', '/v3/push', 400, envelope(1002), mixed))).toEqual([]);
+    expect(ids(exchange('POST', '/v3/push', 400, envelope(1002), { ...mixed, 'Content-Type': 'text/html' }))).toContain('error:response.content-type.not-json');
+  });
+});
