@@ -8,12 +8,36 @@ import type { ApiId, BusinessCode, CauseElicitation } from '../contracts/types';
 // Causes no request can avoid: wrong credentials, and conditions of the service (rate limit, app
 // blacklisted, upstream down). A status all of whose causes are of these kinds can answer any operation.
 const UNAVOIDABLE: ReadonlySet<CauseElicitation> = new Set(['credentials', 'state']);
+const CREDENTIALS: ReadonlySet<CauseElicitation> = new Set(['credentials']);
+const METHOD: ReadonlySet<CauseElicitation> = new Set(['method']);
+
+/**
+ * Each answer below depends only on the loaded contracts and its arguments, and the export and the lint
+ * ask the same questions for every operation and response (lint.test: 0.8 s of CPU scanning the code
+ * tables again): computed once per Contracts, frozen so no caller can change what the next one gets.
+ */
+const memo = new WeakMap<Contracts, Map<string, readonly unknown[]>>();
+function remembered<T>(contracts: Contracts, key: string, compute: () => T[]): readonly T[] {
+  let known = memo.get(contracts);
+  if (!known) {
+    known = new Map();
+    memo.set(contracts, known);
+  }
+  let value = known.get(key) as readonly T[] | undefined;
+  if (!value) {
+    value = Object.freeze(compute());
+    known.set(key, value);
+  }
+  return value;
+}
 
 /** The causes of every code of an API answered with a status. */
-export function causesOfStatus(contracts: Contracts, api: ApiId, status: number): string[] {
-  const causes = new Set<string>();
-  for (const t of contracts.apis[api].codeTables) for (const c of t.codes) if (c.status === status) c.causes.forEach((x) => causes.add(x));
-  return [...causes];
+export function causesOfStatus(contracts: Contracts, api: ApiId, status: number): readonly string[] {
+  return remembered(contracts, `causes ${api} ${status}`, () => {
+    const causes = new Set<string>();
+    for (const t of contracts.apis[api].codeTables) for (const c of t.codes) if (c.status === status) c.causes.forEach((x) => causes.add(x));
+    return [...causes];
+  });
 }
 
 function everyCauseElicitedBy(contracts: Contracts, api: ApiId, status: number, kinds: ReadonlySet<CauseElicitation>): boolean {
@@ -25,23 +49,23 @@ function everyCauseElicitedBy(contracts: Contracts, api: ApiId, status: number, 
 }
 
 /** Statuses any operation of the API can answer whatever the request: 401, 403, 429 and the 5xx today. */
-export function unavoidableStatuses(contracts: Contracts, api: ApiId): number[] {
-  return contracts.statuses.map((s) => s.code).filter((code) => everyCauseElicitedBy(contracts, api, code, UNAVOIDABLE));
+export function unavoidableStatuses(contracts: Contracts, api: ApiId): readonly number[] {
+  return remembered(contracts, `unavoidable ${api}`, () => contracts.statuses.map((s) => s.code).filter((code) => everyCauseElicitedBy(contracts, api, code, UNAVOIDABLE)));
 }
 
 /** Statuses answered before credentials are accepted (401): they carry no rate-limit headers. */
-export function credentialStatuses(contracts: Contracts, api: ApiId): number[] {
-  return contracts.statuses.map((s) => s.code).filter((code) => everyCauseElicitedBy(contracts, api, code, new Set(['credentials'])));
+export function credentialStatuses(contracts: Contracts, api: ApiId): readonly number[] {
+  return remembered(contracts, `credentials ${api}`, () => contracts.statuses.map((s) => s.code).filter((code) => everyCauseElicitedBy(contracts, api, code, CREDENTIALS)));
 }
 
 /** Statuses answered to a method the path does not support (405). */
-export function methodStatuses(contracts: Contracts, api: ApiId): number[] {
-  return contracts.statuses.map((s) => s.code).filter((code) => everyCauseElicitedBy(contracts, api, code, new Set(['method'])));
+export function methodStatuses(contracts: Contracts, api: ApiId): readonly number[] {
+  return remembered(contracts, `method ${api}`, () => contracts.statuses.map((s) => s.code).filter((code) => everyCauseElicitedBy(contracts, api, code, METHOD)));
 }
 
 /** Statuses answered on a retired path (410). */
-export function retiredStatuses(contracts: Contracts, api: ApiId): number[] {
-  return contracts.statuses.map((s) => s.code).filter((code) => causesOfStatus(contracts, api, code).includes('api.retired'));
+export function retiredStatuses(contracts: Contracts, api: ApiId): readonly number[] {
+  return remembered(contracts, `retired ${api}`, () => contracts.statuses.map((s) => s.code).filter((code) => causesOfStatus(contracts, api, code).includes('api.retired')));
 }
 
 /**
