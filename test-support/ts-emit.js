@@ -15,24 +15,37 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
-/** Options of a tsconfig with its `extends` chain applied, each path option resolved against its own file. */
-function resolvedOptions(file, seen = new Set()) {
-  if (seen.has(file)) return { options: {}, files: [], references: [] };
+/**
+ * A tsconfig and every file it extends, bases before the files that extend them (the order tsc applies
+ * them in: a later entry's options win): [{ file, text, json }].
+ */
+function tsconfigChain(file, seen = new Set()) {
+  if (seen.has(file)) return [];
   seen.add(file);
+  const text = fs.readFileSync(file, 'utf8');
   const { parse } = require('jsonc-parser');
-  const json = parse(fs.readFileSync(file, 'utf8')) ?? {};
-  let options = {};
-  const files = [file];
+  const json = parse(text) ?? {};
   const bases = json.extends === undefined ? [] : Array.isArray(json.extends) ? json.extends : [json.extends];
+  const chain = [];
   for (const base of bases) {
     const resolved = base.startsWith('.') || path.isAbsolute(base) ? path.resolve(path.dirname(file), base) : require.resolve(base, { paths: [path.dirname(file)] });
-    const inherited = resolvedOptions(fs.existsSync(resolved) || resolved.endsWith('.json') ? resolved : `${resolved}.json`, seen);
-    options = { ...options, ...inherited.options };
-    files.push(...inherited.files);
+    chain.push(...tsconfigChain(fs.existsSync(resolved) || resolved.endsWith('.json') ? resolved : `${resolved}.json`, seen));
   }
-  const own = { ...(json.compilerOptions ?? {}) };
-  if (typeof own.tsBuildInfoFile === 'string') own.tsBuildInfoFile = path.resolve(path.dirname(file), own.tsBuildInfoFile);
-  return { options: { ...options, ...own }, files, references: (json.references ?? []).map((r) => path.resolve(path.dirname(file), r.path)) };
+  chain.push({ file, text, json });
+  return chain;
+}
+
+/** Options of a tsconfig with its `extends` chain applied, tsBuildInfoFile resolved against its own file. */
+function resolvedOptions(file) {
+  const chain = tsconfigChain(file);
+  let options = {};
+  for (const { file: f, json } of chain) {
+    const own = { ...(json.compilerOptions ?? {}) };
+    if (typeof own.tsBuildInfoFile === 'string') own.tsBuildInfoFile = path.resolve(path.dirname(f), own.tsBuildInfoFile);
+    options = { ...options, ...own };
+  }
+  const { json } = chain[chain.length - 1];
+  return { options, files: chain.map((c) => c.file), references: (json.references ?? []).map((r) => path.resolve(path.dirname(file), r.path)) };
 }
 
 function configFile(p) {
@@ -128,4 +141,4 @@ function emittedCode(index, sourcePath, sourceText) {
   return `${js.slice(0, at)}//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map), 'utf8').toString('base64')}`;
 }
 
-module.exports = { readEmitIndex, emittedCode };
+module.exports = { readEmitIndex, emittedCode, tsconfigChain };

@@ -21,7 +21,7 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { readEmitIndex, emittedCode } = require('./ts-emit');
+const { readEmitIndex, emittedCode, tsconfigChain } = require('./ts-emit');
 
 // The cache format: a change to this file changes every key.
 const SELF = fs.readFileSync(__filename);
@@ -32,19 +32,8 @@ function packageIdentity(name, rootDir) {
 }
 
 // The tsconfig text and every file it extends: what ts-jest parses into the compiler options.
-function tsconfigTexts(file, seen = new Set()) {
-  if (seen.has(file)) return [];
-  seen.add(file);
-  const text = fs.readFileSync(file, 'utf8');
-  const { parse } = require('jsonc-parser');
-  const parsed = parse(text) ?? {};
-  const bases = parsed.extends === undefined ? [] : Array.isArray(parsed.extends) ? parsed.extends : [parsed.extends];
-  const out = [`${file}\n${text}`];
-  for (const base of bases) {
-    const resolved = base.startsWith('.') || path.isAbsolute(base) ? path.resolve(path.dirname(file), base) : require.resolve(base, { paths: [path.dirname(file)] });
-    out.push(...tsconfigTexts(fs.existsSync(resolved) || resolved.endsWith('.json') ? resolved : `${resolved}.json`, seen));
-  }
-  return out;
+function tsconfigTexts(file) {
+  return tsconfigChain(file).map((c) => `${c.file}\n${c.text}`);
 }
 
 function stable(value) {
