@@ -247,7 +247,7 @@ async function runCell(job: Job, env: CellEnv): Promise<MatrixCell> {
   const ctxFor = (baseUrl: string): AdapterContext => ({
     api: job.plan.api, endpoint: job.endpoint, baseUrl, example: job.plan.example, credentials: env.credentials, hangTimeoutMs: env.hangTimeoutMs,
   });
-  const fault = (TRANSPORT_FAULTS as readonly string[]).includes(job.variant) ? (job.variant as TransportFault) : undefined;
+  const fault = faultOf(job);
   const started = Date.now();
   const played = fault ? { ...(await playFault(job, fault, env, ctxFor)), mismatch: false } : await playCatalogue(job, env, ctxFor);
   const elapsedMs = Date.now() - started;
@@ -277,7 +277,7 @@ async function runCell(job: Job, env: CellEnv): Promise<MatrixCell> {
   else if (attempts === 0) outcome = 'not-exercised';
   else outcome = classify(firstSucceeds, firstSucceeds && !fault, report, attempts, answeredSuccess);
 
-  const advice = fault ? TRANSPORT_ADVICE[fault] : { advice: contracts.status(job.plan.status)?.retry ?? 'never', possiblyDelivered: contracts.status(job.plan.status)?.class === 'server-error' };
+  const advice = adviceOf(job, contracts);
   const cid = (job.plan.example.body as { cid?: unknown } | undefined)?.cid;
   const resetHeader = exchanges[0]?.headers?.['x-rate-limit-reset'];
   const label = `${job.endpoint} ${fault ?? (job.variant === 'html-502' ? '502 HTML' : String(job.plan.status))}`;
@@ -325,16 +325,28 @@ async function runCell(job: Job, env: CellEnv): Promise<MatrixCell> {
   };
 }
 
+/** The transport fault a cell plays, if it plays one. */
+function faultOf(job: Job): TransportFault | undefined {
+  return (TRANSPORT_FAULTS as readonly string[]).includes(job.variant) ? (job.variant as TransportFault) : undefined;
+}
+
+/** What the policy advises after the cell's first answer: the fault's advice, else its status's. */
+function adviceOf(job: Job, contracts: Contracts): { advice: RetryAdvice; possiblyDelivered: boolean } {
+  const fault = faultOf(job);
+  if (fault) return TRANSPORT_ADVICE[fault];
+  const status = contracts.status(job.plan.status);
+  return { advice: status?.retry ?? 'never', possiblyDelivered: status?.class === 'server-error' };
+}
+
 /**
- * Whether the cell's backoff is judged on the client's own timers (client-waits.ts): a transient failure (a
- * 502/503/504, an HTML 502, a body cut mid-way, no answer, slow headers). Seeing a call's timers turns on async
- * hooks for the whole thread while the call runs (~10 % more CPU for a reference run with every call recorded),
- * so only these calls are recorded, and the quick ones run together at the end of their lane. A refused
- * connection's attempts cannot be counted; no other cell has a backoff verdict.
+ * Whether the cell's backoff is judged on the client's own timers (client-waits.ts): every cell whose advice is
+ * a backoff (a 502/503/504, an HTML 502, a body cut mid-way, no answer, slow headers) but a refused connection,
+ * whose attempts cannot be counted. Seeing a call's timers turns on async hooks for the whole thread while the
+ * call runs (~10 % more CPU for a reference run with every call recorded), so only these calls are recorded,
+ * and the quick ones run together at the end of their lane.
  */
 function ownWaitsJudged(job: Job, contracts: Contracts): boolean {
-  if (job.variant === 'reset-mid-body' || job.variant === 'no-answer' || job.variant === 'slow-headers') return true;
-  return (job.variant === 'catalogue' || job.variant === 'html-502') && contracts.status(job.plan.status)?.retry === 'backoff';
+  return adviceOf(job, contracts).advice === 'backoff' && faultOf(job) !== 'refused';
 }
 
 /** 1 for a cell that waits by design whatever the client (no answer, slow headers, a 429's reset), else 0. */
