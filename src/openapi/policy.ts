@@ -48,19 +48,24 @@ function everyCauseElicitedBy(contracts: Contracts, api: ApiId, status: number, 
   });
 }
 
+/** The statuses of an API every one of whose causes is elicited by one of `kinds` (remembered under `name`). */
+function statusesCausedOnlyBy(contracts: Contracts, api: ApiId, name: string, kinds: ReadonlySet<CauseElicitation>): readonly number[] {
+  return remembered(contracts, `${name} ${api}`, () => contracts.statuses.map((s) => s.code).filter((code) => everyCauseElicitedBy(contracts, api, code, kinds)));
+}
+
 /** Statuses any operation of the API can answer whatever the request: 401, 403, 429 and the 5xx today. */
 export function unavoidableStatuses(contracts: Contracts, api: ApiId): readonly number[] {
-  return remembered(contracts, `unavoidable ${api}`, () => contracts.statuses.map((s) => s.code).filter((code) => everyCauseElicitedBy(contracts, api, code, UNAVOIDABLE)));
+  return statusesCausedOnlyBy(contracts, api, 'unavoidable', UNAVOIDABLE);
 }
 
 /** Statuses answered before credentials are accepted (401): they carry no rate-limit headers. */
 export function credentialStatuses(contracts: Contracts, api: ApiId): readonly number[] {
-  return remembered(contracts, `credentials ${api}`, () => contracts.statuses.map((s) => s.code).filter((code) => everyCauseElicitedBy(contracts, api, code, CREDENTIALS)));
+  return statusesCausedOnlyBy(contracts, api, 'credentials', CREDENTIALS);
 }
 
 /** Statuses answered to a method the path does not support (405). */
 export function methodStatuses(contracts: Contracts, api: ApiId): readonly number[] {
-  return remembered(contracts, `method ${api}`, () => contracts.statuses.map((s) => s.code).filter((code) => everyCauseElicitedBy(contracts, api, code, METHOD)));
+  return statusesCausedOnlyBy(contracts, api, 'method', METHOD);
 }
 
 /** Statuses answered on a retired path (410). */
