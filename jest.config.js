@@ -12,6 +12,8 @@ const base = {
   // pact-js requires ramda's index, 367 modules that jest evaluates one by one in every test file that
   // loads pact (about 0.1 s each); ramda's own single-file build of the same version is the same library.
   moduleNameMapper: { '^ramda$': '<rootDir>/node_modules/ramda/dist/ramda.js' },
+  // Modules compiled so V8 shares their code between the test files of a worker (test-support/jest-runtime.js).
+  runtime: '<rootDir>/test-support/jest-runtime.js',
 };
 
 module.exports = {
