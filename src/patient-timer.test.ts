@@ -6,15 +6,9 @@
  */
 import { spawn } from 'node:child_process';
 import { MAX_STALL_CREDIT, MAX_WAIT_CREDIT, patientTimeout, runQueueWaitMs } from './patient-timer';
+import { blockThread as stall } from '../test-support/block-thread';
 
 const MS = 100;
-
-function stall(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    // busy: nothing else runs in this thread
-  }
-}
 
 /** Resolves with the wall time after which the timer fired. */
 function timed(waited?: () => number): Promise<number> {

@@ -8,16 +8,9 @@ import type { AddressInfo } from 'node:net';
 import type { AdapterContext, MatrixAdapter } from './adapter';
 import { inProcessRunner } from './call';
 import { referenceAdapter } from './reference-adapter';
+import { blockThread as stall } from '../../test-support/block-thread';
 
 const HANG_MS = 200;
-
-/** Keeps this thread busy (no timer fires, no socket is read), as a descheduled process would be. */
-function stall(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    // busy
-  }
-}
 
 function adapter(call: (ctx: AdapterContext) => Promise<unknown>): MatrixAdapter {
   return { name: 'stalls', api: 'jpush-v3', calls: { 'tags.list': call }, isTypedError: () => false };

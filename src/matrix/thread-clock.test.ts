@@ -10,15 +10,10 @@ import * as path from 'node:path';
 import type { AdapterContext } from './adapter';
 import { isolatedRunner } from './isolate';
 import { tempDir } from '../../test-support/temp-dir';
+// Blocked, this thread neither answers nor beats its heartbeat.
+import { blockThread as stall } from '../../test-support/block-thread';
 
 const CLIENT_TIMEOUT_MS = 300;
-
-function stall(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    // busy: this thread neither answers nor beats its heartbeat
-  }
-}
 
 // A client as the official ones time their requests: a plain setTimeout in its own module, which rejects and aborts.
 const ADAPTER = `

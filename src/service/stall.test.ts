@@ -7,17 +7,10 @@
 import { DEMO_CREDENTIALS, startReferenceService, type ReferenceService } from './index';
 import { DispatcherClient, MAX_DEADLINE_CREDIT, MAX_STALL_CREDIT } from './gateway/dispatcher-client';
 import type { OperationRequest } from './dispatcher/operations';
+import { blockThread as stall } from '../../test-support/block-thread';
 
 const DEADLINE_MS = 100;
 const tagsList: OperationRequest = { api: 'jpush-v3', endpoint: 'tags.list', appKey: DEMO_CREDENTIALS.appKey, params: {}, query: {}, body: undefined };
-
-/** Keeps this thread busy (nothing else runs: no timer, no socket read), as a descheduled process would be. */
-function stall(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    // busy
-  }
-}
 
 /**
  * Stalls for longer than a deadline each time the event loop gets to run, so every sweep runs late, until
