@@ -1,8 +1,11 @@
-// Three projects. `npm test` runs unit and consumer in one jest run, then provider, which reads the
-// pacts the consumer suites wrote; four workers each on 2 cores, because the longest files mostly wait on
-// sockets and timers (the resilience matrix ~27 s for ~5 s of CPU, the unit matrix ~9 s for ~2 s) and
-// hold a worker each meanwhile: with three, the two cores were idle a fifth of the run (docs/development.md).
-// Pact files merge across runs, so pacts/ is cleared first.
+// Four projects. `npm test` clears pacts/ (pact files merge across runs), runs the `consumer` project (the
+// pact writers) alone, then `unit`, `resilience` and `provider` in one jest run: the provider suites read the
+// pacts the consumer suites wrote, and the resilience matrix, a test of clients that writes no pact, is the
+// longest file, ~27 s of mostly waiting for ~5 s of CPU, so it runs beside the unit and provider files instead
+// of ending a run alone. Five workers on 2 cores, because the longest files mostly wait on sockets and timers
+// (the matrix, the unit matrix ~9 s for ~2 s, each full verification's 504 deadlines) and hold a worker each
+// meanwhile: with three workers and the provider project in a run of its own, the cores were idle a fifth of
+// the time (docs/development.md, "Test layout").
 const base = {
   testEnvironment: 'node',
   // tsc's own emit of a file when it is of the file's current text (`tsc -b` runs before jest), else ts-jest
@@ -27,7 +30,9 @@ module.exports = {
   testSequencer: '<rootDir>/test-support/sequencer.js',
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test-support/**/*.test.ts', '<rootDir>/bench/**/*.test.ts'] },
-    { ...base, displayName: 'consumer', testMatch: ['<rootDir>/consumer-tests/**/*.test.ts'] },
+    // The pact writers; `npm run pacts` runs this project alone (src/cli/pact-sources.ts reads what it leaves out).
+    { ...base, displayName: 'consumer', testMatch: ['<rootDir>/consumer-tests/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/consumer-tests/resilience-matrix\\.test\\.ts$'] },
+    { ...base, displayName: 'resilience', testMatch: ['<rootDir>/consumer-tests/resilience-matrix.test.ts'] },
     { ...base, displayName: 'provider', testMatch: ['<rootDir>/provider-tests/**/*.test.ts'] },
   ],
 };

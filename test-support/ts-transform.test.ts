@@ -33,9 +33,9 @@ const source = 'export const answer: number = 42;\n';
 const file = path.join(ROOT, 'src', 'answer.ts');
 
 describe('the jest TypeScript transformer', () => {
-  it('gives a file the same key in the unit, consumer and provider projects', () => {
+  it('gives a file the same key in every project', () => {
     const keys = jestConfig.projects.map((p) => createTransformer({ tsconfig: 'tsconfig.json' }).getCacheKey(source, file, options(projectConfig(p))));
-    expect(jestConfig.projects.map((p) => p.displayName)).toEqual(['unit', 'consumer', 'provider']);
+    expect(jestConfig.projects.map((p) => p.displayName)).toEqual(['unit', 'consumer', 'resilience', 'provider']);
     expect(new Set(keys).size).toBe(1);
   });
 

@@ -76,6 +76,18 @@ describe("npm start's staleness check", () => {
     expect(stalePactsReason(root)).toBe('src/matrix/index.ts changed after the pacts were generated');
   });
 
+  it("leaves out what the consumer project's testPathIgnorePatterns in jest.config.js leave out, as jest does", () => {
+    const root = project();
+    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ scripts: { pacts: 'jest --selectProjects consumer' } }));
+    fs.writeFileSync(path.join(root, 'jest.config.js'), `module.exports = { projects: [
+      { displayName: 'unit', testPathIgnorePatterns: ['api'] },
+      { displayName: 'consumer', testPathIgnorePatterns: ['/node_modules/', '<rootDir>/consumer-tests/resilience-matrix\\\\.test\\\\.ts$'] },
+    ] };\n`);
+    expect(pactSuites(root).map((f) => path.basename(f))).toEqual(['api.test.ts']);
+    touch(root, 'src/matrix/index.ts');
+    expect(stalePactsReason(root)).toBeUndefined();
+  });
+
   it("in this project: the catalogue and example suites and what they import, never the resilience matrix or its adapters", () => {
     const rel = (files: string[]) => files.map((f) => path.relative(ROOT, f).split(path.sep).join('/'));
     expect(rel(pactSuites(ROOT))).toEqual(['consumer-tests/example-consumer.test.ts', 'consumer-tests/jpush-v3.test.ts', 'consumer-tests/mtpush-v4.test.ts']);

@@ -5,9 +5,10 @@ import { filesUnder } from '../contracts/files';
 /**
  * What `npm run pacts` makes the pacts from, so that `start` regenerates them only when one of those
  * changed: the consumer suites that script runs (consumer-tests/**\/*.test.ts, the consumer project's
- * testMatch in jest.config.js, less what the script's --testPathIgnorePatterns leaves out, the resilience
- * matrix today), every file they import, transitively, inside the project, and contracts/, which src/contracts
- * reads at run time. A file outside that set (the matrix, its adapters, the verifier) cannot change a pact.
+ * testMatch in jest.config.js, less what that project's testPathIgnorePatterns and the script's
+ * --testPathIgnorePatterns leave out: the resilience matrix today, a project of its own), every file they
+ * import, transitively, inside the project, and contracts/, which src/contracts reads at run time. A file
+ * outside that set (the matrix, its adapters, the verifier) cannot change a pact.
  */
 export function pactSources(root: string): string[] {
   const seen = new Set<string>();
@@ -27,12 +28,27 @@ export function pactSources(root: string): string[] {
   return [...seen, ...filesUnder(path.join(root, 'contracts'))].sort();
 }
 
-/** The consumer test files `npm run pacts` runs (all of consumer-tests/**\/*.test.ts when the script names no exclusion). */
+/** The consumer test files `npm run pacts` runs (all of consumer-tests/**\/*.test.ts when nothing leaves one out). */
 export function pactSuites(root: string): string[] {
-  const ignored = ignorePatterns(root);
+  const ignored = [...projectIgnorePatterns(root), ...ignorePatterns(root)];
   return filesUnder(path.join(root, 'consumer-tests'))
     .filter((f) => /\.test\.[jt]s$/.test(f))
     .filter((f) => !ignored.some((re) => re.test(f)));
+}
+
+/** The regular expressions of the consumer project's testPathIgnorePatterns in jest.config.js (`<rootDir>` is `root`). */
+function projectIgnorePatterns(root: string): RegExp[] {
+  const file = path.join(root, 'jest.config.js');
+  if (!existsSync(file)) return [];
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const config = require(file) as { projects?: Array<{ displayName?: unknown; testPathIgnorePatterns?: unknown }> };
+    const consumer = config.projects?.find((p) => p.displayName === 'consumer');
+    const patterns = Array.isArray(consumer?.testPathIgnorePatterns) ? consumer.testPathIgnorePatterns : [];
+    return patterns.filter((p): p is string => typeof p === 'string').map((p) => new RegExp(p.split('<rootDir>').join(root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))));
+  } catch {
+    return [];
+  }
 }
 
 /** The regular expressions of --testPathIgnorePatterns in package.json's `pacts` script. */
