@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { gitFacts } from './git';
+import { gitFacts, gitFactsUnlessGiven } from './git';
 import { tempDir } from '../../test-support/temp-dir';
 
 /**
@@ -71,5 +71,16 @@ describe('gitFacts', () => {
     const bare = path.join(tempDir('pc-gitbare-'), 'repo.git');
     execFileSync('git', ['clone', '-q', '--bare', repo, bare]);
     expect(await gitFacts(bare, loggingGit().env)).toEqual({ commit: sha, branch: 'bare' });
+  });
+});
+
+describe('gitFactsUnlessGiven', () => {
+  it('starts no git process when every value it would default is given, and asks git once when one is missing', async () => {
+    const { repo, sha } = checkout('given');
+    const g = loggingGit();
+    expect(await gitFactsUnlessGiven(['1.0.0', 'main'], repo, g.env)).toEqual({});
+    expect(g.calls()).toEqual([]);
+    expect(await gitFactsUnlessGiven(['1.0.0', undefined], repo, g.env)).toEqual({ commit: sha, branch: 'given' });
+    expect(g.calls()).toEqual(['rev-parse HEAD --abbrev-ref HEAD']);
   });
 });

@@ -50,6 +50,14 @@ export async function gitFacts(cwd: string, env: Env = {}): Promise<GitFacts> {
 }
 
 /**
+ * gitFacts when a value it would default is missing from `given` (the flags' values, undefined when not
+ * given); when every one is given, nothing, and no git process is started for values nobody reads.
+ */
+export function gitFactsUnlessGiven(given: ReadonlyArray<string | undefined>, cwd: string, env: Env = {}): Promise<GitFacts> {
+  return given.every((v) => v !== undefined) ? Promise.resolve({}) : gitFacts(cwd, env);
+}
+
+/**
  * A version for the broker: the flag if given, else the commit sha. Outside a checkout and without
  * the flag it is a usage error naming the flag.
  */

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { PushContractsError } from '../errors';
 import { brokerConfig, DEFAULT_TIMEOUT_MS, type BrokerConfig, type BrokerConfigOverrides, type Env } from './config';
-import { gitFacts, requireValue } from './git';
+import { gitFactsUnlessGiven, requireValue } from './git';
 import { compactCopies } from './compact-copies';
 import { firstProblemLine, runBrokerCli } from './pact-cli';
 import { checkPactsForPublish, listPactFiles, secretsFromEnv, type PactFileSummary, type PublishOffence, type PrepublishOptions } from './prepublish';
@@ -68,7 +68,7 @@ export type PublishResult =
  */
 export async function publishPacts(options: PublishOptions): Promise<PublishResult> {
   const config = resolveConfig(options);
-  const git = await gitFacts(options.cwd, options.env);
+  const git = await gitFactsUnlessGiven([options.consumerAppVersion, options.branch], options.cwd, options.env);
   const consumerAppVersion = requireValue(options.consumerAppVersion, git.commit, '--consumer-app-version', 'version');
   const branch = options.branch ?? git.branch;
   const tags = options.tags ?? [];
@@ -158,7 +158,7 @@ export async function canIDeploy(options: CanIDeployOptions): Promise<CanIDeploy
   // Polling for a missing result must not run into the default time bound.
   const polling = (options.retryWhileUnknown ?? 0) * (options.retryInterval ?? 10) * 1000;
   const config = resolveConfig({ ...options, broker: { ...options.broker, timeoutMs: options.broker?.timeoutMs ?? (polling > 0 ? DEFAULT_TIMEOUT_MS + polling : undefined) } });
-  const version = requireValue(options.version, (await gitFacts(options.cwd, options.env)).commit, '--version', 'version');
+  const version = requireValue(options.version, (await gitFactsUnlessGiven([options.version], options.cwd, options.env)).commit, '--version', 'version');
   const args = ['can-i-deploy', '--pacticipant', options.pacticipant, '--version', version, '--output', 'json'];
   if (options.toEnvironment) args.push('--to-environment', options.toEnvironment);
   if (options.retryWhileUnknown !== undefined) args.push('--retry-while-unknown', String(options.retryWhileUnknown));
@@ -203,7 +203,7 @@ export interface RecordDeploymentResult {
 /** Tells the broker, through the official `pact-broker record-deployment`, that a version now runs in an environment. */
 export async function recordDeployment(options: RecordDeploymentOptions): Promise<RecordDeploymentResult> {
   const config = resolveConfig(options);
-  const version = requireValue(options.version, (await gitFacts(options.cwd, options.env)).commit, '--version', 'version');
+  const version = requireValue(options.version, (await gitFactsUnlessGiven([options.version], options.cwd, options.env)).commit, '--version', 'version');
   const args = ['record-deployment', '--pacticipant', options.pacticipant, '--version', version, '--environment', options.environment];
   if (options.applicationInstance) args.push('--application-instance', options.applicationInstance);
   const run = await runBrokerCli(args, config, cliOptions(options));

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { PushContractsError } from '../errors';
 import type { PactSource } from '../verifier/verify';
 import { brokerConfig, type Env } from './config';
-import { gitFacts } from './git';
+import { gitFactsUnlessGiven } from './git';
 
 /** The `verify` flags that fetch pacts from a Pact Broker and publish the results back. */
 export interface BrokerVerifyFlags {
@@ -94,7 +94,7 @@ export async function brokerSourceOf(flags: BrokerVerifyFlags, env: Env, cwd: st
     }
     if (!flags.enablePending) throw new PushContractsError('PC_ERR_USAGE', '--include-wip-pacts-since needs --enable-pending (WIP pacts are pending by definition)');
   }
-  const git = await gitFacts(cwd, env);
+  const git = await gitFactsUnlessGiven([flags.providerBranch, flags.providerVersion], cwd, env);
   const providerBranch = flags.providerBranch ?? git.branch;
   const providerVersion = flags.providerVersion ?? git.commit;
   if (flags.publish && !providerVersion) {
