@@ -159,6 +159,21 @@ export class PushClient<A extends ApiId = ApiId> {
     return this.call('push.template' as EndpointId<A>, { body });
   }
 
+  /** POST scheduled pushes with a portal template (v3, VIP only): one schedule per entry of params; errors as templatePush. Never retried on 5xx: it creates schedules. */
+  templateSchedule(body: { id: string; schedule_name: string; trigger: Record<string, unknown>; params: ReadonlyArray<Record<string, unknown>> }): Promise<unknown> {
+    return this.call('push.template-schedule' as EndpointId<A>, { body });
+  }
+
+  /** POST a notification image for the vendor channels by URL (v3 /v3/images/byurls); answers its media_id. Never retried on 5xx: each call registers a new image. */
+  addImageByUrl(body: Record<string, unknown>): Promise<unknown> {
+    return this.call('images.add-by-url' as EndpointId<A>, { body });
+  }
+
+  /** PUT new channel URLs for a registered image (v3 /v3/images/byurls/{media_id}). */
+  updateImageByUrl(mediaId: string, body: Record<string, unknown>): Promise<unknown> {
+    return this.call('images.update-by-url' as EndpointId<A>, { params: { media_id: mediaId }, body });
+  }
+
   /** POST a push to the devices of an uploaded file (v3 /v3/push/file); retried on 502/503/504 only with a cid, like push. */
   pushToFile(payload: Record<string, unknown>): Promise<unknown> {
     return this.call('push.file' as EndpointId<A>, { body: payload });

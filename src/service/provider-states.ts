@@ -72,6 +72,10 @@ export const stateHandlers: Readonly<Record<ProviderStateName, Handler>> = {
     t.dispatcher.store.upsertDevice(p.registration_id, { tags: d.tags, alias: d.alias, mobile: d.mobile }, t.now());
     t.dispatcher.store.putFile(p.file_id, [p.registration_id]);
   },
+  'an image was added': (t, p) => {
+    const image = successExample(t, 'jpush-v3', 'images.update-by-url');
+    t.dispatcher.store.putImage({ mediaId: p.media_id, imageType: 1, urls: new Map([['jiguang', image.jiguang_image_url]]) });
+  },
   'a push plan exists': (t, p) => {
     t.dispatcher.store.upsertPlan(p.plan_id, successExample(t, 'mtpush-v4', 'plans.list').push_plan_info[0].plan_description, t.now());
   },

@@ -62,6 +62,46 @@ options?: Options
  */
 export type TagOperationList = string[]
 /**
+ * Body of POST /v3/images/byurls: registers a notification image for the vendor channels from URLs: its image_type (1 big image, 2 big icon, 3 small icon) and the image's URL for JPush's own channel and any vendor channel, or one image_url for all of them (JSDK5 PushClient.addImageUrl / updateImageUrl (POST /v3/images/byurls, PUT /v3/images/byurls/{media_id}), bean/image/ImageUrlAddParam.java, ImageUrlUpdateParam.java, ImageUrlAddResult.java, ImageUrlUpdateResult.java, constants/ApiConstants.ImageType; example-for-spring PushApiTest.addImageUrl). At least one URL is required: an image without one has nothing to register (inferred).
+ */
+export type JPushV3ImageByURLRequest = ({
+[k: string]: unknown
+} & {
+image_type: (1 | 2 | 3)
+/**
+ * An http or https URL the server downloads the image from.
+ */
+image_url?: string
+/**
+ * An http or https URL the server downloads the image from.
+ */
+jiguang_image_url?: string
+/**
+ * An http or https URL the server downloads the image from.
+ */
+xiaomi_image_url?: string
+/**
+ * An http or https URL the server downloads the image from.
+ */
+huawei_image_url?: string
+/**
+ * An http or https URL the server downloads the image from.
+ */
+honor_image_url?: string
+/**
+ * An http or https URL the server downloads the image from.
+ */
+oppo_image_url?: string
+/**
+ * An http or https URL the server downloads the image from.
+ */
+fcm_image_url?: string
+/**
+ * An http or https URL the server downloads the image from.
+ */
+hmos_image_url?: string
+})
+/**
  * Success body of GET /v3/messages/detail (VIP only); shape not documented in the sources, derived from DOCS report's endpoint list and the detail-report jpush counters.
  */
 export type JPushV3MessagesReportResponse = {
@@ -199,6 +239,29 @@ point?: [string, ...(string)[]]
  * @maxItems 1000
  */
 export type RegistrationIdOperationList = string[]
+/**
+ * @minItems 1
+ * @maxItems 1000
+ */
+export type Params = [{
+/**
+ * "all" or an audience object; several types combine with AND, an empty array means the type is absent (DOCS push).
+ */
+audience: ("all" | AudienceObject)
+keys?: {
+[k: string]: string
+}
+trace_id?: string
+}, ...({
+/**
+ * "all" or an audience object; several types combine with AND, an empty array means the type is absent (DOCS push).
+ */
+audience: ("all" | AudienceObject)
+keys?: {
+[k: string]: string
+}
+trace_id?: string
+})[]]
 export type Item2 = (({
 notification: unknown
 } | {
@@ -301,6 +364,9 @@ JPushV3DeviceStatusResponse: JPushV3DeviceStatusResponse
 JPushV3DeviceUpdateRequest: JPushV3DeviceUpdateRequest
 JPushV3DeviceResponse: JPushV3DeviceResponse
 JPushV3GroupPushResponse: JPushV3GroupPushResponse
+JPushV3ImageByURLRequest: JPushV3ImageByURLRequest
+JPushV3ImageByURLUpdateRequest: JPushV3ImageByURLUpdateRequest
+JPushV3ImageByURLResponse: JPushV3ImageByURLResponse
 JPushV3MessagesReportQuery: JPushV3MessagesReportQuery
 JPushV3MessagesReportResponse: JPushV3MessagesReportResponse
 JPushV3PlatformQuery: JPushV3PlatformQuery
@@ -326,6 +392,8 @@ JPushV3TagListResponse: JPushV3TagListResponse
 JPushV3TemplatePushErrorEnvelope: JPushV3TemplatePushErrorEnvelope
 JPushV3TemplatePushRequest: JPushV3TemplatePushRequest
 JPushV3TemplatePushResponse: JPushV3TemplatePushResponse
+JPushV3ScheduledTemplatePushRequest: JPushV3ScheduledTemplatePushRequest
+JPushV3ScheduledTemplatePushResponse: JPushV3ScheduledTemplatePushResponse
 JPushV3UserStatisticsQuery: JPushV3UserStatisticsQuery
 JPushV3UserStatisticsResponse: JPushV3UserStatisticsResponse
 MTPushV4AliasResponse: MTPushV4AliasResponse
@@ -561,6 +629,52 @@ msg_id: (string | number)
 sendno?: string
 }
 /**
+ * Body of PUT /v3/images/byurls/{media_id}: new URLs for some channels of a registered image; the image_type cannot change (JSDK5 PushClient.addImageUrl / updateImageUrl (POST /v3/images/byurls, PUT /v3/images/byurls/{media_id}), bean/image/ImageUrlAddParam.java, ImageUrlUpdateParam.java, ImageUrlAddResult.java, ImageUrlUpdateResult.java, constants/ApiConstants.ImageType; example-for-spring PushApiTest.addImageUrl). At least one URL is required (inferred).
+ */
+export interface JPushV3ImageByURLUpdateRequest {
+/**
+ * An http or https URL the server downloads the image from.
+ */
+jiguang_image_url?: string
+/**
+ * An http or https URL the server downloads the image from.
+ */
+xiaomi_image_url?: string
+/**
+ * An http or https URL the server downloads the image from.
+ */
+huawei_image_url?: string
+/**
+ * An http or https URL the server downloads the image from.
+ */
+honor_image_url?: string
+/**
+ * An http or https URL the server downloads the image from.
+ */
+oppo_image_url?: string
+/**
+ * An http or https URL the server downloads the image from.
+ */
+fcm_image_url?: string
+/**
+ * An http or https URL the server downloads the image from.
+ */
+hmos_image_url?: string
+}
+/**
+ * Success body of POST /v3/images/byurls and PUT /v3/images/byurls/{media_id}: the image's media_id and, per channel, the URL registered for it (JSDK5 PushClient.addImageUrl / updateImageUrl (POST /v3/images/byurls, PUT /v3/images/byurls/{media_id}), bean/image/ImageUrlAddParam.java, ImageUrlUpdateParam.java, ImageUrlAddResult.java, ImageUrlUpdateResult.java, constants/ApiConstants.ImageType; example-for-spring PushApiTest.addImageUrl; the example media_id is PushApiTest.updateImageUrl's).
+ */
+export interface JPushV3ImageByURLResponse {
+media_id: string
+jiguang_image_url?: string
+xiaomi_image_url?: string
+huawei_image_url?: string
+honor_image_url?: string
+oppo_image_url?: string
+fcm_image_url?: string
+hmos_image_url?: string
+}
+/**
  * Query string of GET /v3/messages and /v3/messages/detail (VIP only), same msg_ids rule as /v3/received (DOCS report).
  */
 export interface JPushV3MessagesReportQuery {
@@ -742,29 +856,7 @@ trace_id?: string
  */
 export interface JPushV3TemplatePushRequest {
 id: string
-/**
- * @minItems 1
- * @maxItems 1000
- */
-params: [{
-/**
- * "all" or an audience object; several types combine with AND, an empty array means the type is absent (DOCS push).
- */
-audience: ("all" | AudienceObject)
-keys?: {
-[k: string]: string
-}
-trace_id?: string
-}, ...({
-/**
- * "all" or an audience object; several types combine with AND, an empty array means the type is absent (DOCS push).
- */
-audience: ("all" | AudienceObject)
-keys?: {
-[k: string]: string
-}
-trace_id?: string
-})[]]
+params: Params
 }
 /**
  * Success body of POST /v3/push/template: a flat code 0 and message, and per push of the request its result: code 0 with the message_id, and the trace_id the request gave (JSDK5 bean/push/TemplatePushSendResult.java, bean/push/other/TemplateResult.java). code 0 means success (third-party calvinit/jiguang-sdk-go api.CodeError: '0 表示成功').
@@ -777,6 +869,33 @@ push_list: {
 code: number
 message?: string
 message_id?: string
+trace_id?: string
+}[]
+}
+}
+/**
+ * Body of POST /v3/push/template/schedule: a template push (the portal template's id and one entry per push, as POST /v3/push/template takes them) with the schedule's name and trigger, as POST /v3/schedules takes them (JSDK5 bean/push/ScheduleTemplatePushSendParam.java extends TemplatePushSendParam with schedule_name and SchedulePushSendParam.Trigger). The sources say nothing of which fields the server requires; name and trigger are required here because a schedule has neither default (POST /v3/schedules requires both).
+ */
+export interface JPushV3ScheduledTemplatePushRequest {
+id: string
+params: Params
+/**
+ * CJK, letters, digits, underscore; the documented limit is 255 bytes, approximated as 255 characters (DOCS schedule).
+ */
+schedule_name: string
+trigger: Trigger
+}
+/**
+ * Success body of POST /v3/push/template/schedule: a flat code 0 and message, and per entry of the request its result: code 0 with the schedule_id of the schedule it created, and the trace_id the request gave (JSDK5 bean/push/ScheduleTemplatePushSendResult.java, data.schedule_list of bean/push/other/TemplateResult.java).
+ */
+export interface JPushV3ScheduledTemplatePushResponse {
+code: 0
+message?: string
+data: {
+schedule_list: {
+code: number
+message?: string
+schedule_id?: string
 trace_id?: string
 }[]
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiId, CauseId } from '../../contracts';
-import { MESSAGE_RETENTION_MS, type Audience, type Device, type DispatcherStore, type PushPlan, type Schedule } from './store';
+import { MESSAGE_RETENTION_MS, type Audience, type Device, type DispatcherStore, type Image, type PushPlan, type Schedule } from './store';
 
 /** An app of a group as the gateway found it: `cause` is why it refuses the app (a group push fails that app's item). */
 export interface MemberState {
@@ -120,6 +120,59 @@ const templatePush: Operation = (store, req, now) => {
     return { code: 0, message_id: msgId, ...(typeof entry.trace_id === 'string' ? { trace_id: entry.trace_id } : {}) };
   });
   return { body: { code: 0, message: 'success', data: { push_list: pushList } } };
+};
+
+/**
+ * POST /v3/push/template/schedule: one schedule per entry of params, each holding the template and its
+ * entry until its trigger, answered like a template push with schedule_list in place of push_list. As
+ * with POST /v3/schedules, the audience is resolved when the schedule fires, not now.
+ */
+const templateSchedule: Operation = (store, req) => {
+  const body = req.body as Json;
+  const scheduleList = (body.params as Json[]).map((entry) => {
+    const s = store.addTemplateSchedule({ name: body.schedule_name, trigger: body.trigger, templateId: body.id, entry });
+    return { code: 0, schedule_id: s.scheduleId, ...(typeof entry.trace_id === 'string' ? { trace_id: entry.trace_id } : {}) };
+  });
+  return { body: { code: 0, message: 'success', data: { schedule_list: scheduleList } } };
+};
+
+/** The per-channel URL fields of an image, in the order the result bean lists them (JSDK5 ImageUrlAddResult). */
+const IMAGE_CHANNELS = ['jiguang', 'xiaomi', 'huawei', 'honor', 'oppo', 'fcm', 'hmos'] as const;
+
+function renderImage(image: Image): Json {
+  const out: Json = { media_id: image.mediaId };
+  for (const channel of IMAGE_CHANNELS) {
+    const url = image.urls.get(channel);
+    if (url !== undefined) out[`${channel}_image_url`] = url;
+  }
+  return out;
+}
+
+function channelUrls(body: Json, into: Map<string, string>): Map<string, string> {
+  for (const channel of IMAGE_CHANNELS) {
+    const url = body[`${channel}_image_url`];
+    if (typeof url === 'string') into.set(channel, url);
+  }
+  return into;
+}
+
+/**
+ * POST /v3/images/byurls: registers the image under a new media_id of the form the SDK's examples show
+ * (jgmedia-<image_type>-<uuid>). The result lists the channels' URLs; a bare image_url is accepted but not
+ * echoed, as the result bean has no such field.
+ */
+const imageAddByUrl: Operation = (store, req) => {
+  const body = req.body as Json;
+  const image = store.putImage({ mediaId: `jgmedia-${body.image_type}-${randomUUID()}`, imageType: body.image_type, urls: channelUrls(body, new Map()) });
+  return { body: renderImage(image) };
+};
+
+/** PUT /v3/images/byurls/{media_id}: the channels given get their new URL; the others keep theirs. */
+const imageUpdateByUrl: Operation = (store, req) => {
+  const image = store.image(req.params.media_id);
+  if (!image) throw new OperationError('request.invalid-value', `media_id ${req.params.media_id} not exist`);
+  channelUrls(req.body as Json, image.urls);
+  return { body: renderImage(image) };
 };
 
 /**
@@ -562,6 +615,9 @@ export const operations: Readonly<Record<ApiId, Readonly<Record<string, Operatio
     'push.withdraw': withdraw(() => undefined),
     'push.quota': vendorQuota,
     'push.template': templatePush,
+    'push.template-schedule': templateSchedule,
+    'images.add-by-url': imageAddByUrl,
+    'images.update-by-url': imageUpdateByUrl,
     'push.file': v3FilePush(),
     'push.batch-regid': v3Batch('regid'),
     'push.batch-alias': v3Batch('alias'),

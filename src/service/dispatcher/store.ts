@@ -38,6 +38,25 @@ export interface Schedule {
   cid?: string;
 }
 
+/**
+ * A schedule created by a scheduled template push (v3). Kept apart from the schedules of POST /v3/schedules:
+ * the sources do not say whether GET /v3/schedules lists them, and their push is a template's, not a push body.
+ */
+export interface TemplateSchedule {
+  readonly scheduleId: string;
+  readonly name: string;
+  readonly trigger: unknown;
+  readonly templateId: string;
+  readonly entry: unknown;
+}
+
+/** A notification image registered for the vendor channels (v3 images by URL): its type and a URL per channel. */
+export interface Image {
+  readonly mediaId: string;
+  readonly imageType: number;
+  readonly urls: Map<string, string>;
+}
+
 /** The audience of a push, in the field names both APIs share (v3 `audience`, v4 `to`). */
 export type Audience = 'all' | Readonly<Record<string, readonly string[] | undefined>>;
 
@@ -67,6 +86,8 @@ export class DispatcherStore {
   private readonly cids = new Map<string, unknown>();
   /** Uploaded files of registration ids, by file_id (the multipart upload itself is out of scope). */
   private readonly files = new Map<string, readonly string[]>();
+  private readonly templateSchedules = new Map<string, TemplateSchedule>();
+  private readonly images = new Map<string, Image>();
   private readonly issuedCids = new Set<string>();
   private nextMsgId = FIRST_MSG_ID;
   private corrupt = false;
@@ -92,6 +113,8 @@ export class DispatcherStore {
     this.cids.clear();
     this.issuedCids.clear();
     this.files.clear();
+    this.templateSchedules.clear();
+    this.images.clear();
     this.corrupt = false;
   }
 
@@ -111,6 +134,19 @@ export class DispatcherStore {
   file(fileId: string): readonly string[] | undefined {
     this.guard();
     return this.files.get(fileId);
+  }
+
+  // ---- images (v3 images by URL)
+
+  putImage(image: Image): Image {
+    this.guard();
+    this.images.set(image.mediaId, image);
+    return image;
+  }
+
+  image(mediaId: string): Image | undefined {
+    this.guard();
+    return this.images.get(mediaId);
   }
 
   // ---- devices
@@ -257,6 +293,18 @@ export class DispatcherStore {
   schedulesOf(api: ApiId): Schedule[] {
     this.guard();
     return [...this.schedules.values()].filter((s) => s.api === api);
+  }
+
+  addTemplateSchedule(s: Omit<TemplateSchedule, 'scheduleId'>): TemplateSchedule {
+    this.guard();
+    const schedule: TemplateSchedule = { ...s, scheduleId: randomUUID() };
+    this.templateSchedules.set(schedule.scheduleId, schedule);
+    return schedule;
+  }
+
+  templateSchedulesCount(): number {
+    this.guard();
+    return this.templateSchedules.size;
   }
 
   // ---- push plans (MTPush v4)
