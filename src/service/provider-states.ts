@@ -74,7 +74,7 @@ export const stateHandlers: Readonly<Record<ProviderStateName, Handler>> = {
   },
   'an image was added': (t, p) => {
     const image = successExample(t, 'jpush-v3', 'images.update-by-url');
-    t.dispatcher.store.putImage({ mediaId: p.media_id, imageType: 1, urls: new Map([['jiguang', image.jiguang_image_url]]) });
+    t.dispatcher.store.putImage({ mediaId: p.media_id, urls: new Map([['jiguang', image.jiguang_image_url]]) });
   },
   'a push plan exists': (t, p) => {
     t.dispatcher.store.upsertPlan(p.plan_id, successExample(t, 'mtpush-v4', 'plans.list').push_plan_info[0].plan_description, t.now());

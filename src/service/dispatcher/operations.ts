@@ -163,7 +163,7 @@ function channelUrls(body: Json, into: Map<string, string>): Map<string, string>
  */
 const imageAddByUrl: Operation = (store, req) => {
   const body = req.body as Json;
-  const image = store.putImage({ mediaId: `jgmedia-${body.image_type}-${randomUUID()}`, imageType: body.image_type, urls: channelUrls(body, new Map()) });
+  const image = store.putImage({ mediaId: `jgmedia-${body.image_type}-${randomUUID()}`, urls: channelUrls(body, new Map()) });
   return { body: renderImage(image) };
 };
 

@@ -50,10 +50,9 @@ export interface TemplateSchedule {
   readonly entry: unknown;
 }
 
-/** A notification image registered for the vendor channels (v3 images by URL): its type and a URL per channel. */
+/** A notification image registered for the vendor channels (v3 images by URL): a URL per channel; its type is part of the media_id. */
 export interface Image {
   readonly mediaId: string;
-  readonly imageType: number;
   readonly urls: Map<string, string>;
 }
 
