@@ -212,9 +212,9 @@ describe('resilience matrix', () => {
 
     // Batch and group push exist in jpush-async but are not driven: its batch calls fetch cids first (a
     // request the cell has no interaction for) and group push needs a second client built with isGroup.
-    it('has no usable call for cid, withdraw, vendor quota, template push and its schedule, file push, images by URL, device status, tag membership and deletion, alias device removal, schedule msg_ids, batch or group push', () => {
+    it('has no usable call for cid, withdraw, vendor quota, template push and its schedule, file push, images by URL, group reports, device status, tag membership and deletion, alias device removal, schedule msg_ids, batch or group push', () => {
       expect([...result.unsupported].sort()).toEqual([
-        'aliases.remove-devices', 'device.status', 'images.add-by-url', 'images.update-by-url', 'push.batch-alias', 'push.batch-regid', 'push.cid', 'push.file', 'push.group', 'push.quota', 'push.template', 'push.template-schedule', 'push.withdraw',
+        'aliases.remove-devices', 'device.status', 'images.add-by-url', 'images.update-by-url', 'push.batch-alias', 'push.batch-regid', 'push.cid', 'push.file', 'push.group', 'push.quota', 'push.template', 'push.template-schedule', 'push.withdraw', 'report.group-messages-detail', 'report.group-users',
         'schedules.msg-ids', 'tags.delete', 'tags.has-device',
       ]);
     });

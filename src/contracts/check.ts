@@ -167,16 +167,17 @@ export function checkConsistency(c: Contracts): ConsistencyProblem[] {
           if (!c.isCatalogued(status) || status === 200) add(endpointsFile, `${at}/itemResults/statuses/${k}`, `${e.id}: an item fails with a catalogued error status, not ${status}`);
         });
       }
-      if (e.auth === 'group' && !e.itemResults) add(endpointsFile, `${at}/auth`, `${e.id}: a group push reports each app in its own item, so it needs itemResults`);
+      if (e.auth === 'group' && e.sends === true && !e.itemResults) add(endpointsFile, `${at}/auth`, `${e.id}: a group push reports each app in its own item, so it needs itemResults`);
       if (e.vipOnly && c.codeFor(api.id, e.family, 'app.not-vip')?.status !== 403) {
         add(endpointsFile, `${at}/vipOnly`, `${e.id}: family ${e.family} has no 403 code for 'app.not-vip'`);
       }
       for (const cause of GATEWAY_CAUSES) {
         const status = c.codeFor(api.id, e.family, cause)?.status;
         // A group push judges its apps' permissions per app: those causes fail an item, not the request.
+        // A group report judges none of its apps: it answers for the group, so those causes never arise.
         const perItem = e.auth === 'group' && (MEMBER_APP_CAUSES as readonly string[]).includes(cause);
         if (perItem) {
-          if (status !== undefined && !e.itemResults?.statuses.includes(status)) {
+          if (e.itemResults && status !== undefined && !e.itemResults.statuses.includes(status)) {
             add(endpointsFile, `${at}/itemResults/statuses`, `${e.id}: a group push answers '${cause}' in an app's item with ${status}, which is not listed`);
           }
           continue;

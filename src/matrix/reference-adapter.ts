@@ -48,6 +48,8 @@ export const referenceCalls: Readonly<Record<string, ReferenceCall>> = {
   'report.received-detail': (c, ex) => c.reportReceivedDetail(query(ex)),
   'report.messages-detail': (c, ex) => c.reportMessagesDetail(query(ex)),
   'report.users': (c, ex) => c.reportUsers(query(ex)),
+  'report.group-messages-detail': (c, ex) => c.reportGroupMessagesDetail(query(ex)),
+  'report.group-users': (c, ex) => c.reportGroupUsers(query(ex)),
   'report.status-detail': (c, ex) => c.reportStatusDetail(query(ex)),
   // One id, two shapes: POST with a body on v3, GET with a query on v4.
   'report.status-message': (c, ex) => (ex.method === 'GET' ? c.reportMessageLifecycle(query(ex)) : c.reportStatusMessage(body(ex))),

@@ -74,7 +74,7 @@ describe('planProbe', () => {
         expect(plan.cases.some((c) => c.endpoint === e && c.kind === 'success')).toBe(false);
         expect(plan.notCovered.find((n) => n.endpoint === e.id && n.status === 200)?.reason).toMatch(/--allow-writes/);
       }
-      const allowed = planProbe(contracts, { api, groupCredentials: true, allowWrites: true, ids: { registration_id: 'r1', alias: 'a1', schedule_id: 's1', msg_id: '9', plan_id: 'p1', file_id: 'f1', media_id: 'm1' } });
+      const allowed = planProbe(contracts, { api, groupCredentials: true, allowWrites: true, ids: { registration_id: 'r1', alias: 'a1', schedule_id: 's1', msg_id: '9', plan_id: 'p1', file_id: 'f1', media_id: 'm1', group_msgid: 'g1' } });
       for (const e of writes) expect(allowed.cases.some((c) => c.endpoint === e && c.kind === 'success')).toBe(true);
     });
 

@@ -56,9 +56,10 @@ describe('probe against the reference service', () => {
     await svc.setUpState('a push plan exists', { plan_id: 'plan_4242' });
     await svc.setUpState('a file was uploaded', { file_id: 'file_4242', registration_id: DEMO_DEVICE.registrationId });
     await svc.setUpState('an image was added', { media_id: 'jgmedia-1-4242' });
+    await svc.setUpState('a group push was sent', { group_msgid: 'group4242' });
     const result = await runProbe({
       baseUrl: svc.url, api, credentials: CREDENTIALS, groupCredentials: DEMO_GROUP_CREDENTIALS, allowWrites: true, vip: true,
-      ids: { registration_id: DEMO_DEVICE.registrationId, alias: DEMO_DEVICE.alias, schedule_id: '0eac1b80-c2ac-4b69-948b-c65b34b96599', msg_id: '4242', plan_id: 'plan_4242', file_id: 'file_4242', media_id: 'jgmedia-1-4242' },
+      ids: { registration_id: DEMO_DEVICE.registrationId, alias: DEMO_DEVICE.alias, schedule_id: '0eac1b80-c2ac-4b69-948b-c65b34b96599', msg_id: '4242', plan_id: 'plan_4242', file_id: 'file_4242', media_id: 'jgmedia-1-4242', group_msgid: 'group4242' },
     });
     expect(allFindings(result.model)).toEqual([]);
     const successes = result.model.cases.filter((c) => c.status.expected === 200);

@@ -1,7 +1,8 @@
 /**
  * Batch and group push over real HTTP: each item (cid, target, app of a group) succeeds or fails on its
  * own inside the 200, from the condition that fails it (a target no device has, an app that is
- * blacklisted); a failure of the whole request is still its status. Group push authenticates as the group.
+ * blacklisted); a failure of the whole request is still its status. Group push authenticates as the group,
+ * and so do the group reports, which count what its pushes sent.
  */
 import { getContracts } from '../contracts';
 import { exampleRequest } from '../contracts/requests';
@@ -111,6 +112,31 @@ describe('batch and group push in the reference service', () => {
       expect(contracts.validate(contracts.endpoint(api, 'push.group').success, a.json).errors).toEqual([]);
     });
   }
+
+  it('group message statistics sum the messages a group push sent to each app of the group; a group_msgid never sent counts nothing', async () => {
+    const body = exampleRequest(contracts, contracts.endpoint('jpush-v3', 'push.group')).body;
+    const sent = await httpCall(svc.url, 'POST', '/v3/grouppush', { body: body?.kind === 'json' ? body.value : undefined, headers: GROUP });
+    expect(sent.status).toBe(200);
+    const reached = [DEMO_CREDENTIALS.appKey, DEMO_GROUP_MEMBER.appKey].map((k) => svc.dispatcher.store.message(sent.json[k].msg_id)?.targets.length ?? 0);
+    expect(reached.every((n) => n > 0)).toBe(true);
+    const unknown = 'neverSent42';
+    const a = await httpCall(svc.url, 'GET', `/v3/group/messages/detail?group_msgids=${sent.json.group_msgid},${unknown}`, { headers: GROUP });
+    expect(a.status).toBe(200);
+    expect(contracts.validate(contracts.endpoint('jpush-v3', 'report.group-messages-detail').success, a.json).errors).toEqual([]);
+    expect(a.json.map((r: { group_msgid: string; jpush: { target: number } }) => [r.group_msgid, r.jpush.target])).toEqual([[sent.json.group_msgid, reached[0] + reached[1]], [unknown, 0]]);
+    // A group report takes the group's credentials, never an app's.
+    const asApp = await httpCall(svc.url, 'GET', `/v3/group/messages/detail?group_msgids=${sent.json.group_msgid}`, { headers: APP });
+    expect(asApp.status).toBe(401);
+    expect(asApp.json.error.code).toBe(contracts.codeFor('jpush-v3', 'report', 'auth.failed')?.code);
+  });
+
+  it('group reports judge no app of the group: a blacklisted app does not refuse the group\'s user statistics', async () => {
+    await svc.setUpState('the app is blacklisted');
+    const a = await httpCall(svc.url, 'GET', '/v3/group/users?time_unit=DAY&start=2024-05-28&duration=2', { headers: GROUP });
+    expect(a.status).toBe(200);
+    expect(contracts.validate(contracts.endpoint('jpush-v3', 'report.group-users').success, a.json).errors).toEqual([]);
+    expect(a.json.items).toHaveLength(2);
+  });
 
   it('group credentials are not an app\'s: /v3/push refuses them with 401', async () => {
     const body = exampleRequest(contracts, contracts.endpoint('jpush-v3', 'push')).body;

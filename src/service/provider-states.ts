@@ -76,6 +76,18 @@ export const stateHandlers: Readonly<Record<ProviderStateName, Handler>> = {
     const image = successExample(t, 'jpush-v3', 'images.update-by-url');
     t.dispatcher.store.putImage({ mediaId: p.media_id, urls: new Map([['jiguang', image.jiguang_image_url]]) });
   },
+  'a group push was sent': (t, p) => {
+    const store = t.dispatcher.store;
+    const targets = store.allDevices().map((d) => d.registrationId);
+    for (const group of t.apps.allGroups()) {
+      const sent = group.members.map((appKey) => {
+        const msgId = store.allocateMsgId();
+        store.addMessage({ msgId, api: 'jpush-v3', appKey, targets, sentAt: t.now(), withdrawn: false });
+        return msgId;
+      });
+      store.addGroupMessage(p.group_msgid, group.principal, sent);
+    }
+  },
   'a push plan exists': (t, p) => {
     t.dispatcher.store.upsertPlan(p.plan_id, successExample(t, 'mtpush-v4', 'plans.list').push_plan_info[0].plan_description, t.now());
   },

@@ -62,6 +62,40 @@ options?: Options
  */
 export type TagOperationList = string[]
 /**
+ * Success body of GET /v3/group/messages/detail: per group_msgid asked for, the statistics of the group push summed over the group's apps: JPush's own channel, the Android vendor channels, iOS and HarmonyOS (JAVA report/GroupMessageDetailResult.java; third-party cavlabs/jiguang-sdk-go greport.MessageDetail, whose hmos counters date from 2024-08-13). The Java SDK skips an entry whose android_pns is null, so a channel object may be null.
+ */
+export type JPushV3GroupMessageStatisticsResponse = {
+group_msgid: string
+jpush?: ({
+target?: number
+online_push?: number
+received?: number
+click?: number
+msg_click?: number
+} | null)
+android_pns?: ({
+[k: string]: number | null
+} | null)
+ios?: ({
+apns_target?: number
+apns_sent?: number
+apns_received?: number
+apns_click?: number
+msg_target?: number
+msg_received?: number
+msg_click?: number
+} | null)
+hmos?: ({
+hmpns_target?: number
+hmpns_sent?: number
+hmpns_received?: number
+hmpns_click?: number
+msg_target?: number
+msg_received?: number
+msg_click?: number
+} | null)
+}[]
+/**
  * Body of POST /v3/images/byurls: registers a notification image for the vendor channels from URLs: its image_type (1 big image, 2 big icon, 3 small icon) and the image's URL for JPush's own channel and any vendor channel, or one image_url for all of them (JSDK5 PushClient.addImageUrl / updateImageUrl (POST /v3/images/byurls, PUT /v3/images/byurls/{media_id}), bean/image/ImageUrlAddParam.java, ImageUrlUpdateParam.java, ImageUrlAddResult.java, ImageUrlUpdateResult.java, constants/ApiConstants.ImageType; example-for-spring PushApiTest.addImageUrl). At least one URL is required: an image without one has nothing to register (inferred).
  */
 export type JPushV3ImageByURLRequest = ({
@@ -363,6 +397,8 @@ JPushV3DeviceStatusRequest: JPushV3DeviceStatusRequest
 JPushV3DeviceStatusResponse: JPushV3DeviceStatusResponse
 JPushV3DeviceUpdateRequest: JPushV3DeviceUpdateRequest
 JPushV3DeviceResponse: JPushV3DeviceResponse
+JPushV3GroupMessageStatisticsQuery: JPushV3GroupMessageStatisticsQuery
+JPushV3GroupMessageStatisticsResponse: JPushV3GroupMessageStatisticsResponse
 JPushV3GroupPushResponse: JPushV3GroupPushResponse
 JPushV3ImageByURLRequest: JPushV3ImageByURLRequest
 JPushV3ImageByURLUpdateRequest: JPushV3ImageByURLUpdateRequest
@@ -616,6 +652,12 @@ export interface JPushV3DeviceResponse {
 tags: string[]
 alias?: (string | null)
 mobile?: (string | null)
+}
+/**
+ * Query string of GET /v3/group/messages/detail: up to 10 group_msgids (the group_msgid a group push answers), comma-separated, of pushes of the last 30 days (third-party cavlabs/jiguang-sdk-go greport.GetMessageDetail: 'groupMsgIDs（最多支持 10 个）… 只支持查询 30 天以内'; JAVA ReportClient.getGroupMessagesDetail sends them as given).
+ */
+export interface JPushV3GroupMessageStatisticsQuery {
+group_msgids: string
 }
 /**
  * Success body of POST /v3/grouppush: group_msgid, and for each app of the group its own result keyed by its appKey, {"msg_id","sendno"} when the push to that app was accepted or the per-item error envelope when it failed (DOCS push "Group Push API"; JSDK5 bean/push/GroupPushSendResult.java).
@@ -901,7 +943,7 @@ trace_id?: string
 }
 }
 /**
- * Query string of GET /v3/users (VIP only): time_unit HOUR, DAY or MONTH, a start matching it (yyyy-MM-dd HH, yyyy-MM-dd, yyyy-MM) and a duration; only the last 60 days (DOCS report; JSDK5 ReportClient.getUserDetail).
+ * Query string of GET /v3/users (VIP only): time_unit HOUR, DAY or MONTH, a start matching it (yyyy-MM-dd HH, yyyy-MM-dd, yyyy-MM) and a duration; only the last 60 days (DOCS report; JSDK5 ReportClient.getUserDetail); GET /v3/group/users takes the same for a whole app group, over the last 30 days (third-party cavlabs/jiguang-sdk-go greport.GetUserDetail; JAVA ReportClient.getGroupUsers).
  */
 export interface JPushV3UserStatisticsQuery {
 time_unit: ("HOUR" | "DAY" | "MONTH")
@@ -909,7 +951,7 @@ start: string
 duration: string
 }
 /**
- * Success body of GET /v3/users: the query echoed and one item per time unit with new, online and active users per platform (JSDK5 UserDetailGetResult; DOCS report).
+ * Success body of GET /v3/users: the query echoed and one item per time unit with new, online and active users per platform (JSDK5 UserDetailGetResult; DOCS report); GET /v3/group/users answers the same shape for a whole app group (JAVA report/GroupUsersResult.java; cavlabs/jiguang-sdk-go greport.UserDetailGetResult = report.UserDetailGetResult).
  */
 export interface JPushV3UserStatisticsResponse {
 time_unit: ("HOUR" | "DAY" | "MONTH")

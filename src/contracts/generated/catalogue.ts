@@ -41,6 +41,8 @@ export const endpointStatuses = {
     'push.template-schedule': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
     'images.add-by-url': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
     'images.update-by-url': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
+    'report.group-messages-detail': [200, 400, 401, 405, 429, 500, 502, 503, 504],
+    'report.group-users': [200, 400, 401, 405, 429, 500, 502, 503, 504],
   },
   'mtpush-v4': {
     'push': [200, 400, 401, 403, 405, 429, 500, 502, 503, 504],
@@ -89,7 +91,7 @@ export const businessCodes = {
 export type BusinessCodeOf<A extends ApiId> = (typeof businessCodes)[A][number];
 
 /** Every provider state a pact may name. */
-export const providerStateNames = ["a device exists", "an alias exists", "a schedule exists", "a message was sent", "a file was uploaded", "an image was added", "a push plan exists", "the app is blacklisted", "the caller's IP is not whitelisted", "the app is not VIP", "the app has used up its rate limit", "the dispatcher fails unexpectedly", "the dispatcher is down", "the dispatcher's queue is full", "the endpoint is taken offline by the operator", "the dispatcher is slow"] as const;
+export const providerStateNames = ["a device exists", "an alias exists", "a schedule exists", "a message was sent", "a file was uploaded", "an image was added", "a group push was sent", "a push plan exists", "the app is blacklisted", "the caller's IP is not whitelisted", "the app is not VIP", "the app has used up its rate limit", "the dispatcher fails unexpectedly", "the dispatcher is down", "the dispatcher's queue is full", "the endpoint is taken offline by the operator", "the dispatcher is slow"] as const;
 export type ProviderStateName = (typeof providerStateNames)[number];
 
 /** Every cause of an error status. */

@@ -265,15 +265,19 @@ function v4Batch(kind: BatchKind): Operation {
 function groupPush(audienceKey: 'audience' | 'to', render: (body: Json, msgId: string) => Json): Operation {
   return (store, req, now) => {
     const body = req.body as Json;
-    const out: Json = { group_msgid: store.allocateMsgId() };
+    const groupMsgId = store.allocateMsgId();
+    const out: Json = { group_msgid: groupMsgId };
+    const sent: string[] = [];
     for (const member of req.members ?? []) {
       if (member.cause) {
         out[member.appKey] = itemFailure(member.cause);
         continue;
       }
       const msgId = deliver(store, req, now, member.appKey, audienceOf(body[audienceKey]));
+      if (msgId !== undefined) sent.push(msgId);
       out[member.appKey] = msgId !== undefined ? render(body, msgId) : itemFailure('request.no-target');
     }
+    store.addGroupMessage(groupMsgId, req.appKey, sent);
     return { body: out };
   };
 }
@@ -296,6 +300,18 @@ const messagesReport: Operation = (store, req) => ({
   body: msgIdsOf(req).map((id) => {
     const n = store.message(id)?.targets.length ?? 0;
     return { msg_id: id, jpush: { target: n, online_push: n, received: n, click: 0, msg_click: 0 } };
+  }),
+});
+
+/**
+ * Group message statistics (v3): per group_msgid, the JPush-channel counts summed over the messages the
+ * group push sent to its apps, counted as messagesReport counts one message. A group_msgid the store does
+ * not hold for this group (another group's, never sent, or older than a day) counts nothing.
+ */
+const groupMessagesReport: Operation = (store, req) => ({
+  body: String(req.query.group_msgids).split(',').map((id) => {
+    const n = (store.groupMessage(id, req.appKey) ?? []).reduce((sum, m) => sum + m.targets.length, 0);
+    return { group_msgid: id, jpush: { target: n, online_push: n, received: n, click: 0, msg_click: 0 } };
   }),
 });
 
@@ -628,6 +644,9 @@ export const operations: Readonly<Record<ApiId, Readonly<Record<string, Operatio
     'report.received-detail': receivedDetail,
     'report.messages-detail': messagesReport,
     'report.users': userStatistics('time_unit'),
+    'report.group-messages-detail': groupMessagesReport,
+    // The devices belong to no app (docs/reference-service.md), so a group's users are the app's.
+    'report.group-users': userStatistics('time_unit'),
     'device.status': v3DeviceStatus,
     'aliases.remove-devices': aliasRemoveDevices,
     'schedules.msg-ids': scheduleMsgIds('msgids'),

@@ -87,6 +87,8 @@ export class DispatcherStore {
   private readonly files = new Map<string, readonly string[]>();
   private readonly templateSchedules = new Map<string, TemplateSchedule>();
   private readonly images = new Map<string, Image>();
+  /** Each group push by group_msgid: the group that sent it and its messages, one per app it reached. */
+  private readonly groupMessages = new Map<string, { readonly group: string; readonly msgIds: readonly string[] }>();
   private readonly issuedCids = new Set<string>();
   private nextMsgId = FIRST_MSG_ID;
   private corrupt = false;
@@ -114,6 +116,7 @@ export class DispatcherStore {
     this.files.clear();
     this.templateSchedules.clear();
     this.images.clear();
+    this.groupMessages.clear();
     this.corrupt = false;
   }
 
@@ -133,6 +136,26 @@ export class DispatcherStore {
   file(fileId: string): readonly string[] | undefined {
     this.guard();
     return this.files.get(fileId);
+  }
+
+  // ---- group pushes
+
+  addGroupMessage(groupMsgId: string, group: string, msgIds: readonly string[]): void {
+    this.guard();
+    // Like messages, a group push is let go once none of its messages is held (oldest first).
+    for (const [id, sent] of this.groupMessages) {
+      if (sent.msgIds.some((m) => this.messages.has(m))) break;
+      this.groupMessages.delete(id);
+    }
+    this.groupMessages.set(groupMsgId, { group, msgIds: [...msgIds] });
+  }
+
+  /** The held messages of a group push of this group (its Basic username); undefined for one it did not send. */
+  groupMessage(groupMsgId: string, group: string): Message[] | undefined {
+    this.guard();
+    const sent = this.groupMessages.get(groupMsgId);
+    if (sent === undefined || sent.group !== group) return undefined;
+    return sent.msgIds.flatMap((id) => this.messages.get(id) ?? []);
   }
 
   // ---- images (v3 images by URL)

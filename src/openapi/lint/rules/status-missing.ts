@@ -18,14 +18,15 @@ export const statusMissing = defineLintRule({
     const noCredentials = Array.isArray(security) && security.length === 0 && op.operation.security !== undefined;
     const keys = new Set(op.responses.map((r) => r.key.toUpperCase()));
     const covered = (s: number): boolean => keys.has(String(s)) || keys.has(`${String(s)[0]}XX`);
-    // Group push (the catalogue's auth: group) refuses one app of the group in that app's item, so the
-    // statuses whose causes are all per-app (403 blacklisted, not whitelisted) are not its to document.
+    // A group endpoint (the catalogue's auth: group) never refuses the whole request for one app: group
+    // push refuses it in that app's item, a group report judges no app. So the statuses whose causes are
+    // all per-app (403 blacklisted, not whitelisted) are not its to document.
     const route = ctx.contracts.resolve(op.method, op.path);
-    const groupPush = route.kind === 'endpoint' && route.endpoint.auth === 'group';
+    const groupEndpoint = route.kind === 'endpoint' && route.endpoint.auth === 'group';
     const perApp = (s: number): boolean => causesOfStatus(ctx.contracts, op.api, s).every((c) => (MEMBER_APP_CAUSES as readonly string[]).includes(c) || c === 'app.not-vip');
     return unavoidableStatuses(ctx.contracts, op.api)
       .filter((s) => !(noCredentials && credentialStatuses(ctx.contracts, op.api).includes(s)))
-      .filter((s) => !(groupPush && perApp(s)))
+      .filter((s) => !(groupEndpoint && perApp(s)))
       .filter((s) => !covered(s))
       .map((s) => ({
         message: `${op.method} ${op.path} does not document ${s}, which the policy says any operation can answer (${causesOfStatus(ctx.contracts, op.api, s).join(', ')})`,
