@@ -34,6 +34,13 @@ describe('checkConsistency', () => {
     expect(problems(c)).toContain('contracts/business-codes/jpush-v3.json at /tables/0/codes/0/status: code 1000: an error code cannot be answered with 200');
   });
 
+  it('flags a group push without per-app items, but not a group report, which judges no app', () => {
+    const c = withEdit('endpoints/jpush-v3.json', (d) => { delete d.endpoints.find((e: { id: string }) => e.id === 'push.group').itemResults; });
+    const found = problems(c);
+    expect(found.filter((p) => p.includes('needs itemResults'))).toEqual([expect.stringMatching(/push\.group: a group push reports each app in its own item/)]);
+    expect(found.join('\n')).not.toMatch(/report\.group-/);
+  });
+
   it('flags an endpoint status without a way to elicit it', () => {
     const c = withEdit('endpoints/jpush-v3.json', (d) => { d.endpoints.find((e: { id: string }) => e.id === 'tags.list').statuses.push(404); });
     expect(problems(c).join('\n')).toMatch(/tags\.list: 404 is listed but it has no notFound/);
