@@ -27,7 +27,7 @@ export interface RetryOptions {
 export interface PushClientOptions<A extends ApiId = ApiId> {
   readonly api: A;
   readonly credentials?: Credentials;
-  /** The group's credentials, sent (as `group-<groupKey>`) on group push only; every other call sends `credentials`. */
+  /** The group's credentials, sent (as `group-<groupKey>`) where the catalogue says auth: group (group push, the v3 group reports); every other call sends `credentials`. */
   readonly groupCredentials?: GroupCredentials;
   /** One origin for every family (a mock server, a gateway); default: each family's host from contracts/. */
   readonly baseUrl?: string;
