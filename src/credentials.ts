@@ -40,7 +40,7 @@ export function credentialsFromEnv(env: Readonly<Record<string, string | undefin
 }
 
 /**
- * A group's credentials (group push): the Basic username is `group-` + the group key and the password the
+ * A group's credentials (group push, the v3 group reports): the Basic username is `group-` + the group key and the password the
  * group master secret (DOCS push; JAVA GroupPushClient; PY GroupPush; EL-JAVA GroupPushApi).
  */
 export interface GroupCredentials {

@@ -61,7 +61,7 @@ export interface VerifyOptions {
   readonly timeoutMs?: number;
   /** Real credentials, swapped in for the pacts' placeholder Authorization; undefined leaves it as is. */
   readonly credentials?: Credentials;
-  /** Real group credentials, swapped in for the pacts' placeholder group Authorization (group push). */
+  /** Real group credentials, swapped in for the pacts' placeholder group Authorization (group push, group reports). */
   readonly groupCredentials?: GroupCredentials;
   /** Which rules judge the responses and how severe their findings are (src/config builds it from push-contracts.config.json). */
   readonly rules?: RulePolicy;
@@ -241,7 +241,7 @@ async function prepare(options: VerifyOptions): Promise<RunSetup> {
     throw new PushContractsError('PC_ERR_CREDENTIALS_MISSING', 'the pacts carry placeholder credentials and PUSH_APP_KEY / PUSH_MASTER_SECRET are not set, so every authenticated interaction would get 401');
   }
   if (!options.groupCredentials && carries(groupBasicAuth(PLACEHOLDER_GROUP_CREDENTIALS))) {
-    throw new PushContractsError('PC_ERR_CREDENTIALS_MISSING', 'the pacts carry placeholder group credentials (group push) and PUSH_GROUP_KEY / PUSH_GROUP_MASTER_SECRET are not set, so every group push interaction would get 401');
+    throw new PushContractsError('PC_ERR_CREDENTIALS_MISSING', 'the pacts carry placeholder group credentials (group push, group reports) and PUSH_GROUP_KEY / PUSH_GROUP_MASTER_SECRET are not set, so every interaction that takes them would get 401');
   }
   await checkReachable(options.providerBaseUrl, timeoutMs);
   return { options, contracts, timeoutMs, secrets, mask, pacts, broker };
