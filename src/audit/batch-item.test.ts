@@ -7,10 +7,11 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getContracts } from '../contracts';
 import { basicAuth, groupBasicAuth } from '../credentials';
-import { DEMO_CREDENTIALS, DEMO_GROUP_CREDENTIALS, startReferenceService, type ReferenceService } from '../service';
+import { DEMO_CREDENTIALS, DEMO_GROUP_CREDENTIALS, type ReferenceService } from '../service';
 import { httpCall, type HttpAnswer } from '../../test-support/http';
 import { audit } from './audit';
 import type { Exchange } from './types';
+import { startStatefulService } from '../../test-support/stateful-service';
 
 const contracts = getContracts();
 const GOOD = '1a0018970a1b2c3d4e5';
@@ -47,7 +48,7 @@ async function fixedProvider(body: unknown): Promise<{ url: string; close: () =>
 describe('response.batch.item-envelope over real answers', () => {
   let svc: ReferenceService;
   beforeAll(async () => {
-    svc = await startReferenceService({ enableProviderStates: true, dispatcher: { deadlineMs: 1000 } });
+    svc = await startStatefulService();
   });
   afterAll(async () => {
     await svc.close();

@@ -7,8 +7,9 @@
 import { getContracts } from '../contracts';
 import { exampleRequest } from '../contracts/requests';
 import { basicAuth, groupBasicAuth } from '../credentials';
-import { DEMO_CREDENTIALS, DEMO_GROUP_CREDENTIALS, DEMO_GROUP_MEMBER, startReferenceService, type ReferenceService } from './index';
+import { DEMO_CREDENTIALS, DEMO_GROUP_CREDENTIALS, DEMO_GROUP_MEMBER, type ReferenceService } from './index';
 import { httpCall } from '../../test-support/http';
+import { startStatefulService } from '../../test-support/stateful-service';
 
 const contracts = getContracts();
 const APP = { authorization: basicAuth(DEMO_CREDENTIALS) };
@@ -30,7 +31,7 @@ describe('batch and group push in the reference service', () => {
   let svc: ReferenceService;
 
   beforeAll(async () => {
-    svc = await startReferenceService({ enableProviderStates: true, dispatcher: { deadlineMs: 1000 } });
+    svc = await startStatefulService();
   });
   afterAll(async () => {
     await svc.close();

@@ -1,9 +1,10 @@
 import { getContracts, providerStateNames } from '../contracts';
 import { basicAuth } from '../credentials';
-import { DEMO_CREDENTIALS, DEMO_DEVICE, PROVIDER_STATES_PATH, startReferenceService, type ReferenceService } from './index';
+import { DEMO_CREDENTIALS, DEMO_DEVICE, PROVIDER_STATES_PATH, type ReferenceService } from './index';
 import { stateHandlers } from './provider-states';
 import { conditionState, OFFLINE_CAUSE } from '../contracts/requests';
 import { httpCall, type HttpAnswer } from '../../test-support/http';
+import { startStatefulService } from '../../test-support/stateful-service';
 
 const contracts = getContracts();
 const AUTH = { authorization: basicAuth(DEMO_CREDENTIALS) };
@@ -17,7 +18,7 @@ describe('provider states', () => {
   const change = (state: string, params: unknown = {}, action?: string) => call(svc.url, 'POST', PROVIDER_STATES_PATH, { state, params, ...(action ? { action } : {}) });
 
   beforeAll(async () => {
-    svc = await startReferenceService({ enableProviderStates: true, dispatcher: { deadlineMs: 1000 } });
+    svc = await startStatefulService();
   });
   afterAll(async () => {
     await svc.close();

@@ -12,6 +12,7 @@ import { applyBadRequest, exampleRequest as requestOf } from '../contracts/reque
 import { basicAuth, groupBasicAuth, PLACEHOLDER_CREDENTIALS, WRONG_CREDENTIALS } from '../credentials';
 import { DEMO_CREDENTIALS, DEMO_GROUP_CREDENTIALS, startReferenceService, type ReferenceService } from './index';
 import { httpCall, type HttpAnswer } from '../../test-support/http';
+import { startStatefulService } from '../../test-support/stateful-service';
 
 const contracts = getContracts();
 const AUTH = basicAuth(DEMO_CREDENTIALS);
@@ -55,8 +56,7 @@ describe('reference service statuses', () => {
   let svc: ReferenceService;
 
   beforeAll(async () => {
-    // A deadline no healthy job misses even on a loaded CI machine; only the slow state goes past it.
-    svc = await startReferenceService({ enableProviderStates: true, dispatcher: { deadlineMs: 1000 } });
+    svc = await startStatefulService();
   });
   afterAll(async () => {
     await svc.close();

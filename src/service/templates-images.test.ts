@@ -5,8 +5,9 @@
  */
 import { getContracts } from '../contracts';
 import { basicAuth } from '../credentials';
-import { DEMO_CREDENTIALS, startReferenceService, type ReferenceService } from './index';
+import { DEMO_CREDENTIALS, type ReferenceService } from './index';
 import { httpCall } from '../../test-support/http';
+import { startStatefulService } from '../../test-support/stateful-service';
 
 const contracts = getContracts();
 const APP = { authorization: basicAuth(DEMO_CREDENTIALS) };
@@ -21,7 +22,7 @@ describe('scheduled template push and images by URL in the reference service', (
   let svc: ReferenceService;
 
   beforeAll(async () => {
-    svc = await startReferenceService({ enableProviderStates: true, dispatcher: { deadlineMs: 1000 } });
+    svc = await startStatefulService();
   });
   afterAll(async () => {
     await svc.close();
