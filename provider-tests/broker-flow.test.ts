@@ -208,8 +208,8 @@ describe('release pipeline through the broker', () => {
     expect(stderr).not.toContain('not-the-flow-token');
   });
 
-  it('ends verify with PC_ERR_BROKER_UNREACHABLE when nothing listens at the broker URL', async () => {
-    const url = `http://127.0.0.1:${await refusedPort()}`;
+  /** verify against a broker URL, with no broker credentials in the environment. */
+  async function verifyAtBroker(url: string): Promise<{ code: number; stderr: string }> {
     let stderr = '';
     const code = await main(['verify', '--provider', PROVIDER, '--broker-url', url], {
       stdout: () => undefined,
@@ -217,6 +217,11 @@ describe('release pipeline through the broker', () => {
       env: { PATH: process.env.PATH },
       cwd: work,
     });
+    return { code, stderr };
+  }
+
+  it('ends verify with PC_ERR_BROKER_UNREACHABLE when nothing listens at the broker URL', async () => {
+    const { code, stderr } = await verifyAtBroker(`http://127.0.0.1:${await refusedPort()}`);
     expect(code).toBe(2);
     expect(stderr).toContain('PC_ERR_BROKER_UNREACHABLE');
     expect(stderr).toContain('could not be reached');
@@ -227,13 +232,7 @@ describe('release pipeline through the broker', () => {
     const dropping = net.createServer((socket) => { connections += 1; socket.destroy(); });
     await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
     try {
-      let stderr = '';
-      const code = await main(['verify', '--provider', PROVIDER, '--broker-url', `http://127.0.0.1:${(dropping.address() as net.AddressInfo).port}`], {
-        stdout: () => undefined,
-        stderr: (t) => { stderr += t; },
-        env: { PATH: process.env.PATH },
-        cwd: work,
-      });
+      const { code, stderr } = await verifyAtBroker(`http://127.0.0.1:${(dropping.address() as net.AddressInfo).port}`);
       expect(code).toBe(2);
       expect(stderr).toContain('PC_ERR_BROKER_UNREACHABLE');
       // pact's verifier asks the broker once and gives up: an outage ends the run instead of a retry loop.
