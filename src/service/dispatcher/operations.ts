@@ -296,11 +296,13 @@ const received: Operation = (store, req) => ({
   }),
 });
 
+/** The JPush-channel counts of n targets: delivery is immediate (docs/reference-service.md) and no user of the sandbox clicks. */
+function jpushCounts(n: number): Json {
+  return { target: n, online_push: n, received: n, click: 0, msg_click: 0 };
+}
+
 const messagesReport: Operation = (store, req) => ({
-  body: msgIdsOf(req).map((id) => {
-    const n = store.message(id)?.targets.length ?? 0;
-    return { msg_id: id, jpush: { target: n, online_push: n, received: n, click: 0, msg_click: 0 } };
-  }),
+  body: msgIdsOf(req).map((id) => ({ msg_id: id, jpush: jpushCounts(store.message(id)?.targets.length ?? 0) })),
 });
 
 /**
@@ -309,10 +311,10 @@ const messagesReport: Operation = (store, req) => ({
  * not hold for this group (another group's, never sent, or older than a day) counts nothing.
  */
 const groupMessagesReport: Operation = (store, req) => ({
-  body: String(req.query.group_msgids).split(',').map((id) => {
-    const n = (store.groupMessage(id, req.appKey) ?? []).reduce((sum, m) => sum + m.targets.length, 0);
-    return { group_msgid: id, jpush: { target: n, online_push: n, received: n, click: 0, msg_click: 0 } };
-  }),
+  body: String(req.query.group_msgids).split(',').map((id) => ({
+    group_msgid: id,
+    jpush: jpushCounts((store.groupMessage(id, req.appKey) ?? []).reduce((sum, m) => sum + m.targets.length, 0)),
+  })),
 });
 
 const statusMessage: Operation = (store, req) => {
