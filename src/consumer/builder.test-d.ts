@@ -15,6 +15,12 @@ interaction('jpush-v3', 'tags.list', 404);
 interaction('jpush-v3', 'tags.list', 400);
 // @ts-expect-error push never answers 404
 interaction('jpush-v3', 'push', 404);
+// @ts-expect-error a group report judges no app of the group, so it never answers 403
+interaction('jpush-v3', 'report.group-users', 403);
+// @ts-expect-error the group reports are JPush v3 endpoints only
+interaction('mtpush-v4', 'report.group-messages-detail', 200);
+// @ts-expect-error the scheduled template push is a JPush v3 endpoint only
+interaction('mtpush-v4', 'push.template-schedule', 200);
 // @ts-expect-error 418 is not one of the twelve statuses
 interaction('jpush-v3', 'push', 418);
 // @ts-expect-error push.cid is a JPush v3 endpoint only
