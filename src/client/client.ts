@@ -274,6 +274,7 @@ export class PushClient<A extends ApiId = ApiId> {
   reportUsers(query: { time_unit: string; start: string; duration: string }): Promise<unknown> {
     return this.call('report.users' as EndpointId<A>, { query });
   }
+
   /** GET the statistics of up to 10 group pushes (v3, group credentials: groupCredentials). */
   reportGroupMessagesDetail(query: { group_msgids: string }): Promise<unknown> {
     return this.call('report.group-messages-detail' as EndpointId<A>, { query });
@@ -283,7 +284,6 @@ export class PushClient<A extends ApiId = ApiId> {
   reportGroupUsers(query: { time_unit: string; start: string; duration: string }): Promise<unknown> {
     return this.call('report.group-users' as EndpointId<A>, { query });
   }
-
 
   /** GET message statistics by message id (v4). */
   reportStatusDetail(query: { message_ids: string }): Promise<unknown> {
